@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): type-check, build, then every test — unit tests in
+# test/ and integration tests in integration/ — in one node:test run, against a real OpenSSH
+# sshd on 127.0.0.1 that this script starts and always stops again.
+# Needs root for the test sshd (password auth for a test user and chroot); installs
+# openssh-server on demand (see integration/sshd/start.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== type-check and build"
+npx tsc -p tsconfig.json
+npx tsc -p tsconfig.build.json
+
+echo "== start the test sshd"
+state_env=$(mktemp)
+bash integration/sshd/start.sh >"$state_env"
+# shellcheck disable=SC1090
+source "$state_env"
+trap 'bash integration/sshd/stop.sh "$SFTP_IT_STATE" || true; rm -f "$state_env"' EXIT
+export SFTP_IT_PORT SFTP_IT_USER SFTP_IT_PASS SFTP_IT_HOSTKEY_PUB SFTP_IT_STATE SFTP_IT_CHROOT SFTP_IT_SSHD_PID
+
+echo "== tests"
+mapfile -t files < <(find test integration -name '*.test.ts' | sort)
+node --import tsx --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 "${files[@]}"

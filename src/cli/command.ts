@@ -1,0 +1,20 @@
+/**
+ * The shape of one sub-command: yargs options (pure parsing) and a run function that returns
+ * the exit code. Commands print only through CliIo.
+ */
+import type { Argv } from 'yargs';
+import type { CliIo } from './io.js';
+
+export interface GlobalArgs {
+  readonly config: string;
+  readonly color: boolean;
+}
+
+export interface CliCommand<A extends object = Record<string, unknown>> {
+  readonly command: string;
+  readonly describe: string;
+  readonly builder: (yargs: Argv<GlobalArgs>) => Argv<A>;
+  readonly run: (args: A & GlobalArgs, io: CliIo) => Promise<number>;
+  /** Extra text after the options in `--help`. */
+  readonly epilog?: string;
+}

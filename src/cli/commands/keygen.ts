@@ -1,0 +1,12 @@
+/** Placeholder until the command lands; replaced by its owner. */
+import { ProblemError, problem } from '../../core/problem.js';
+import type { CliCommand } from '../command.js';
+
+export const keygenCommand: CliCommand = {
+  command: 'keygen',
+  describe: '(not yet available)',
+  builder: (y) => y,
+  run: async () => {
+    throw new ProblemError(problem('USAGE', 'keygen is not available yet'));
+  },
+};

@@ -1,0 +1,50 @@
+/**
+ * Exit codes: a contract with cron, CI and monitoring. Documented in `--help` and the README.
+ * The only place that maps problems to numbers.
+ */
+import type { ProblemCode } from '../core/problem.js';
+
+export const EXIT = {
+  /** Success; for `plan --detailed-exitcode` and `drift`: nothing to do. */
+  OK: 0,
+  /** Any error. */
+  ERROR: 1,
+  /** `plan --detailed-exitcode`: changes planned. `drift`: drift found. */
+  CHANGES: 2,
+  /** `apply PLANFILE`: the plan is stale, an input moved since it was made. Nothing was changed. */
+  STALE_PLAN: 3,
+  /** Another apply holds the ledger lock. Nothing was changed. */
+  LOCKED: 4,
+  /** Invalid command line or configuration. Nothing was changed. */
+  USAGE: 64,
+  /** Interrupted by SIGINT/SIGTERM after finishing the action in flight. */
+  INTERRUPTED: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export function exitCodeFor(code: ProblemCode): ExitCode {
+  switch (code) {
+    case 'PLAN_STALE':
+      return EXIT.STALE_PLAN;
+    case 'LEDGER_LOCKED':
+      return EXIT.LOCKED;
+    case 'USAGE':
+    case 'CONFIG_NOT_FOUND':
+    case 'CONFIG_INVALID':
+      return EXIT.USAGE;
+    case 'INTERRUPTED':
+      return EXIT.INTERRUPTED;
+    default:
+      return EXIT.ERROR;
+  }
+}
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0    success (plan --detailed-exitcode, drift: no changes)
+  1    error
+  2    plan --detailed-exitcode: changes planned; drift: drift found
+  3    apply: the saved plan is stale, nothing was changed
+  4    apply: the ledger is locked by another run, nothing was changed
+  64   invalid command line or configuration
+  130  interrupted`;

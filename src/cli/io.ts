@@ -1,0 +1,17 @@
+/**
+ * The terminal as the CLI sees it: injected so commands run in tests without a real process.
+ */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export interface CliIo {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  /** Whether stdout/stderr is a terminal: colour, progress display and prompts depend on it. */
+  readonly isTTY: boolean;
+  /** Asks a yes/no question on the terminal; undefined when there is no terminal to ask. */
+  readonly confirm?: (question: string) => Promise<boolean>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}

@@ -1,0 +1,54 @@
+/**
+ * The validated configuration. It mirrors the original tool's TOML scopes (BROKER, REQUESTS,
+ * SFTP, SECURITY, MISC) plus aktin-sftp's optional keys; see the README's configuration
+ * reference. Secrets are wrapped in `Secret` so they cannot leak into text by accident.
+ */
+import type { Secret } from './secret.js';
+
+export interface BrokerConfig {
+  /** Base URL without a trailing slash. */
+  readonly url: string;
+  readonly apiKey: Secret;
+  /** Connect and per-read timeout, seconds. */
+  readonly timeoutSeconds: number;
+}
+
+export interface SftpConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password?: Secret;
+  /** Path of a private key file (OpenSSH or PEM). */
+  readonly privateKey?: string;
+  readonly privateKeyPassphrase?: Secret;
+  /** SSH connect timeout, seconds. */
+  readonly timeoutSeconds: number;
+  /** Remote folder, relative to the login directory, as in the original. */
+  readonly folder: string;
+  /** Pinned host keys as `ssh-keygen -lf` prints them: `SHA256:<base64>`. */
+  readonly hostKeyFingerprints: readonly string[];
+  /** Path of an OpenSSH known_hosts file. */
+  readonly knownHosts?: string;
+}
+
+export interface ApplyConfig {
+  /** Actions in flight at once. */
+  readonly concurrency: number;
+  /** Cap on deletions per apply; null: only the "broker lists nothing" guard applies. */
+  readonly maxDelete: number | null;
+}
+
+export interface Config {
+  /** The config file it was read from (absolute), for messages. */
+  readonly source: string;
+  readonly broker: BrokerConfig;
+  readonly tag: string;
+  readonly sftp: SftpConfig;
+  /** Path of the Fernet key file. */
+  readonly keyFile: string;
+  /** Folder that holds the ledger `status.xml`, its backup and the lock. */
+  readonly workingDir: string;
+  readonly apply: ApplyConfig;
+  /** Optional CA bundle for HTTPS to the broker (the original's top-level REQUESTS_CA_BUNDLE). */
+  readonly caBundle?: string;
+}

@@ -1,0 +1,109 @@
+/**
+ * The plan: a serializable, secret-free document of what `apply` will do and what it was
+ * computed from. Field names are snake_case because this is a published wire format
+ * (validated by schemas/plan.schema.json), read by CI scripts and PR-comment bots.
+ *
+ * Invariant: a plan never holds a password, API key, key material or result data; only ids,
+ * completions, fingerprints, sizes, digests and remote file names.
+ */
+
+/** Major.minor: a minor bump only adds fields; a reader rejects an unknown major version. */
+export const PLAN_FORMAT_VERSION = '1.0';
+
+/**
+ * What an action does. create/update/replace write `export_<id>.zip`; delete removes it and
+ * tombstones the ledger entry; remove_temp and remove_orphan remove files the ledger does not
+ * own; publish_ledger uploads the ledger as `status.xml`, always last.
+ */
+export type ActionKind =
+  | 'create'
+  | 'update'
+  | 'replace'
+  | 'delete'
+  | 'remove_temp'
+  | 'remove_orphan'
+  | 'publish_ledger';
+
+/** Why an action is planned. Reasons only explain: the applier never branches on them. */
+export type ActionReason =
+  | 'new_request'
+  | 'tombstone_revived'
+  | 'completion_changed'
+  | 'results_changed'
+  | 'remote_missing'
+  | 'remote_size_mismatch'
+  | 'request_gone'
+  | 'stray_temp_file'
+  | 'orphan_file'
+  | 'ledger_changed'
+  | 'remote_ledger_missing'
+  | 'remote_ledger_stale';
+
+/** What the remote file must look like just before the action runs (compare-and-swap). */
+export type RemoteExpectation =
+  | { readonly state: 'absent' }
+  | { readonly state: 'present'; readonly size: number; readonly mtime: number };
+
+export interface RequestSide {
+  readonly completion: string;
+  readonly fingerprint: string | null;
+}
+
+export interface PlannedAction {
+  /** The remote file the action works on, relative to the folder: `export_2.zip`, `status.xml`. */
+  readonly address: string;
+  readonly kind: ActionKind;
+  readonly reason: ActionReason;
+  readonly request_id: string | null;
+  /** The ledger's view before, null when the ledger has no live entry. */
+  readonly before: RequestSide | null;
+  /** The broker's view after, null for removals and the ledger upload. */
+  readonly after: RequestSide | null;
+  readonly precondition: { readonly remote: RemoteExpectation };
+}
+
+/** Fingerprints of the three inputs; apply refuses a plan whose inputs moved. */
+export interface PlanInputs {
+  readonly ledger: {
+    readonly lineage: string | null;
+    readonly serial: number;
+    /** sha256 hex of the ledger file's bytes, null when there was no ledger file. */
+    readonly sha256: string | null;
+  };
+  readonly remote: { readonly sha256: string; readonly files: number };
+  readonly broker: { readonly sha256: string; readonly requests: number };
+}
+
+export interface PlanOptions {
+  readonly max_delete: number | null;
+  readonly allow_mass_delete: boolean;
+  readonly prune_orphans: boolean;
+}
+
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  /** Whether the remote `status.xml` will be uploaded. */
+  readonly publish_ledger: boolean;
+}
+
+export interface Plan {
+  readonly format_version: string;
+  readonly tool_version: string;
+  readonly plan_id: string;
+  /** ISO-8601 UTC. */
+  readonly created_at: string;
+  /** sha256 hex of the non-secret configuration the plan was made with. */
+  readonly config_sha256: string;
+  readonly tag: string;
+  readonly folder: string;
+  readonly inputs: PlanInputs;
+  readonly options: PlanOptions;
+  readonly actions: readonly PlannedAction[];
+  readonly summary: PlanSummary;
+}
+
+export function hasChanges(plan: Pick<Plan, 'actions'>): boolean {
+  return plan.actions.length > 0;
+}
