@@ -87,6 +87,14 @@ export interface Ledger {
   readonly serial: number;
   /** Entries in file order (the original appends in apply order). */
   readonly entries: readonly LedgerEntry[];
+  /** Id of the plan whose apply last wrote the ledger: a re-applied plan resumes from here. */
+  readonly plan?: string;
+  /**
+   * Remote files (addresses) whose change an apply started but has not recorded yet. Written
+   * before each rename or remove, cleared with the entry's update, so that after a crash the
+   * next apply knows the remote file may already be in its new state.
+   */
+  readonly pending?: readonly string[];
 }
 
 /** A file in the remote SFTP folder. */
