@@ -5,12 +5,24 @@ import { runCli } from './cli/program.js';
 
 const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
 
+// The first SIGINT/SIGTERM asks the command to stop after the action in flight (the ledger
+// stays consistent); a second one ends the process at once.
+const interrupt = new AbortController();
+const onSignal = (signal: NodeJS.Signals) => {
+  if (interrupt.signal.aborted) process.exit(130);
+  process.stderr.write(`\n${signal}: finishing the action in flight, then stopping (again to stop at once).\n`);
+  interrupt.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   isTTY: Boolean(process.stdout.isTTY),
   env: process.env,
   cwd: process.cwd(),
+  interrupt: interrupt.signal,
   ...(interactive
     ? {
         confirm: async (question: string) => {
@@ -24,3 +36,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
       }
     : {}),
 });
+
+process.off('SIGINT', onSignal);
+process.off('SIGTERM', onSignal);

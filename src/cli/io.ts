@@ -13,5 +13,7 @@ export interface CliIo {
   /** Asks a yes/no question on the terminal; undefined when there is no terminal to ask. */
   readonly confirm?: (question: string) => Promise<boolean>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on SIGINT/SIGTERM: long commands stop starting new work and exit 130. */
+  readonly interrupt?: AbortSignal;
   readonly cwd: string;
 }

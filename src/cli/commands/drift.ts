@@ -1,12 +1,34 @@
-/** Placeholder until the command lands; replaced by its owner. */
-import { ProblemError, problem } from '../../core/problem.js';
+/**
+ * `aktin-sftp drift`: read-only comparison of the ledger with the SFTP folder.
+ */
+import { findDrift } from '../../app/detect-drift.js';
 import type { CliCommand } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { loadConfigFor, showWarnings } from '../load-config.js';
+import { openWorld } from '../open-world.js';
+import { driftToJson, renderDrift } from '../render-drift.js';
+import { chalkFor } from '../render-problems.js';
 
-export const driftCommand: CliCommand = {
+interface DriftArgs {
+  readonly json: boolean;
+}
+
+export const driftCommand: CliCommand<DriftArgs> = {
   command: 'drift',
-  describe: '(not yet available)',
-  builder: (y) => y,
-  run: async () => {
-    throw new ProblemError(problem('USAGE', 'drift is not available yet'));
+  describe: 'Compare the ledger with the SFTP folder (read-only): missing or wrong-sized files, orphans, leftovers',
+  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the findings as JSON on stdout' }),
+  epilog: 'Exit codes: 0 no drift, 2 drift found, 1 error. Never writes to the SFTP server, the ledger or the broker.',
+  run: async (args, io) => {
+    const config = await loadConfigFor(args.config, io);
+    const world = await openWorld(config, io, { purpose: 'drift' });
+    try {
+      showWarnings(io, world.warnings);
+      const report = await findDrift(world);
+      if (args.json) io.stdout.write(JSON.stringify(driftToJson(report), null, 2) + '\n');
+      else io.stdout.write(renderDrift(report, chalkFor(io, !args.color)));
+      return report.items.length > 0 ? EXIT.CHANGES : EXIT.OK;
+    } finally {
+      await world.close();
+    }
   },
 };

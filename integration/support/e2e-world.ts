@@ -1,0 +1,118 @@
+/**
+ * Builds a complete deployment for end-to-end tests and the demo: a working directory with a
+ * Fernet key and a config file in the original tool's TOML format (plus the pinned host key),
+ * pointing at the broker emulator and an SFTP server (the real sshd or the in-process one).
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateFernetKey } from '../../src/adapters/fernet.js';
+
+export interface SftpTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  readonly folder: string;
+  readonly hostKeyFingerprint: string;
+}
+
+/** The real OpenSSH sshd started by integration/run-all-tests.sh. */
+export function sshdTarget(): SftpTarget {
+  const env = process.env;
+  const missing = ['SFTP_IT_PORT', 'SFTP_IT_USER', 'SFTP_IT_PASS', 'SFTP_IT_HOSTKEY_PUB', 'SFTP_IT_FOLDER'].filter((k) => !env[k]);
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')} not set: run integration tests through 'npm test' (integration/run-all-tests.sh), which starts the test sshd`);
+  }
+  return {
+    host: '127.0.0.1',
+    port: Number(env.SFTP_IT_PORT),
+    username: env.SFTP_IT_USER!,
+    password: env.SFTP_IT_PASS!,
+    folder: env.SFTP_IT_FOLDER!,
+    hostKeyFingerprint: fingerprintOfPublicKey(readFileSync(env.SFTP_IT_HOSTKEY_PUB!, 'utf8')),
+  };
+}
+
+/** `SHA256:<base64>` as `ssh-keygen -lf` prints it, from an OpenSSH public key line. */
+export function fingerprintOfPublicKey(line: string): string {
+  const blob = Buffer.from(line.trim().split(/\s+/)[1] ?? '', 'base64');
+  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
+}
+
+export interface Deployment {
+  readonly dir: string;
+  readonly workingDir: string;
+  readonly keyFile: string;
+  readonly configFile: string;
+  readonly key: string;
+}
+
+export function createDeployment(options: { brokerUrl: string; tag: string; sftp: SftpTarget; dir?: string; extraToml?: string }): Deployment {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'aktin-sftp-e2e-'));
+  const workingDir = dir;
+  const keyFile = join(dir, 'rki.key');
+  const key = generateFernetKey();
+  writeFileSync(keyFile, key, { mode: 0o600 });
+  const configFile = join(dir, 'settings.toml');
+  const s = options.sftp;
+  writeFileSync(
+    configFile,
+    `[BROKER]
+URL = "${options.brokerUrl}"
+API_KEY = "xxxAdmin1234"
+
+[REQUESTS]
+TAG = "${options.tag}"
+
+[SFTP]
+HOST = "${s.host}"
+USERNAME = "${s.username}"
+PASSWORD = "${s.password}"
+TIMEOUT = "25"
+FOLDERNAME = "${s.folder}"
+PORT = ${s.port}
+HOST_KEY_FINGERPRINTS = ["${s.hostKeyFingerprint}"]
+
+[SECURITY]
+PATH_ENCRYPTION_KEY = "${keyFile}"
+
+[MISC]
+WORKING_DIR = "${workingDir}"
+${options.extraToml ?? ''}`,
+  );
+  return { dir, workingDir, keyFile, configFile, key };
+}
+
+/** Opens the deployment's SFTP folder with our own adapter, to look at it (or tamper with it) from outside. */
+export async function openTargetFolder(target: SftpTarget) {
+  const { openRemoteFolder } = await import('../../src/adapters/sftp-ssh2.js');
+  const { Secret } = await import('../../src/core/secret.js');
+  return openRemoteFolder({
+    host: target.host,
+    port: target.port,
+    username: target.username,
+    password: new Secret(target.password),
+    timeoutSeconds: 10,
+    folder: target.folder,
+    hostKeyFingerprints: [target.hostKeyFingerprint],
+  });
+}
+
+/** Decrypts a Fernet token with Python's `cryptography`, as the data's recipients do. */
+export function pythonDecrypt(keyFile: string, tokenFile: string, outFile: string): void {
+  const script =
+    'import sys\nfrom cryptography.fernet import Fernet\n' +
+    "key = open(sys.argv[1], 'rb').read()\n" +
+    "open(sys.argv[3], 'wb').write(Fernet(key).decrypt(open(sys.argv[2], 'rb').read()))\n";
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const result = spawnSync(python, ['-c', script, keyFile, tokenFile, outFile], { encoding: 'utf8' });
+    if (result.status === 0) return;
+    if (!/No module named|ENOENT/.test(`${result.stderr}${result.error?.message ?? ''}`)) {
+      throw new Error(`Python could not decrypt ${tokenFile}: ${result.stderr}`);
+    }
+  }
+  throw new Error("no python3 with the 'cryptography' module: install Debian's python3-cryptography (.ci/run does)");
+}

@@ -1,0 +1,86 @@
+/**
+ * One upload action: export the bundle from the broker, encrypt it, upload it under a
+ * temporary name, prove it complete by its size, then rename it over the final name.
+ *
+ * Invariants: nothing ever appears under a final name half-written; the ledger records the
+ * pending rename before it happens and the finished upload right after, so a crash at any
+ * point leaves either the old file or the new one, and a ledger that says which may be there.
+ * Memory stays flat: the bundle streams from the broker through Fernet to the SFTP server.
+ */
+import type { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fernetTokenSize } from '../core/fernet-size.js';
+import { applyActionToLedger, markPending } from '../core/ledger-transitions.js';
+import type { PlannedAction } from '../core/plan.js';
+import { ProblemError, problem } from '../core/problem.js';
+import { tempFileName } from '../core/remote-names.js';
+import { ByteMeter } from './byte-meter.js';
+import type { LedgerWriter } from './ledger-writer.js';
+import type { BrokerReader, Clock, EventSink, RemoteFolder } from './ports.js';
+
+export interface ExportDeps {
+  readonly broker: BrokerReader;
+  readonly remote: RemoteFolder;
+  readonly ledger: LedgerWriter;
+  readonly clock: Clock;
+  readonly encryptor: () => Transform;
+  readonly events: EventSink;
+}
+
+export interface ExportResult {
+  readonly tokenSize: number;
+  readonly atomic: boolean;
+}
+
+export async function runExportAction(deps: ExportDeps, action: PlannedAction, planId: string): Promise<ExportResult> {
+  const id = action.request_id;
+  if (id === null) throw new Error(`${action.kind} action for ${action.address} has no request id`);
+  const temp = tempFileName(action.address, planId);
+  // A temp file of this name can only be a leftover of an interrupted apply of this same plan.
+  await deps.remote.remove(temp);
+
+  const bundle = await deps.broker.openBundle(id);
+  const plain = new ByteMeter((bytes) => deps.events({ type: 'action_progress', address: action.address, bytes }));
+  const token = new ByteMeter();
+  const upload = deps.remote.write(temp, token).catch((error: unknown) => {
+    token.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  });
+  try {
+    await Promise.all([pipeline(bundle.stream, plain, deps.encryptor(), token), upload]);
+    await verifyUpload(deps.remote, temp, action, plain.bytes, await upload);
+  } catch (error) {
+    await deps.remote.remove(temp).catch(() => undefined);
+    throw error;
+  }
+
+  await deps.ledger.update((ledger) => markPending(ledger, action.address, planId));
+  const { atomic } = await deps.remote.rename(temp, action.address);
+  await deps.ledger.update((ledger) =>
+    applyActionToLedger(ledger, action, {
+      at: deps.clock.now(),
+      planId,
+      tokenSize: token.bytes,
+      tokenSha256: token.sha256,
+      bundleSha256: plain.sha256,
+    }),
+  );
+  return { tokenSize: token.bytes, atomic };
+}
+
+async function verifyUpload(remote: RemoteFolder, temp: string, action: PlannedAction, plainBytes: number, written: number) {
+  const expected = fernetTokenSize(plainBytes);
+  const stat = await remote.stat(temp);
+  if (written !== expected || stat?.size !== expected) {
+    throw new ProblemError(
+      problem(
+        'SFTP_IO',
+        `Upload of ${action.address} is incomplete`,
+        `The ${plainBytes}-byte bundle of request ${action.request_id} encrypts to ${expected} bytes; ` +
+          `${written} were sent and the server reports ${stat ? `${stat.size} bytes` : 'no file'} at ${temp}. ` +
+          'The final file was not touched.',
+        'Check free space and quotas on the SFTP server, then apply again.',
+      ),
+    );
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What `apply` shows while it works and when it is done: a one-line progress display on a
+ * terminal (actions, bytes, rate), plain log lines otherwise, and a Terraform-style summary.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { ApplyReport } from '../app/apply-plan.js';
+import type { AppEvent } from '../app/ports.js';
+import type { CliIo } from './io.js';
+
+export interface ApplyProgress {
+  readonly onEvent: (event: AppEvent) => void;
+  /** Clears the progress line. */
+  readonly stop: () => void;
+}
+
+export function createApplyProgress(io: CliIo, chalk: ChalkInstance, total: number, now: () => number = Date.now): ApplyProgress {
+  const started = now();
+  const inFlight = new Map<string, number>();
+  let finishedBytes = 0;
+  let finished = 0;
+  let lastDraw = 0;
+
+  const draw = (force = false) => {
+    if (!io.isTTY) return;
+    const t = now();
+    if (!force && t - lastDraw < 100) return;
+    lastDraw = t;
+    const bytes = finishedBytes + [...inFlight.values()].reduce((a, b) => a + b, 0);
+    const rate = bytes / Math.max(0.001, (t - started) / 1000);
+    io.stderr.write(`\r\x1b[K${chalk.dim(`${finished}/${total} actions, ${formatBytes(bytes)}, ${formatBytes(rate)}/s`)}`);
+  };
+  const log = (line: string) => {
+    if (io.isTTY) io.stderr.write('\r\x1b[K');
+    io.stderr.write(line + '\n');
+    draw(true);
+  };
+
+  return {
+    onEvent: (event) => {
+      switch (event.type) {
+        case 'action_start':
+          inFlight.set(event.address, 0);
+          if (!io.isTTY) log(`${event.address}: ${event.kind} started`);
+          break;
+        case 'action_progress':
+          inFlight.set(event.address, event.bytes);
+          draw();
+          break;
+        case 'action_done':
+          finishedBytes += inFlight.get(event.address) ?? 0;
+          inFlight.delete(event.address);
+          finished += 1;
+          log(`${chalk.green(event.address)}: ${event.kind} complete${event.bytes === undefined ? '' : ` (${formatBytes(event.bytes)} uploaded)`}`);
+          break;
+        case 'action_failed':
+          inFlight.delete(event.address);
+          finished += 1;
+          log(`${chalk.red(event.address)}: ${event.kind} failed: ${event.message}`);
+          break;
+        case 'warning':
+          log(`${chalk.yellow('Warning:')} ${event.message}`);
+          break;
+        case 'info':
+          log(event.message);
+          break;
+      }
+    },
+    stop: () => {
+      if (io.isTTY) io.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+export function renderApplySummary(report: ApplyReport, chalk: ChalkInstance): string {
+  if (report.mode === 'applied') {
+    return `${chalk.green('This plan has already been applied; nothing to do.')}\n`;
+  }
+  const count = (kinds: string[]) => report.done.filter((a) => kinds.includes(a.kind)).length;
+  const added = count(['create', 'replace']);
+  const changed = count(['update']);
+  const destroyed = count(['delete', 'replace', 'remove_orphan']);
+  const lines: string[] = [];
+  if (report.alreadyDone.length > 0) lines.push(`${report.alreadyDone.length} action(s) were already done by an earlier, interrupted apply of this plan.`);
+  if (report.notRun.length > 0) {
+    const why = report.interrupted ? 'the run was interrupted' : 'an upload failed, so nothing was deleted';
+    lines.push(chalk.yellow(`${report.notRun.length} action(s) not run because ${why}: ${report.notRun.map((a) => a.address).join(', ')}`));
+  }
+  const verdict = report.failed.length > 0 ? chalk.red.bold('Apply failed.') : report.interrupted ? chalk.yellow.bold('Apply interrupted.') : chalk.green.bold('Apply complete!');
+  lines.push(`${verdict} Resources: ${added} added, ${changed} changed, ${destroyed} destroyed.${report.ledgerPublished ? ' Ledger status.xml published.' : ''}`);
+  return lines.join('\n') + '\n';
+}
+
+export function applyReportToJson(report: ApplyReport): object {
+  return {
+    mode: report.mode,
+    done: report.done,
+    already_done: report.alreadyDone,
+    failed: report.failed.map((f) => ({ address: f.address, kind: f.kind, code: f.problem.code, title: f.problem.title, detail: f.problem.detail ?? null })),
+    not_run: report.notRun,
+    interrupted: report.interrupted,
+    ledger_published: report.ledgerPublished,
+  };
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}

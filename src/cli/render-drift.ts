@@ -1,0 +1,52 @@
+/**
+ * Drift as people read it, one line per finding with rclone-check-like symbols, and as JSON.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { DriftReport } from '../app/detect-drift.js';
+import type { DriftItem } from '../core/drift.js';
+
+const SYMBOL: Record<DriftItem['kind'], string> = {
+  missing: '+',
+  size_mismatch: '*',
+  orphan: '-',
+  stray_temp: '~',
+  remote_ledger_missing: '+',
+  remote_ledger_stale: '*',
+};
+
+function sentence(item: DriftItem): string {
+  switch (item.kind) {
+    case 'missing':
+      return `missing on the server (the ledger says request ${item.request_id} was uploaded)`;
+    case 'size_mismatch':
+      return `has ${item.actual_size} bytes, the uploaded token had ${item.expected_size}`;
+    case 'orphan':
+      return `not in the ledger as a live upload (request ${item.request_id}); removed only by plan/apply --prune-orphans`;
+    case 'stray_temp':
+      return 'leftover of an interrupted upload; the next apply removes it';
+    case 'remote_ledger_missing':
+      return 'the remote copy of the ledger is missing';
+    case 'remote_ledger_stale':
+      return 'the remote copy of the ledger differs from the local ledger';
+  }
+}
+
+export function renderDrift(report: DriftReport, chalk: ChalkInstance): string {
+  if (report.items.length === 0) {
+    return `${chalk.green('No drift.')} The SFTP folder matches the ledger ${report.ledgerPath} (${report.checked} live entries checked).\n`;
+  }
+  const lines = report.items.map((item) => {
+    const colour = item.kind === 'orphan' || item.kind === 'stray_temp' ? chalk.yellow : chalk.red;
+    return `${colour(SYMBOL[item.kind])} ${chalk.bold(item.name)}: ${sentence(item)}`;
+  });
+  lines.push(
+    '',
+    `Drift: ${report.items.length} finding(s) against the ledger ${report.ledgerPath}.`,
+    "Run 'aktin-sftp plan' to see the repairs (missing and wrong-sized files are replaced).",
+  );
+  return lines.join('\n') + '\n';
+}
+
+export function driftToJson(report: DriftReport): object {
+  return { drift: report.items.length > 0, checked: report.checked, items: report.items };
+}

@@ -1,0 +1,104 @@
+/**
+ * Whether a saved plan may still be applied (Terraform's "Saved plan is stale", made finer).
+ *
+ * A plan pins fingerprints of its three inputs. If any moved since, applying it could undo or
+ * repeat someone else's work, so apply refuses and says which input moved and how. The one
+ * exception is the plan's own partial application: the ledger records the id of the plan that
+ * last wrote it, and then only the broker must be unchanged; each remaining action re-checks
+ * its own precondition (see action-readiness.ts).
+ */
+import type { BrokerSnapshot, Ledger, RemoteListing } from './model.js';
+import type { Plan, PlanInputs, RemoteExpectation } from './plan.js';
+import { problem, type Problem } from './problem.js';
+
+export type Freshness = { readonly mode: 'fresh' | 'resume' } | { readonly mode: 'stale'; readonly problems: Problem[] };
+
+export interface CurrentState {
+  readonly inputs: PlanInputs;
+  readonly ledger: Ledger;
+  readonly ledgerPath: string;
+  readonly listing: RemoteListing;
+  readonly snapshot: BrokerSnapshot;
+}
+
+const HINT = "Run 'aktin-sftp plan' again to see what would change now, review it, and apply the new plan.";
+const MAX_LISTED = 5;
+
+export function checkPlanFreshness(plan: Plan, current: CurrentState): Freshness {
+  const resuming = current.ledger.plan === plan.plan_id;
+  const problems = [
+    ...brokerMoved(plan, current),
+    ...(resuming ? [] : [...ledgerMoved(plan, current), ...remoteMoved(plan, current)]),
+  ];
+  if (problems.length > 0) return { mode: 'stale', problems };
+  return { mode: resuming ? 'resume' : 'fresh' };
+}
+
+function brokerMoved(plan: Plan, current: CurrentState): Problem[] {
+  const then = plan.inputs.broker;
+  const now = current.inputs.broker;
+  if (then.sha256 === now.sha256) return [];
+  const byId = new Map(current.snapshot.requests.map((r) => [r.id, r] as const));
+  const changes: string[] = [];
+  for (const action of plan.actions) {
+    if (action.request_id === null) continue;
+    const request = byId.get(action.request_id);
+    if (action.after && !request) changes.push(`request ${action.request_id} is no longer listed`);
+    else if (action.after && request && request.completion !== action.after.completion) {
+      changes.push(`request ${action.request_id} has completion ${request.completion} now, ${action.after.completion} when planned`);
+    } else if (action.after && request && action.after.fingerprint !== null && request.fingerprint !== action.after.fingerprint) {
+      changes.push(`request ${action.request_id} has new node results`);
+    } else if (!action.after && action.kind === 'delete' && request) changes.push(`request ${action.request_id} is listed again`);
+  }
+  if (then.requests !== now.requests) changes.push(`the broker lists ${now.requests} tagged requests now, ${then.requests} when planned`);
+  if (changes.length === 0) changes.push('requests the plan does not act on changed their status');
+  return [
+    problem('PLAN_STALE', 'Saved plan is stale: the broker moved since the plan was made', listed(changes), HINT),
+  ];
+}
+
+function ledgerMoved(plan: Plan, current: CurrentState): Problem[] {
+  const then = plan.inputs.ledger;
+  const now = current.inputs.ledger;
+  if (then.sha256 === now.sha256 && then.serial === now.serial && then.lineage === now.lineage) return [];
+  const writer = current.ledger.plan ? ` (last written by plan ${current.ledger.plan})` : '';
+  const detail =
+    then.lineage !== null && now.lineage !== null && then.lineage !== now.lineage
+      ? `The ledger ${current.ledgerPath} is a different ledger: lineage ${now.lineage}, the plan was made against ${then.lineage}.`
+      : then.sha256 === null
+        ? `The ledger ${current.ledgerPath} did not exist when the plan was made; it does now (serial ${now.serial})${writer}.`
+        : `The ledger ${current.ledgerPath} changed since the plan was made: serial ${then.serial} then, ${now.serial} now${writer}.`;
+  return [problem('PLAN_STALE', 'Saved plan is stale: the ledger changed since the plan was made', detail, HINT)];
+}
+
+function remoteMoved(plan: Plan, current: CurrentState): Problem[] {
+  const then = plan.inputs.remote;
+  if (then.sha256 === current.inputs.remote.sha256) return [];
+  const files = new Map(current.listing.files.map((f) => [f.name, f] as const));
+  const changes = plan.actions
+    .filter((a) => !expectationHolds(a.precondition.remote, files.get(a.address) ?? null))
+    .map((a) => `${a.address}: ${describe(a.precondition.remote)} when planned, ${describeFile(files.get(a.address))} now`);
+  if (changes.length === 0) {
+    changes.push(`a file the plan does not act on changed (${then.files} files when planned, ${current.inputs.remote.files} now)`);
+  }
+  return [problem('PLAN_STALE', 'Saved plan is stale: the SFTP folder changed since the plan was made', listed(changes), HINT)];
+}
+
+export function expectationHolds(expect: RemoteExpectation, file: { size: number; mtime: number } | null): boolean {
+  if (expect.state === 'absent') return file === null;
+  return file !== null && file.size === expect.size && file.mtime === expect.mtime;
+}
+
+function describe(expect: RemoteExpectation): string {
+  return expect.state === 'absent' ? 'absent' : `${expect.size} bytes`;
+}
+
+function describeFile(file: { size: number } | undefined): string {
+  return file ? `${file.size} bytes` : 'absent';
+}
+
+function listed(lines: string[]): string {
+  const shown = lines.slice(0, MAX_LISTED).map((l) => `- ${l}`);
+  if (lines.length > MAX_LISTED) shown.push(`- and ${lines.length - MAX_LISTED} more`);
+  return shown.join('\n');
+}
