@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { BrokerSnapshot, Ledger, RemoteListing } from '../../src/core/model.js';
+import { checkPlanFreshness, type CurrentState } from '../../src/core/plan-freshness.js';
+import type { Plan } from '../../src/core/plan.js';
+import { PLAN_ID, exportAction, planWith } from '../support/plan-fixtures.js';
+
+const plan = planWith([
+  exportAction('update', '2', { completion: '0.5', remote: { state: 'present', size: 140, mtime: 100 } }),
+  exportAction('create', '6', { completion: '0.0' }),
+]);
+
+const snapshot: BrokerSnapshot = {
+  tag: 'rki',
+  requests: [
+    { id: '2', completion: '0.5', fingerprint: 'f'.repeat(64), nodes: 2, completed: 1 },
+    { id: '6', completion: '0.0', fingerprint: 'f'.repeat(64), nodes: 0, completed: 0 },
+  ],
+};
+const ledger: Ledger = { lineage: 'lin-1', serial: 3, entries: [] };
+const listing: RemoteListing = { files: [{ name: 'export_2.zip', size: 140, mtime: 100 }] };
+
+function current(change: Partial<CurrentState> & { inputs?: Partial<Plan['inputs']> } = {}): CurrentState {
+  return {
+    ledger,
+    ledgerPath: '/srv/aktin/status.xml',
+    listing,
+    snapshot,
+    ...change,
+    inputs: { ...plan.inputs, ...change.inputs },
+  };
+}
+
+describe('checkPlanFreshness', () => {
+  it('accepts a plan whose three inputs are unchanged', () => {
+    assert.deepEqual(checkPlanFreshness(plan, current()), { mode: 'fresh' });
+  });
+
+  const stale: { name: string; state: CurrentState; title: RegExp; detail: RegExp }[] = [
+    {
+      name: 'the broker moved: a completion changed',
+      state: current({
+        inputs: { broker: { sha256: '1'.repeat(64), requests: 2 } },
+        snapshot: { tag: 'rki', requests: [{ ...snapshot.requests[0]!, completion: '1.0' }, snapshot.requests[1]!] },
+      }),
+      title: /broker moved/,
+      detail: /request 2 has completion 1\.0 now, 0\.5 when planned/,
+    },
+    {
+      name: 'the broker moved: new node results with the same ratio',
+      state: current({
+        inputs: { broker: { sha256: '1'.repeat(64), requests: 2 } },
+        snapshot: { tag: 'rki', requests: [{ ...snapshot.requests[0]!, fingerprint: 'e'.repeat(64) }, snapshot.requests[1]!] },
+      }),
+      title: /broker moved/,
+      detail: /request 2 has new node results/,
+    },
+    {
+      name: 'the broker moved: a request vanished',
+      state: current({ inputs: { broker: { sha256: '1'.repeat(64), requests: 1 } }, snapshot: { tag: 'rki', requests: [snapshot.requests[0]!] } }),
+      title: /broker moved/,
+      detail: /request 6 is no longer listed[\s\S]*lists 1 tagged requests now, 3 when planned/,
+    },
+    {
+      name: 'the ledger was written by another run',
+      state: current({ inputs: { ledger: { lineage: 'lin-1', serial: 4, sha256: '9'.repeat(64) } }, ledger: { ...ledger, serial: 4, plan: 'other' } }),
+      title: /ledger changed/,
+      detail: /serial 3 then, 4 now \(last written by plan other\)/,
+    },
+    {
+      name: 'the ledger is another ledger altogether',
+      state: current({ inputs: { ledger: { lineage: 'lin-2', serial: 3, sha256: '9'.repeat(64) } } }),
+      title: /ledger changed/,
+      detail: /different ledger: lineage lin-2/,
+    },
+    {
+      name: 'a file the plan acts on changed on the server',
+      state: current({ inputs: { remote: { sha256: '8'.repeat(64), files: 1 } }, listing: { files: [{ name: 'export_2.zip', size: 99, mtime: 200 }] } }),
+      title: /SFTP folder changed/,
+      detail: /export_2\.zip: 140 bytes when planned, 99 bytes now/,
+    },
+    {
+      name: 'a file the plan does not act on appeared',
+      state: current({ inputs: { remote: { sha256: '8'.repeat(64), files: 2 } }, listing: { files: [...listing.files, { name: 'x.txt', size: 1, mtime: 1 }] } }),
+      title: /SFTP folder changed/,
+      detail: /does not act on changed \(4 files when planned, 2 now\)/,
+    },
+  ];
+  for (const c of stale) {
+    it(`refuses a stale plan: ${c.name}`, () => {
+      const result = checkPlanFreshness(plan, c.state);
+      assert.equal(result.mode, 'stale');
+      if (result.mode !== 'stale') return;
+      assert.equal(result.problems.length, 1);
+      assert.equal(result.problems[0]!.code, 'PLAN_STALE');
+      assert.match(result.problems[0]!.title, c.title);
+      assert.match(result.problems[0]!.detail!, c.detail);
+      assert.match(result.problems[0]!.hint!, /aktin-sftp plan/);
+    });
+  }
+
+  it('resumes its own partial application although ledger and folder moved', () => {
+    const state = current({
+      inputs: { ledger: { lineage: 'lin-1', serial: 5, sha256: '9'.repeat(64) }, remote: { sha256: '8'.repeat(64), files: 2 } },
+      ledger: { ...ledger, serial: 5, plan: PLAN_ID },
+    });
+    assert.deepEqual(checkPlanFreshness(plan, state), { mode: 'resume' });
+  });
+
+  it('still refuses to resume when the broker moved meanwhile', () => {
+    const state = current({ inputs: { broker: { sha256: '1'.repeat(64), requests: 3 } }, ledger: { ...ledger, plan: PLAN_ID } });
+    assert.equal(checkPlanFreshness(plan, state).mode, 'stale');
+  });
+});
