@@ -1,0 +1,64 @@
+/**
+ * Two applies never overlap: the second fails at once with exit 4, naming the holder and how
+ * to break the lock. No network is needed: the lock is taken before any connection.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { generateFernetKey } from '../../src/adapters/fernet.js';
+import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
+import { runCli } from '../../src/cli/program.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+function deployment(): { dir: string; config: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'apply-lock-'));
+  writeFileSync(join(dir, 'rki.key'), generateFernetKey(), { mode: 0o600 });
+  const config = join(dir, 'settings.toml');
+  writeFileSync(
+    config,
+    `[BROKER]\nURL = "http://127.0.0.1:9"\nAPI_KEY = "xxxAdmin1234"\n[REQUESTS]\nTAG = "rki"\n` +
+      `[SFTP]\nHOST = "127.0.0.1"\nUSERNAME = "u"\nPASSWORD = "p"\nTIMEOUT = "5"\nFOLDERNAME = "rki"\n` +
+      `HOST_KEY_FINGERPRINTS = ["SHA256:${'A'.repeat(43)}"]\n` +
+      `[SECURITY]\nPATH_ENCRYPTION_KEY = "${join(dir, 'rki.key')}"\n[MISC]\nWORKING_DIR = "${dir}"\n`,
+  );
+  return { dir, config };
+}
+
+function io(cwd: string): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    isTTY: false,
+    env: {},
+    cwd,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('apply and the ledger lock', () => {
+  it('fails at once with exit 4 while another run holds the lock, then force-unlock frees it', async () => {
+    const { dir, config } = deployment();
+    const held = await acquireLedgerLock(dir, 'apply', { now: new Date(), toolVersion: 'test' });
+
+    const blocked = io(dir);
+    assert.equal(await runCli(['apply', '--auto-approve', '-c', config], blocked), 4);
+    assert.match(blocked.err(), new RegExp(held.info.id));
+    assert.match(blocked.err(), /force-unlock/);
+
+    const wrong = io(dir);
+    assert.notEqual(await runCli(['force-unlock', '00000000-0000-4000-8000-000000000000', '-c', config], wrong), 0);
+    const unlock = io(dir);
+    assert.equal(await runCli(['force-unlock', held.info.id, '-c', config], unlock), 0, unlock.err());
+
+    // With the lock gone, apply gets past it and fails later, at the (unreachable) SFTP server.
+    const next = io(dir);
+    const code = await runCli(['apply', '--auto-approve', '-c', config], next);
+    assert.equal(code, 1);
+    assert.doesNotMatch(next.err(), /LEDGER_LOCKED/);
+  });
+});
