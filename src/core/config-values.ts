@@ -1,0 +1,101 @@
+/**
+ * How one configuration value of each kind is read: the accepted types (the original's values
+ * may be TOML strings or numbers, e.g. TIMEOUT = "25" or 25), the normal form, and what the
+ * message says was expected. Pure; never echoes a secret.
+ */
+import type { KeyKind } from './config-keys.js';
+
+export type ValueRead = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly expected: string; readonly got?: string };
+
+/** What `ssh-keygen -lf` prints for a SHA-256 fingerprint: 32 bytes, base64 without padding. */
+export const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+// Python's int() accepts surrounding blanks and a plus sign; the original passed TIMEOUT through it.
+const WHOLE = /^\s*\+?[0-9]+\s*$/;
+
+const EXPECTED: Record<KeyKind, string> = {
+  text: 'a non-empty string',
+  url: 'an http:// or https:// URL',
+  secret: 'a non-empty string',
+  file: 'the path of a file',
+  directory: 'the path of a directory',
+  folder: 'a folder relative to the SFTP login directory ("." for the login directory itself)',
+  seconds: 'a whole number of seconds',
+  port: 'a port number from 1 to 65535',
+  count: 'a whole number from 1 to 64',
+  limit: 'a whole number, 0 or more',
+  fingerprints: 'a list of host-key fingerprints as `ssh-keygen -lf` prints them, like "SHA256:<43 base64 characters>"',
+};
+
+export function readValue(kind: KeyKind, raw: unknown): ValueRead {
+  const fail = (got?: string): ValueRead => ({ ok: false, expected: EXPECTED[kind], ...(got === undefined ? {} : { got }) });
+  switch (kind) {
+    case 'text':
+    case 'secret':
+    case 'file':
+    case 'directory': {
+      const text = asText(raw);
+      return text === undefined || text.trim() === '' ? fail() : { ok: true, value: kind === 'secret' ? text : text.trim() };
+    }
+    case 'folder': {
+      const text = asText(raw)?.trim();
+      if (!text) return fail();
+      return { ok: true, value: text.length > 1 ? text.replace(/\/+$/, '') || '/' : text };
+    }
+    case 'url':
+      return readUrl(raw, fail);
+    case 'seconds':
+      return readWhole(raw, 1, Number.MAX_SAFE_INTEGER, fail);
+    case 'port':
+      return readWhole(raw, 1, 65535, fail);
+    case 'count':
+      return readWhole(raw, 1, 64, fail);
+    case 'limit':
+      return readWhole(raw, 0, Number.MAX_SAFE_INTEGER, fail);
+    case 'fingerprints': {
+      const list = typeof raw === 'string' ? [raw] : raw;
+      if (!Array.isArray(list)) return fail();
+      const bad = list.find((item) => typeof item !== 'string' || !FINGERPRINT.test(item.trim()));
+      if (bad !== undefined) return fail(describeValue(bad, false));
+      return { ok: true, value: list.map((item: string) => item.trim()) };
+    }
+  }
+}
+
+function readUrl(raw: unknown, fail: (got?: string) => ValueRead): ValueRead {
+  if (typeof raw !== 'string') return fail();
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return fail();
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail();
+  // Credentials belong in API_KEY; a URL is printed in plans and messages.
+  if (url.username || url.password) return fail('a URL with a user name or password in it');
+  if (url.search || url.hash) return fail();
+  return { ok: true, value: raw.trim().replace(/\/+$/, '') };
+}
+
+function readWhole(raw: unknown, min: number, max: number, fail: (got?: string) => ValueRead): ValueRead {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && WHOLE.test(raw) ? Number(raw.trim()) : NaN;
+  return Number.isSafeInteger(n) && n >= min && n <= max ? { ok: true, value: n } : fail();
+}
+
+function asText(raw: unknown): string | undefined {
+  // The original did os.environ[key] = str(value): integers were accepted as text.
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' && Number.isSafeInteger(raw)) return String(raw);
+  return undefined;
+}
+
+/** A value as a message shows it: strings quoted, secrets never shown. */
+export function describeValue(value: unknown, secret: boolean): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return secret ? (value === '' ? 'an empty string' : 'a string that is not accepted') : JSON.stringify(value);
+  if (typeof value === 'number') return secret ? 'a number' : String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  return 'a table';
+}
