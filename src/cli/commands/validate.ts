@@ -1,12 +1,93 @@
-/** Placeholder until the command lands; replaced by its owner. */
-import { ProblemError, problem } from '../../core/problem.js';
+/**
+ * `aktin-sftp validate`: checks the configuration (every problem at once), the Fernet key file
+ * and the ledger, without touching the network. Exit 0 when all is valid, 64 for configuration
+ * problems, 1 for a bad key or ledger. Prints no secret: the JSON form is the non-secret view.
+ */
+import { resolve } from 'node:path';
+import { loadConfig } from '../../adapters/config-file.js';
+import { readKeyFile } from '../../adapters/key-file.js';
+import { createLedgerStore } from '../../adapters/ledger-file.js';
+import type { LedgerSnapshot } from '../../app/ports.js';
+import type { Config } from '../../core/config.js';
+import { nonSecretConfigView } from '../../core/config-rules.js';
+import { isProblemError, ProblemError, type Problem } from '../../core/problem.js';
 import type { CliCommand } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { showWarnings } from '../load-config.js';
+import { chalkFor } from '../render-problems.js';
 
-export const validateCommand: CliCommand = {
+interface ValidateArgs {
+  readonly json: boolean;
+}
+
+export const validateCommand: CliCommand<ValidateArgs> = {
   command: 'validate',
-  describe: '(not yet available)',
-  builder: (y) => y,
-  run: async () => {
-    throw new ProblemError(problem('USAGE', 'validate is not available yet'));
+  describe: 'Check the configuration, the key file and the ledger without touching the network',
+  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the checked configuration (secrets shown only as set or not) as JSON' }),
+  epilog: 'Exit codes: 0 valid, 64 configuration problems (all are listed), 1 the key file or the ledger is not valid.',
+  run: async (args, io) => {
+    const file = resolve(io.cwd, args.config);
+    const { config, warnings } = await loadConfig(file, io.env);
+    const problems: Problem[] = [];
+    const keyWarnings: string[] = [];
+    await collect(problems, () => readKeyFile(config.keyFile, (m: string) => keyWarnings.push(m)));
+    const ledger = await collect(problems, () => createLedgerStore(config.workingDir).read());
+    showWarnings(io, [...warnings, ...keyWarnings]);
+    if (problems.length > 0 || !ledger) throw new ProblemError(problems);
+    if (args.json) io.stdout.write(JSON.stringify(toJson(config, ledger, [...warnings, ...keyWarnings]), null, 2) + '\n');
+    else io.stdout.write(renderSummary(config, ledger, io, !args.color));
+    return EXIT.OK;
   },
 };
+
+async function collect<T>(problems: Problem[], check: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await check();
+  } catch (error) {
+    if (!isProblemError(error)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
+function ledgerFacts(snapshot: LedgerSnapshot) {
+  const { ledger } = snapshot;
+  const tombstones = ledger.entries.filter((e) => e.deleted !== undefined).length;
+  return { exists: snapshot.bytes !== null, entries: ledger.entries.length, tombstones, serial: ledger.serial, lineage: ledger.lineage ?? null };
+}
+
+function toJson(config: Config, ledger: LedgerSnapshot, warnings: string[]): object {
+  return {
+    valid: true,
+    config_file: config.source,
+    config: nonSecretConfigView(config),
+    key_file: { path: config.keyFile, valid: true },
+    ledger: { path: createLedgerStore(config.workingDir).path, ...ledgerFacts(ledger), sha256: ledger.sha256 },
+    warnings,
+  };
+}
+
+function renderSummary(config: Config, snapshot: LedgerSnapshot, io: CliIo, noColor: boolean): string {
+  const chalk = chalkFor(io, noColor);
+  const { sftp } = config;
+  const facts = ledgerFacts(snapshot);
+  const trust =
+    sftp.hostKeyFingerprints.length > 0
+      ? `host key pinned (${sftp.hostKeyFingerprints.length} fingerprint${sftp.hostKeyFingerprints.length === 1 ? '' : 's'})`
+      : `host key from ${sftp.knownHosts}`;
+  const auth = sftp.privateKey ? `key ${sftp.privateKey}` : 'password';
+  const ledgerPath = createLedgerStore(config.workingDir).path;
+  const ledgerLine = facts.exists
+    ? `${ledgerPath}: ${facts.entries} entr${facts.entries === 1 ? 'y' : 'ies'} (${facts.tombstones} deleted), serial ${facts.serial}${facts.lineage ? '' : ', written by the original tool'}`
+    : `${ledgerPath}: not created yet (the first apply creates it)`;
+  return [
+    `${chalk.green('✓')} ${chalk.bold(`Configuration ${config.source} is valid.`)}`,
+    `  Broker:    ${config.broker.url}, tag '${config.tag}', timeout ${config.broker.timeoutSeconds}s${config.caBundle ? `, CA bundle ${config.caBundle}` : ''}`,
+    `  SFTP:      ${sftp.username}@${sftp.host}:${sftp.port}, folder '${sftp.folder}', ${auth}, ${trust}`,
+    `  Key file:  ${config.keyFile} (a valid Fernet key)`,
+    `  Ledger:    ${ledgerLine}`,
+    `  Apply:     concurrency ${config.apply.concurrency}, max delete ${config.apply.maxDelete ?? 'no cap'}`,
+    '',
+  ].join('\n');
+}
