@@ -109,7 +109,8 @@ function attribute(node: Record<string, unknown>, name: string): string | undefi
 export function formatLedgerXml(ledger: Ledger): string {
   const rootAttributes = attributes([
     ['lineage', ledger.lineage],
-    ['serial', String(ledger.serial)],
+    // Serial 0 is an original ledger that aktin-sftp has not written: it stays byte-identical.
+    ['serial', ledger.serial === 0 ? undefined : String(ledger.serial)],
     ['plan', ledger.plan],
     ['pending', ledger.pending && ledger.pending.length > 0 ? joinAddresses(ledger.pending) : undefined],
   ]);

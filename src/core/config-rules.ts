@@ -182,6 +182,10 @@ function unknownKeyWarnings(raw: RawConfig): string[] {
   const file = basename(raw.file);
   const warnings: string[] = [];
   for (const [name, value] of Object.entries(raw.values)) {
+    if (name === 'SMTP') {
+      warnings.push(`\`SMTP\` in ${file} is ignored: the original tool's e-mail notifier settings are no longer used.`);
+      continue;
+    }
     if (!TOP_LEVEL.has(name)) {
       warnings.push(`\`${name}\` in ${file} is not a known key or table and is ignored${suggest(name, [...TOP_LEVEL])}.`);
       continue;
@@ -201,7 +205,8 @@ function unknownKeyWarnings(raw: RawConfig): string[] {
 }
 
 function suggest(name: string, candidates: string[]): string {
-  const close = candidates.find((c) => distance(c.toUpperCase(), name.toUpperCase()) <= 2);
+  const upper = name.toUpperCase();
+  const close = candidates.find((c) => distance(c, upper) <= 2 || (upper.length > c.length && upper.startsWith(c)));
   return close ? ` (did you mean ${close}?)` : '';
 }
 

@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CONFIG_KEYS, keyLabel } from '../../src/core/config-keys.js';
+import { checkConfig, nonSecretConfigView, pathProblem, type RawConfig } from '../../src/core/config-rules.js';
+
+const FILE = '/etc/aktin/settings.toml';
+const PIN = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
+const SECRETS = ['s3cr3t-api-key', 's3cr3t-password', 's3cr3t-passphrase'];
+
+function values(patch: Record<string, Record<string, unknown> | unknown> = {}): Record<string, unknown> {
+  const base: Record<string, Record<string, unknown>> = {
+    BROKER: { URL: 'http://localhost:8080', API_KEY: SECRETS[0] },
+    REQUESTS: { TAG: 'rki' },
+    SFTP: { HOST: '127.0.0.1', USERNAME: 'sftpuser', PASSWORD: SECRETS[1], TIMEOUT: '25', FOLDERNAME: 'rki', HOST_KEY_FINGERPRINTS: [PIN] },
+    SECURITY: { PATH_ENCRYPTION_KEY: '/opt/rki.key' },
+    MISC: { WORKING_DIR: '/opt' },
+  };
+  const out: Record<string, unknown> = { ...base };
+  for (const [scope, table] of Object.entries(patch)) {
+    out[scope] = typeof table === 'object' && table !== null && !Array.isArray(table) ? { ...base[scope], ...(table as object) } : table;
+  }
+  return out;
+}
+
+const raw = (v: Record<string, unknown>, origins?: Record<string, string>): RawConfig => ({ file: FILE, values: v, ...(origins ? { origins } : {}) });
+const titles = (v: Record<string, unknown>, options = {}) => checkConfig(raw(v), options).problems.map((p) => p.title);
+
+describe('config rules: one value at a time', () => {
+  const rejected: { name: string; patch: Record<string, unknown>; want: string }[] = [
+    { name: 'fractional TIMEOUT string (int() fails in the original)', patch: { SFTP: { TIMEOUT: '25.5' } }, want: '`[SFTP] TIMEOUT` in settings.toml must be a whole number of seconds, got "25.5"' },
+    { name: 'fractional TIMEOUT number', patch: { SFTP: { TIMEOUT: 25.5 } }, want: '`[SFTP] TIMEOUT` in settings.toml must be a whole number of seconds, got 25.5' },
+    { name: 'zero TIMEOUT', patch: { SFTP: { TIMEOUT: 0 } }, want: '`[SFTP] TIMEOUT` in settings.toml must be a whole number of seconds, got 0' },
+    { name: 'word TIMEOUT', patch: { SFTP: { TIMEOUT: 'soon' } }, want: 'got "soon"' },
+    { name: 'boolean BROKER TIMEOUT', patch: { BROKER: { TIMEOUT: true } }, want: '`[BROKER] TIMEOUT` in settings.toml must be a whole number of seconds, got true' },
+    { name: 'PORT 0', patch: { SFTP: { PORT: 0 } }, want: '`[SFTP] PORT` in settings.toml must be a port number from 1 to 65535, got 0' },
+    { name: 'PORT 65536', patch: { SFTP: { PORT: 65536 } }, want: 'must be a port number from 1 to 65535, got 65536' },
+    { name: 'PORT with letters', patch: { SFTP: { PORT: '22x' } }, want: 'got "22x"' },
+    { name: 'URL without scheme', patch: { BROKER: { URL: 'localhost:8080' } }, want: '`[BROKER] URL` in settings.toml must be an http:// or https:// URL, got "localhost:8080"' },
+    { name: 'ftp URL', patch: { BROKER: { URL: 'ftp://broker' } }, want: 'must be an http:// or https:// URL' },
+    { name: 'URL with a password', patch: { BROKER: { URL: 'https://admin:hunter2@broker' } }, want: 'got a URL with a user name or password in it' },
+    { name: 'MD5 fingerprint', patch: { SFTP: { HOST_KEY_FINGERPRINTS: ['MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48'] } }, want: '`[SFTP] HOST_KEY_FINGERPRINTS` in settings.toml must be a list of host-key fingerprints' },
+    { name: 'truncated fingerprint', patch: { SFTP: { HOST_KEY_FINGERPRINTS: ['SHA256:abc'] } }, want: 'got "SHA256:abc"' },
+    { name: 'CONCURRENCY 0', patch: { APPLY: { CONCURRENCY: 0 } }, want: '`[APPLY] CONCURRENCY` in settings.toml must be a whole number from 1 to 64, got 0' },
+    { name: 'CONCURRENCY 65', patch: { APPLY: { CONCURRENCY: 65 } }, want: 'got 65' },
+    { name: 'negative MAX_DELETE', patch: { APPLY: { MAX_DELETE: -1 } }, want: '`[APPLY] MAX_DELETE` in settings.toml must be a whole number, 0 or more, got -1' },
+    { name: 'empty TAG', patch: { REQUESTS: { TAG: '' } }, want: '`[REQUESTS] TAG` in settings.toml must be a non-empty string, got ""' },
+    { name: 'TAG as a list', patch: { REQUESTS: { TAG: ['rki'] } }, want: 'got a list' },
+    { name: 'empty FOLDERNAME', patch: { SFTP: { FOLDERNAME: '' } }, want: '`[SFTP] FOLDERNAME` in settings.toml must be a folder relative to the SFTP login directory' },
+    { name: 'empty PASSWORD is not shown', patch: { SFTP: { PASSWORD: '' } }, want: '`[SFTP] PASSWORD` in settings.toml must be a non-empty string, got an empty string' },
+    { name: 'SFTP not a table', patch: { SFTP: 'sftp.example.org' }, want: '`[SFTP]` in settings.toml must be a table ([SFTP] followed by keys), got "sftp.example.org"' },
+    { name: 'WORKING_DIR as a date', patch: { MISC: { WORKING_DIR: new Date(0) } }, want: 'got a date' },
+  ];
+  for (const c of rejected) {
+    it(`rejects ${c.name}`, () => {
+      const check = checkConfig(raw(values(c.patch)));
+      assert.equal(check.config, undefined);
+      assert.ok(check.problems.length >= 1);
+      assert.ok(check.problems.every((p) => p.code === 'CONFIG_INVALID'));
+      assert.ok(
+        check.problems.some((p) => p.title.includes(c.want)),
+        `no problem says ${JSON.stringify(c.want)}: ${JSON.stringify(check.problems.map((p) => p.title))}`,
+      );
+      assert.ok(check.problems.every((p) => p.detail?.includes(FILE)), 'every problem names the file');
+    });
+  }
+
+  const accepted: { name: string; patch: Record<string, unknown>; read: (c: NonNullable<ReturnType<typeof checkConfig>['config']>) => unknown; want: unknown }[] = [
+    { name: 'TIMEOUT as the original quotes it', patch: { SFTP: { TIMEOUT: '25' } }, read: (c) => c.sftp.timeoutSeconds, want: 25 },
+    { name: 'TIMEOUT as an integer', patch: { SFTP: { TIMEOUT: 25 } }, read: (c) => c.sftp.timeoutSeconds, want: 25 },
+    { name: "TIMEOUT as Python's int() reads it", patch: { SFTP: { TIMEOUT: ' +25 ' } }, read: (c) => c.sftp.timeoutSeconds, want: 25 },
+    { name: 'PORT as a string', patch: { SFTP: { PORT: '2222' } }, read: (c) => c.sftp.port, want: 2222 },
+    { name: 'URL trailing slash removed', patch: { BROKER: { URL: 'https://broker.example.org/aktin//' } }, read: (c) => c.broker.url, want: 'https://broker.example.org/aktin' },
+    { name: 'FOLDERNAME trailing slash removed, kept relative', patch: { SFTP: { FOLDERNAME: 'drop/rki/' } }, read: (c) => c.sftp.folder, want: 'drop/rki' },
+    { name: 'FOLDERNAME root kept', patch: { SFTP: { FOLDERNAME: '/' } }, read: (c) => c.sftp.folder, want: '/' },
+    { name: 'FOLDERNAME login directory', patch: { SFTP: { FOLDERNAME: '.' } }, read: (c) => c.sftp.folder, want: '.' },
+    { name: 'relative key file resolved against the config folder', patch: { SECURITY: { PATH_ENCRYPTION_KEY: 'keys/rki.key' } }, read: (c) => c.keyFile, want: '/etc/aktin/keys/rki.key' },
+    { name: 'absolute working dir kept', patch: { MISC: { WORKING_DIR: '/var/lib/aktin-sftp' } }, read: (c) => c.workingDir, want: '/var/lib/aktin-sftp' },
+    { name: 'a single fingerprint string', patch: { SFTP: { HOST_KEY_FINGERPRINTS: PIN } }, read: (c) => c.sftp.hostKeyFingerprints, want: [PIN] },
+    { name: 'MAX_DELETE 0', patch: { APPLY: { MAX_DELETE: 0 } }, read: (c) => c.apply.maxDelete, want: 0 },
+    { name: 'integer TAG, as the original str()-ed it', patch: { REQUESTS: { TAG: 2024 } }, read: (c) => c.tag, want: '2024' },
+    { name: 'CA bundle at the top', patch: { REQUESTS_CA_BUNDLE: 'ca.pem' }, read: (c) => c.caBundle, want: '/etc/aktin/ca.pem' },
+  ];
+  for (const c of accepted) {
+    it(`accepts ${c.name}`, () => {
+      const check = checkConfig(raw(values(c.patch)));
+      assert.deepEqual(check.problems, []);
+      assert.deepEqual(c.read(check.config!), c.want);
+    });
+  }
+});
+
+describe('config rules: the whole file', () => {
+  it('fills the defaults of the optional keys', () => {
+    const { config } = checkConfig(raw(values()));
+    assert.equal(config!.broker.timeoutSeconds, 10);
+    assert.equal(config!.sftp.port, 22);
+    assert.deepEqual(config!.apply, { concurrency: 4, maxDelete: null });
+    assert.equal(config!.source, FILE);
+    assert.equal(config!.sftp.password!.reveal(), SECRETS[1]);
+    assert.equal(config!.broker.apiKey.reveal(), SECRETS[0]);
+  });
+
+  it('reports every missing key at once', () => {
+    const list = titles({});
+    const required = CONFIG_KEYS.filter((k) => k.required);
+    for (const k of required) assert.ok(list.includes(`\`${keyLabel(k)}\` is missing in settings.toml`), keyLabel(k));
+    assert.ok(list.some((t) => t.includes('`[SFTP] PASSWORD` or `[SFTP] PRIVATE_KEY` must be set')));
+    assert.ok(list.some((t) => t.includes('`[SFTP] HOST_KEY_FINGERPRINTS` or `[SFTP] KNOWN_HOSTS` must be set')));
+    assert.equal(list.length, required.length + 2);
+  });
+
+  it('reports problems of different keys together', () => {
+    const list = titles(values({ SFTP: { TIMEOUT: '25.5', PORT: 0 }, BROKER: { URL: 'nope' }, APPLY: { CONCURRENCY: 0 } }));
+    assert.equal(list.length, 4, JSON.stringify(list));
+  });
+
+  it('gives the missing-key hint with an example and the environment variable', () => {
+    const p = checkConfig(raw(JSON.parse(JSON.stringify(values({ REQUESTS: { TAG: undefined } }))))).problems.find((x) => x.title.includes('TAG'))!;
+    assert.match(p.hint!, /Add TAG = "rki" under \[REQUESTS\], or set AKTIN_SFTP_REQUESTS_TAG/);
+  });
+
+  it('requires a pinned host key, explaining that plan prints the fingerprint', () => {
+    const v = values({ SFTP: { HOST_KEY_FINGERPRINTS: [] } });
+    const p = checkConfig(raw(v)).problems;
+    assert.equal(p.length, 1);
+    assert.match(p[0]!.detail!, /never trusts an unknown SFTP server/);
+    assert.match(p[0]!.hint!, /aktin-sftp plan/);
+    assert.match(p[0]!.hint!, /HOST_KEY_FINGERPRINTS = \["SHA256:…"\]/);
+    const allowed = checkConfig(raw(v), { allowMissingHostKey: true });
+    assert.deepEqual(allowed.problems, []);
+    assert.deepEqual(allowed.config!.sftp.hostKeyFingerprints, []);
+  });
+
+  it('accepts KNOWN_HOSTS instead of pins and a private key instead of a password', () => {
+    const v = values({ SFTP: { HOST_KEY_FINGERPRINTS: undefined, KNOWN_HOSTS: 'known_hosts', PASSWORD: undefined, PRIVATE_KEY: 'id_ed25519', PRIVATE_KEY_PASSPHRASE: SECRETS[2] } });
+    const check = checkConfig(raw(JSON.parse(JSON.stringify(v))));
+    assert.deepEqual(check.problems, []);
+    assert.equal(check.config!.sftp.knownHosts, '/etc/aktin/known_hosts');
+    assert.equal(check.config!.sftp.privateKey, '/etc/aktin/id_ed25519');
+    assert.equal(check.config!.sftp.password, undefined);
+    assert.equal(check.config!.sftp.privateKeyPassphrase!.reveal(), SECRETS[2]);
+    assert.deepEqual(
+      check.paths.map((p) => [keyLabel(p.key), p.type]),
+      [
+        ['[SFTP] PRIVATE_KEY', 'file'],
+        ['[SFTP] KNOWN_HOSTS', 'file'],
+        ['[SECURITY] PATH_ENCRYPTION_KEY', 'file'],
+        ['[MISC] WORKING_DIR', 'directory'],
+      ],
+    );
+  });
+
+  it('requires a password or a private key', () => {
+    const list = titles(JSON.parse(JSON.stringify(values({ SFTP: { PASSWORD: undefined } }))));
+    assert.deepEqual(list, ['`[SFTP] PASSWORD` or `[SFTP] PRIVATE_KEY` must be set in settings.toml']);
+  });
+
+  it('warns about unknown keys and tables instead of failing, as the original ignored them', () => {
+    const check = checkConfig(raw(values({ SMTP: { HOST: 'mail' }, SFTP: { HOSTNAME: 'x' }, MISC: { REQUESTS_CA_BUNDLE: 'ca.pem' } })));
+    assert.deepEqual(check.problems, []);
+    assert.deepEqual(check.warnings, [
+      '`[SFTP] HOSTNAME` in settings.toml is not a known key and is ignored (did you mean HOST?).',
+      '`[MISC] REQUESTS_CA_BUNDLE` in settings.toml is ignored: REQUESTS_CA_BUNDLE must stand at the top of the file, before the first [table].',
+      '`SMTP` in settings.toml is ignored: the original tool\'s e-mail notifier settings are no longer used.',
+    ]);
+    assert.deepEqual(checkConfig(raw(values({ SFPT: {} }))).warnings, ['`SFPT` in settings.toml is not a known key or table and is ignored (did you mean SFTP?).']);
+  });
+
+  it('names the environment variable a bad value came from', () => {
+    const list = checkConfig(raw(values({ SFTP: { PORT: 'abc' } }), { 'SFTP.PORT': 'AKTIN_SFTP_SFTP_PORT' })).problems.map((p) => p.title);
+    assert.deepEqual(list, ['`[SFTP] PORT` (from AKTIN_SFTP_SFTP_PORT) must be a port number from 1 to 65535, got "abc"']);
+  });
+
+  it('words a path problem with key, file and what was found', () => {
+    const check = checkConfig(raw(values()));
+    const p = pathProblem(raw(values()), check.paths.find((x) => x.type === 'directory')!, 'not found');
+    assert.equal(p.code, 'CONFIG_INVALID');
+    assert.equal(p.title, '`[MISC] WORKING_DIR` in settings.toml must be an existing directory, got "/opt" (not found)');
+    assert.match(p.hint!, /mkdir -p \/opt/);
+  });
+});
+
+describe('config rules: secrets', () => {
+  it('never puts a secret into a problem or warning', () => {
+    const bad = values({
+      BROKER: { API_KEY: SECRETS[0], URL: `https://x:${SECRETS[1]}@broker` },
+      SFTP: { PASSWORD: [SECRETS[1]], PRIVATE_KEY_PASSPHRASE: SECRETS[2], TIMEOUT: 'x' },
+      [SECRETS[2]!]: 1,
+    });
+    const check = checkConfig(raw(bad));
+    const text = JSON.stringify([check.problems, check.warnings]);
+    assert.ok(check.problems.length >= 3);
+    for (const s of SECRETS.slice(0, 2)) assert.ok(!text.includes(s), `${s} leaked: ${text}`);
+  });
+
+  it('shows secrets in the non-secret view only as whether they are set', () => {
+    const v = values({ SFTP: { PRIVATE_KEY: 'id', PRIVATE_KEY_PASSPHRASE: SECRETS[2] } });
+    const view = nonSecretConfigView(checkConfig(raw(v)).config!);
+    const text = JSON.stringify(view);
+    for (const s of SECRETS) assert.ok(!text.includes(s), `${s} leaked`);
+    assert.deepEqual(view, {
+      broker: { url: 'http://localhost:8080', api_key_set: true, timeout_seconds: 10 },
+      tag: 'rki',
+      sftp: {
+        host: '127.0.0.1',
+        port: 22,
+        username: 'sftpuser',
+        password_set: true,
+        private_key: '/etc/aktin/id',
+        private_key_passphrase_set: true,
+        timeout_seconds: 25,
+        folder: 'rki',
+        host_key_fingerprints: [PIN],
+        known_hosts: null,
+      },
+      key_file: '/opt/rki.key',
+      working_dir: '/opt',
+      apply: { concurrency: 4, max_delete: null },
+      ca_bundle: null,
+    });
+  });
+});
