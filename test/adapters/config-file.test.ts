@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { loadConfig } from '../../src/adapters/config-file.js';
+import { checkConfig } from '../../src/core/config-rules.js';
+import { isProblemError, type ProblemError } from '../../src/core/problem.js';
+
+const FIXTURES = new URL('../fixtures/config/', import.meta.url);
+const PIN = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
+const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
+
+/** A folder with the config text, a key file and a working dir, so paths exist. */
+function deployment(toml: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'config-file-'));
+  mkdirSync(join(dir, 'work'));
+  for (const f of ['encryption.key', 'ca-bundle.pem', 'known_hosts', 'id_ed25519']) writeFileSync(join(dir, f), 'x');
+  const file = join(dir, 'settings.toml');
+  writeFileSync(file, toml);
+  return { dir, file };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ProblemError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isProblemError(error)) return error;
+    throw error;
+  }
+  assert.fail('expected a ProblemError');
+}
+
+const allText = (e: ProblemError) => JSON.stringify(e.problems) + e.message;
+
+describe('loadConfig', () => {
+  it("accepts the original tool's settings.toml as it is, plus a pin", async () => {
+    const { file } = deployment(fixture('original-settings.toml').replace('FOLDERNAME = "rki"', `FOLDERNAME = "rki"\nHOST_KEY_FINGERPRINTS = ["${PIN}"]`));
+    const { config, warnings } = await loadConfig(file, {}, { checkPaths: false });
+    assert.deepEqual(warnings, []);
+    assert.equal(config.broker.url, 'http://localhost:8080');
+    assert.equal(config.sftp.timeoutSeconds, 25);
+    assert.equal(config.sftp.port, 22);
+    assert.equal(config.sftp.folder, 'rki');
+    assert.equal(config.keyFile, '/opt/rki.key');
+    assert.equal(config.workingDir, '/opt');
+    assert.equal(config.sftp.password!.reveal(), 'sftppassword');
+  });
+
+  it('asks for a pin when the original file has none, unless allowed', async () => {
+    const { file } = deployment(fixture('original-settings.toml'));
+    const e = await failure(loadConfig(file, {}, { checkPaths: false }));
+    assert.equal(e.code, 'CONFIG_INVALID');
+    assert.match(e.problems[0]!.title, /HOST_KEY_FINGERPRINTS/);
+    const { config } = await loadConfig(file, {}, { checkPaths: false, allowMissingHostKey: true });
+    assert.deepEqual(config.sftp.hostKeyFingerprints, []);
+  });
+
+  it('reads the template with [SMTP], a CA bundle and relative paths, warning about SMTP', async () => {
+    const { dir, file } = deployment(fixture('original-with-smtp.toml'));
+    const { config, warnings } = await loadConfig(file, {});
+    assert.deepEqual(warnings, ["`SMTP` in settings.toml is ignored: the original tool's e-mail notifier settings are no longer used."]);
+    assert.equal(config.broker.url, 'https://broker.example.org');
+    assert.equal(config.sftp.folder, 'rki');
+    assert.equal(config.keyFile, join(dir, 'encryption.key'));
+    assert.equal(config.workingDir, join(dir, 'work'));
+    assert.equal(config.caBundle, join(dir, 'ca-bundle.pem'));
+  });
+
+  it('reads every optional key', async () => {
+    const { dir, file } = deployment(fixture('full-settings.toml'));
+    const { config, warnings } = await loadConfig(file, {});
+    assert.deepEqual(warnings, []);
+    assert.equal(config.broker.timeoutSeconds, 30);
+    assert.equal(config.sftp.port, 2222);
+    assert.equal(config.sftp.privateKey, join(dir, 'id_ed25519'));
+    assert.equal(config.sftp.knownHosts, join(dir, 'known_hosts'));
+    assert.equal(config.sftp.privateKeyPassphrase!.reveal(), 'full-passphrase');
+    assert.deepEqual(config.apply, { concurrency: 2, maxDelete: 5 });
+  });
+
+  it('fails with CONFIG_NOT_FOUND for a missing file', async () => {
+    const e = await failure(loadConfig('/nonexistent/settings.toml', {}));
+    assert.equal(e.code, 'CONFIG_NOT_FOUND');
+    assert.match(e.problems[0]!.detail!, /\/nonexistent\/settings\.toml/);
+  });
+
+  it('names line and column of a TOML syntax error without quoting the line', async () => {
+    const { file } = deployment('[SFTP]\nHOST = "h"\nPASSWORD = "hunter2-secret\n');
+    const e = await failure(loadConfig(file, {}));
+    assert.equal(e.code, 'CONFIG_INVALID');
+    assert.match(e.problems[0]!.title, /^settings\.toml is not valid TOML: line 3, column \d+: /);
+    assert.ok(!allText(e).includes('hunter2'));
+    assert.equal(e.cause, undefined);
+  });
+
+  it('reports rule problems and missing paths together', async () => {
+    const toml = fixture('original-with-smtp.toml').replace('TIMEOUT = 25', 'TIMEOUT = "25.5"').replace('"work"', '"no-such-dir"');
+    const { dir, file } = deployment(toml.replace('"encryption.key"', '"settings.toml/x"'));
+    const e = await failure(loadConfig(file, {}));
+    const titles = e.problems.map((p) => p.title);
+    assert.deepEqual(titles.sort(), [
+      '`[MISC] WORKING_DIR` in settings.toml must be an existing directory, got ' + JSON.stringify(join(dir, 'no-such-dir')) + ' (not found)',
+      '`[SECURITY] PATH_ENCRYPTION_KEY` in settings.toml must be an existing file, got ' + JSON.stringify(join(dir, 'settings.toml/x')) + ' (ENOTDIR)',
+      '`[SFTP] TIMEOUT` in settings.toml must be a whole number of seconds, got "25.5"',
+    ]);
+  });
+
+  it('wants WORKING_DIR to be a directory and the key a file', async () => {
+    const { file } = deployment(fixture('original-with-smtp.toml').replace('"work"', '"encryption.key"').replace('"encryption.key"\n\n[SMTP]', '"work"\n\n[SMTP]'));
+    const titles = (await failure(loadConfig(file, {}))).problems.map((p) => p.title).join('\n');
+    assert.match(titles, /WORKING_DIR.*\(it is not a directory\)/);
+    assert.match(titles, /PATH_ENCRYPTION_KEY.*\(it is not a regular file\)/);
+  });
+});
+
+describe('loadConfig: environment overrides', () => {
+  const base = () => deployment(fixture('original-with-smtp.toml'));
+
+  it('overrides file values, numbers and lists included', async () => {
+    const { file } = base();
+    const other = 'SHA256:' + 'B'.repeat(43);
+    const { config } = await loadConfig(file, {
+      AKTIN_SFTP_SFTP_PASSWORD: 'from-env',
+      AKTIN_SFTP_BROKER_API_KEY: 'key-from-env',
+      AKTIN_SFTP_SFTP_PORT: '2222',
+      AKTIN_SFTP_SFTP_HOST_KEY_FINGERPRINTS: `${PIN}, ${other}`,
+      AKTIN_SFTP_APPLY_MAX_DELETE: '0',
+      AKTIN_SFTP_SFTP_USERNAME: '',
+    });
+    assert.equal(config.sftp.password!.reveal(), 'from-env');
+    assert.equal(config.broker.apiKey.reveal(), 'key-from-env');
+    assert.equal(config.sftp.port, 2222);
+    assert.deepEqual(config.sftp.hostKeyFingerprints, [PIN, other]);
+    assert.equal(config.apply.maxDelete, 0);
+    assert.equal(config.sftp.username, 'CHANGEME', 'an empty variable counts as unset');
+  });
+
+  it('reads _FILE secrets with the trailing newline trimmed', async () => {
+    const { dir, file } = base();
+    writeFileSync(join(dir, 'pw'), 'pa ss\n');
+    const { config } = await loadConfig(file, { AKTIN_SFTP_SFTP_PASSWORD_FILE: join(dir, 'pw') });
+    assert.equal(config.sftp.password!.reveal(), 'pa ss');
+  });
+
+  it('supplies keys the file lacks', async () => {
+    const { file } = deployment(fixture('original-with-smtp.toml').replace('PASSWORD = "CHANGEME"\nTIMEOUT', 'TIMEOUT'));
+    const { config } = await loadConfig(file, { AKTIN_SFTP_SFTP_PASSWORD: 'only-in-env' });
+    assert.equal(config.sftp.password!.reveal(), 'only-in-env');
+  });
+
+  it('reports a missing _FILE, a doubly set key and a bad value, naming the variable, never the value', async () => {
+    const { file } = base();
+    const e = await failure(
+      loadConfig(file, {
+        AKTIN_SFTP_SFTP_PASSWORD_FILE: '/nonexistent/pw',
+        AKTIN_SFTP_BROKER_API_KEY: 'twice-secret',
+        AKTIN_SFTP_BROKER_API_KEY_FILE: '/nonexistent/key',
+        AKTIN_SFTP_SFTP_TIMEOUT: '25.5',
+      }),
+    );
+    const titles = e.problems.map((p) => p.title);
+    assert.ok(titles.includes('`[SFTP] PASSWORD` (from AKTIN_SFTP_SFTP_PASSWORD_FILE) must name a readable file, got "/nonexistent/pw" (not found)'), titles.join('\n'));
+    assert.ok(titles.includes('`[BROKER] API_KEY` is set twice in the environment: AKTIN_SFTP_BROKER_API_KEY and AKTIN_SFTP_BROKER_API_KEY_FILE'));
+    assert.ok(titles.includes('`[SFTP] TIMEOUT` (from AKTIN_SFTP_SFTP_TIMEOUT) must be a whole number of seconds, got "25.5"'));
+    assert.ok(!allText(e).includes('twice-secret'));
+  });
+});
+
+describe('config schema', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
+  const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+  const base = (): Record<string, Record<string, unknown>> => ({
+    BROKER: { URL: 'http://localhost:8080', API_KEY: 'k' },
+    REQUESTS: { TAG: 'rki' },
+    SFTP: { HOST: 'h', USERNAME: 'u', PASSWORD: 'p', TIMEOUT: '25', FOLDERNAME: 'rki', HOST_KEY_FINGERPRINTS: [PIN] },
+    SECURITY: { PATH_ENCRYPTION_KEY: '/k' },
+    MISC: { WORKING_DIR: '/w' },
+  });
+  const cases: [string, string, unknown][] = [
+    ['SFTP', 'TIMEOUT', '25'], ['SFTP', 'TIMEOUT', 25], ['SFTP', 'TIMEOUT', ' +25 '], ['SFTP', 'TIMEOUT', '25.5'], ['SFTP', 'TIMEOUT', 25.5],
+    ['SFTP', 'TIMEOUT', 0], ['SFTP', 'TIMEOUT', '0'], ['SFTP', 'TIMEOUT', true], ['SFTP', 'TIMEOUT', ''],
+    ['SFTP', 'PORT', 22], ['SFTP', 'PORT', '65535'], ['SFTP', 'PORT', '65536'], ['SFTP', 'PORT', 0], ['SFTP', 'PORT', 'ssh'],
+    ['BROKER', 'URL', 'https://b.example.org/'], ['BROKER', 'URL', 'HTTP://b:8080/aktin'], ['BROKER', 'URL', 'ftp://b'], ['BROKER', 'URL', 'b:8080'],
+    ['BROKER', 'URL', 'https://u:p@b'], ['BROKER', 'URL', 'https://b/?x=1'], ['BROKER', 'URL', 5],
+    ['BROKER', 'TIMEOUT', 10], ['BROKER', 'TIMEOUT', '10.0'],
+    ['REQUESTS', 'TAG', ''], ['REQUESTS', 'TAG', ' '], ['REQUESTS', 'TAG', 7], ['REQUESTS', 'TAG', ['rki']],
+    ['SFTP', 'HOST_KEY_FINGERPRINTS', PIN], ['SFTP', 'HOST_KEY_FINGERPRINTS', ['MD5:aa']], ['SFTP', 'HOST_KEY_FINGERPRINTS', 'SHA256:x'],
+    ['SFTP', 'PASSWORD', ''], ['SFTP', 'PASSWORD', 1234], ['SFTP', 'FOLDERNAME', ''], ['SFTP', 'FOLDERNAME', '/'],
+    ['APPLY', 'CONCURRENCY', 64], ['APPLY', 'CONCURRENCY', 65], ['APPLY', 'CONCURRENCY', '08'], ['APPLY', 'MAX_DELETE', 0], ['APPLY', 'MAX_DELETE', -1], ['APPLY', 'MAX_DELETE', '3'],
+  ];
+  for (const [scope, key, value] of cases) {
+    it(`agrees with the rules on [${scope}] ${key} = ${JSON.stringify(value)}`, () => {
+      const values = base();
+      values[scope] = { ...values[scope], [key]: value };
+      const rules = checkConfig({ file: '/c/settings.toml', values }).problems.length === 0;
+      assert.equal(validate(values), rules, JSON.stringify(validate.errors));
+    });
+  }
+
+  it('flags unknown keys (editors show typos; at run time they are warnings)', () => {
+    const values = base();
+    values.SFTP = { ...values.SFTP, HOSTNAME: 'x' };
+    assert.equal(validate(values), false);
+    assert.equal(validate.errors![0]!.keyword, 'additionalProperties');
+  });
+});
