@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { createLedgerStore } from '../../src/adapters/ledger-file.js';
+import { isProblemError, type ProblemError } from '../../src/core/problem.js';
+import type { Ledger } from '../../src/core/model.js';
+
+const FIXTURES = new URL('../fixtures/ledger/', import.meta.url);
+const workDir = () => mkdtempSync(join(tmpdir(), 'ledger-file-'));
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const entry = (id: string) => ({ id, completion: '1.0', uploaded: '2026-11-22 10:00:00' });
+
+async function failure(promise: Promise<unknown>): Promise<ProblemError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isProblemError(error)) return error;
+    throw error;
+  }
+  assert.fail('expected a ProblemError');
+}
+
+describe('ledger file store', () => {
+  it('reads an absent ledger as empty, with no bytes', async () => {
+    const store = createLedgerStore(workDir());
+    assert.deepEqual(await store.read(), { ledger: { serial: 0, entries: [] }, bytes: null, sha256: null });
+    assert.match(store.path, /\/status\.xml$/);
+  });
+
+  it('writes with serial + 1 and a new lineage, returning the exact bytes', async () => {
+    const dir = workDir();
+    const store = createLedgerStore(dir);
+    const first = await store.write({ serial: 0, entries: [entry('1')] });
+    assert.equal(first.ledger.serial, 1);
+    assert.match(first.ledger.lineage!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const onDisk = readFileSync(join(dir, 'status.xml'));
+    assert.deepEqual(first.bytes, onDisk);
+    assert.equal(first.sha256, sha256(onDisk));
+    assert.equal(statSync(join(dir, 'status.xml')).mode & 0o777, 0o644);
+
+    const second = await store.write({ ...first.ledger, entries: [entry('1'), entry('2')] });
+    assert.equal(second.ledger.serial, 2);
+    assert.equal(second.ledger.lineage, first.ledger.lineage);
+    assert.deepEqual(readFileSync(join(dir, 'status.xml.backup')), first.bytes, 'the backup holds the previous version');
+    assert.deepEqual(await store.read(), second);
+    assert.deepEqual(readdirSync(dir).sort(), ['status.xml', 'status.xml.backup'], 'no temp files left');
+  });
+
+  for (const file of ['original-run2.xml', 'lxml-pretty.xml', 'original-empty.xml']) {
+    it(`reads ${file} written by the original and writes its entries back unchanged`, async () => {
+      const dir = workDir();
+      copyFileSync(new URL(file, FIXTURES), join(dir, 'status.xml'));
+      const original = readFileSync(join(dir, 'status.xml'));
+      const store = createLedgerStore(dir);
+      const read = await store.read();
+      assert.equal(read.ledger.serial, 0);
+      assert.equal(read.ledger.lineage, undefined);
+      assert.equal(read.sha256, sha256(original));
+      const written = await store.write(read.ledger);
+      assert.deepEqual(written.ledger.entries, read.ledger.entries);
+      assert.deepEqual((await store.read()).ledger.entries, read.ledger.entries);
+      assert.deepEqual(readFileSync(join(dir, 'status.xml.backup')), original);
+    });
+  }
+
+  it("keeps the existing file's mode", async () => {
+    const dir = workDir();
+    const store = createLedgerStore(dir);
+    await store.write({ serial: 0, entries: [] });
+    chmodSync(join(dir, 'status.xml'), 0o600);
+    await store.write({ serial: 1, entries: [] });
+    assert.equal(statSync(join(dir, 'status.xml')).mode & 0o777, 0o600);
+  });
+
+  const corrupt: { name: string; text: string; want: RegExp }[] = [
+    { name: 'a torn write', text: readFileSync(new URL('corrupt-truncated.xml', FIXTURES), 'utf8'), want: /Premature end of data|not well-formed|Couldn't find end/ },
+    { name: 'an entry without <uploaded>', text: readFileSync(new URL('invalid-missing-uploaded.xml', FIXTURES), 'utf8'), want: /Missing child element/ },
+    { name: 'an empty file', text: '', want: /./ },
+  ];
+  for (const c of corrupt) {
+    it(`refuses ${c.name} with LEDGER_CORRUPT naming the file and its backup`, async () => {
+      const dir = workDir();
+      writeFileSync(join(dir, 'status.xml'), c.text);
+      const e = await failure(createLedgerStore(dir).read());
+      assert.equal(e.code, 'LEDGER_CORRUPT');
+      const p = e.problems[0]!;
+      assert.match(p.title, new RegExp(`${dir}/status\\.xml`));
+      assert.match(p.detail!, c.want);
+      assert.match(p.detail!, /status\.xml\.backup/);
+      assert.match(p.hint!, new RegExp(`cp ${dir}/status\\.xml\\.backup ${dir}/status\\.xml`));
+      assert.equal(readFileSync(join(dir, 'status.xml'), 'utf8'), c.text, 'never reset');
+    });
+  }
+
+  it('leaves the old ledger intact and no temp file when the write fails (file size limit)', async () => {
+    const dir = workDir();
+    const store = createLedgerStore(dir);
+    await store.write({ serial: 0, entries: [entry('1')] });
+    const before = readFileSync(join(dir, 'status.xml'));
+    // A child limited to 1 KiB files (EFBIG, as on a full disk) tries to write a 20 KiB ledger.
+    const big: Ledger = { serial: 1, entries: Array.from({ length: 200 }, (_, i) => entry(String(i))) };
+    const script = `
+      const { createLedgerStore } = await import(${JSON.stringify(new URL('../../src/adapters/ledger-file.ts', import.meta.url).href)});
+      try { await createLedgerStore(${JSON.stringify(dir)}).write(${JSON.stringify(big)}); console.log('written'); }
+      catch (e) { console.log(JSON.stringify({ code: e.code, title: e.problems?.[0]?.title, detail: e.problems?.[0]?.detail })); }`;
+    const { stdout } = await promisify(execFile)('bash', ['-c', `ulimit -f 1; trap '' XFSZ; exec node --import tsx --input-type=module -e "$0"`, script]);
+    const result = JSON.parse(stdout) as { code: string; title: string; detail: string };
+    assert.equal(result.code, 'LEDGER_IO');
+    assert.match(result.detail, /EFBIG/);
+    assert.match(result.detail, /The previous ledger is unchanged/);
+    assert.deepEqual(readFileSync(join(dir, 'status.xml')), before);
+    assert.deepEqual(readdirSync(dir).sort(), ['status.xml']);
+  });
+});
