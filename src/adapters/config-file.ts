@@ -21,6 +21,8 @@ export interface LoadOptions {
   readonly allowMissingHostKey?: boolean;
   /** Check that key file, working dir and other paths exist. Default true. */
   readonly checkPaths?: boolean;
+  /** Receives the warnings (unknown keys…) also when the config has problems and loading throws. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export async function loadConfig(
@@ -35,6 +37,7 @@ export async function loadConfig(
   const problems = [...overridden.problems, ...check.problems];
   if (options.checkPaths ?? true) problems.push(...(await Promise.all(check.paths.map((p) => checkPath(raw, p)))).flat());
   if (problems.length === 0) problems.push(...(await shapeProblems(raw)));
+  if (options.onWarning) check.warnings.forEach((w) => options.onWarning!(w));
   if (problems.length > 0 || !check.config) throw new ProblemError(problems);
   return { config: check.config, warnings: check.warnings };
 }

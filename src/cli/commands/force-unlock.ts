@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../../adapters/config-file.js';
 import { forceUnlock } from '../../adapters/ledger-lock.js';
+import { ProblemError, problem } from '../../core/problem.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { showWarnings } from '../load-config.js';
@@ -23,6 +24,9 @@ export const forceUnlockCommand: CliCommand<ForceUnlockArgs> = {
     'Only use it when you are sure no other run is active: two runs writing the ledger at once lose updates.\n' +
     'Exit codes: 0 removed, 4 the ID does not match the lock, 64 no lock or invalid configuration.',
   run: async (args, io) => {
+    if (!args.lock_id) {
+      throw new ProblemError(problem('USAGE', 'force-unlock needs the lock ID', 'Usage: aktin-sftp force-unlock LOCK_ID [-c FILE]', 'Take the ID from the "Lock Info" that the locked run printed (or from status.xml.lock in the working directory).'));
+    }
     // Only WORKING_DIR matters here: do not refuse because of a missing key file or pin.
     const { config, warnings } = await loadConfig(resolve(io.cwd, args.config), io.env, { allowMissingHostKey: true, checkPaths: false });
     showWarnings(io, warnings);

@@ -28,12 +28,18 @@ export const validateCommand: CliCommand<ValidateArgs> = {
   epilog: 'Exit codes: 0 valid, 64 configuration problems (all are listed), 1 the key file or the ledger is not valid.',
   run: async (args, io) => {
     const file = resolve(io.cwd, args.config);
-    const { config, warnings } = await loadConfig(file, io.env);
+    const warnings: string[] = [];
+    let config: Config;
+    try {
+      ({ config } = await loadConfig(file, io.env, { onWarning: (m) => warnings.push(m) }));
+    } finally {
+      showWarnings(io, warnings); // also when the configuration has problems: a typo'd key often explains them
+    }
     const problems: Problem[] = [];
     const keyWarnings: string[] = [];
     await collect(problems, () => readKeyFile(config.keyFile, (m: string) => keyWarnings.push(m)));
     const ledger = await collect(problems, () => createLedgerStore(config.workingDir).read());
-    showWarnings(io, [...warnings, ...keyWarnings]);
+    showWarnings(io, keyWarnings);
     if (problems.length > 0 || !ledger) throw new ProblemError(problems);
     if (args.json) io.stdout.write(JSON.stringify(toJson(config, ledger, [...warnings, ...keyWarnings]), null, 2) + '\n');
     else io.stdout.write(renderSummary(config, ledger, io, !args.color));
