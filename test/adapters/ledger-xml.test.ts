@@ -34,7 +34,7 @@ function readAsOriginal(xml: string): { ids: Record<string, string>; deleted: st
   const ids = Array.from(doc.getElementsByTagName('id')).map((e) => e.textContent ?? '');
   const completions = Array.from(doc.getElementsByTagName('completion')).map((e) => e.textContent ?? '');
   const entries = Array.from(doc.getElementsByTagName('request-status'));
-  const idOf = (e: Element) => e.getElementsByTagName('id')[0]!.textContent!;
+  const idOf = (e: (typeof entries)[number]) => e.getElementsByTagName('id')[0]!.textContent!;
   return {
     ids: Object.fromEntries(ids.map((id, i) => [id, completions[i]!])),
     deleted: entries.filter((e) => e.getElementsByTagName('deleted').length > 0).map(idOf),
