@@ -63,7 +63,7 @@ export function readValue(kind: KeyKind, raw: unknown): ValueRead {
 }
 
 function readUrl(raw: unknown, fail: (got?: string) => ValueRead): ValueRead {
-  if (typeof raw !== 'string') return fail();
+  if (typeof raw !== 'string' || /\s/.test(raw.trim())) return fail();
   let url: URL;
   try {
     url = new URL(raw.trim());

@@ -183,7 +183,7 @@ describe('config schema', () => {
     ['SFTP', 'TIMEOUT', 0], ['SFTP', 'TIMEOUT', '0'], ['SFTP', 'TIMEOUT', true], ['SFTP', 'TIMEOUT', ''],
     ['SFTP', 'PORT', 22], ['SFTP', 'PORT', '65535'], ['SFTP', 'PORT', '65536'], ['SFTP', 'PORT', 0], ['SFTP', 'PORT', 'ssh'],
     ['BROKER', 'URL', 'https://b.example.org/'], ['BROKER', 'URL', 'HTTP://b:8080/aktin'], ['BROKER', 'URL', 'ftp://b'], ['BROKER', 'URL', 'b:8080'],
-    ['BROKER', 'URL', 'https://u:p@b'], ['BROKER', 'URL', 'https://b/?x=1'], ['BROKER', 'URL', 5],
+    ['BROKER', 'URL', 'https://u:p@b'], ['BROKER', 'URL', 'https://b/?x=1'], ['BROKER', 'URL', 5], ['BROKER', 'URL', 'http://b/a b'], ['BROKER', 'URL', 'http://[::1]:8080'],
     ['BROKER', 'TIMEOUT', 10], ['BROKER', 'TIMEOUT', '10.0'],
     ['REQUESTS', 'TAG', ''], ['REQUESTS', 'TAG', ' '], ['REQUESTS', 'TAG', 7], ['REQUESTS', 'TAG', ['rki']],
     ['SFTP', 'HOST_KEY_FINGERPRINTS', PIN], ['SFTP', 'HOST_KEY_FINGERPRINTS', ['MD5:aa']], ['SFTP', 'HOST_KEY_FINGERPRINTS', 'SHA256:x'],
