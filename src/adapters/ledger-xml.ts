@@ -30,6 +30,14 @@ const parser = new XMLParser({
 
 const CHILDREN = ['id', 'completion', 'uploaded', 'last-update', 'deleted'] as const;
 const HEX64 = /^[0-9a-f]{64}$/;
+// The value forms of schemas/ledger.xsd: what we write must pass the schema we read with.
+const WRITABLE = {
+  completion: /^[0-9]+(\.[0-9]+)?$/,
+  time: /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$/,
+  lineage: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  plan: /^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/,
+  address: /^[^\s/]+$/,
+};
 
 export function parseLedgerXml(text: string): Ledger {
   let doc: Record<string, unknown>;
@@ -107,6 +115,7 @@ function attribute(node: Record<string, unknown>, name: string): string | undefi
 }
 
 export function formatLedgerXml(ledger: Ledger): string {
+  assertWritable(ledger);
   const rootAttributes = attributes([
     ['lineage', ledger.lineage],
     // Serial 0 is an original ledger that aktin-sftp has not written: it stays byte-identical.
@@ -118,8 +127,29 @@ export function formatLedgerXml(ledger: Ledger): string {
   return `<status${rootAttributes}>${ledger.entries.map(formatEntry).join('')}</status>`;
 }
 
+/** A bug guard: the ledger must be one the next read accepts, or the next run stops at LEDGER_CORRUPT. */
+function assertWritable(ledger: Ledger): void {
+  const check = (ok: boolean, what: string, value: unknown) => {
+    if (!ok) throw new Error(`cannot write the ledger: ${what} ${JSON.stringify(value)} does not fit schemas/ledger.xsd`);
+  };
+  const optional = (value: string | undefined, re: RegExp, what: string) => value === undefined || check(re.test(value), what, value);
+  check(Number.isSafeInteger(ledger.serial) && ledger.serial >= 0, 'serial', ledger.serial);
+  optional(ledger.lineage, WRITABLE.lineage, 'lineage');
+  optional(ledger.plan, WRITABLE.plan, 'plan');
+  for (const address of ledger.pending ?? []) check(WRITABLE.address.test(address), 'pending address', address);
+  const ids = new Set<string>();
+  for (const e of ledger.entries) {
+    check(isRequestId(e.id) && !ids.has(e.id), 'request id (invalid or repeated)', e.id);
+    ids.add(e.id);
+    check(WRITABLE.completion.test(e.completion), `completion of request ${e.id}`, e.completion);
+    for (const [what, value] of [['uploaded', e.uploaded], ['last-update', e.lastUpdate], ['deleted', e.deleted]] as const) optional(value, WRITABLE.time, `${what} of request ${e.id}`);
+    for (const [what, value] of [['fingerprint', e.fingerprint], ['token-sha256', e.tokenSha256], ['bundle-sha256', e.bundleSha256]] as const) optional(value, HEX64, `${what} of request ${e.id}`);
+    optional(e.plan, WRITABLE.plan, `plan of request ${e.id}`);
+    check(e.tokenSize === undefined || (Number.isSafeInteger(e.tokenSize) && e.tokenSize >= 0), `token-size of request ${e.id}`, e.tokenSize);
+  }
+}
+
 function formatEntry(entry: LedgerEntry): string {
-  if (!isRequestId(entry.id)) throw new Error(`ledger entry with invalid request id ${JSON.stringify(entry.id)}`);
   const attrs = attributes([
     ['fingerprint', entry.fingerprint],
     ['token-size', entry.tokenSize === undefined ? undefined : String(entry.tokenSize)],
@@ -139,8 +169,6 @@ function formatEntry(entry: LedgerEntry): string {
 }
 
 function joinAddresses(addresses: readonly string[]): string {
-  const bad = addresses.find((a) => a === '' || /\s/.test(a));
-  if (bad !== undefined) throw new Error(`pending address ${JSON.stringify(bad)} cannot be stored in a space-separated attribute`);
   return addresses.join(' ');
 }
 

@@ -112,17 +112,24 @@ describe('ledger XML: what we write', () => {
     assert.deepEqual(await ledgerSchemaErrors(formatLedgerXml(OURS)), []);
   });
 
-  it('escapes markup in text', () => {
-    const odd: Ledger = { serial: 1, entries: [{ id: '1', completion: 'a<b&c>"', uploaded: 'x' }] };
-    const text = formatLedgerXml(odd);
-    assert.match(text, /<completion>a&lt;b&amp;c&gt;"<\/completion>/);
-    assert.deepEqual(parseLedgerXml(text), odd);
+  it('decodes escaped markup written by a hand edit', () => {
+    const text = '<status><request-status><id>1</id><completion>a&lt;b&amp;c&gt;</completion><uploaded>x</uploaded></request-status></status>';
+    assert.equal(parseLedgerXml(text).entries[0]!.completion, 'a<b&c>');
   });
 
-  it('refuses to write what it could not read back', () => {
-    assert.throws(() => formatLedgerXml({ serial: 1, entries: [{ id: '007', completion: '1.0', uploaded: 'x' }] }), /invalid request id/);
-    assert.throws(() => formatLedgerXml({ serial: 1, pending: ['my file.zip'], entries: [] }), /space-separated/);
-  });
+  const unwritable: { name: string; ledger: Ledger; want: RegExp }[] = [
+    { name: 'an id with a leading zero', ledger: { serial: 1, entries: [{ id: '007', completion: '1.0', uploaded: '2026-01-01 00:00:00' }] }, want: /request id/ },
+    { name: 'a repeated id', ledger: { serial: 1, entries: [{ id: '1', completion: '1.0', uploaded: '2026-01-01 00:00:00' }, { id: '1', completion: '1.0', uploaded: '2026-01-01 00:00:00' }] }, want: /repeated/ },
+    { name: 'a pending address with a blank', ledger: { serial: 1, pending: ['my file.zip'], entries: [] }, want: /pending address/ },
+    { name: 'a completion that is not a number', ledger: { serial: 1, entries: [{ id: '1', completion: 'a<b', uploaded: '2026-01-01 00:00:00' }] }, want: /completion of request 1/ },
+    { name: 'an ISO timestamp', ledger: { serial: 1, entries: [{ id: '1', completion: '1.0', uploaded: '2026-01-01T00:00:00Z' }] }, want: /uploaded of request 1/ },
+    { name: 'an upper-case hash', ledger: { serial: 1, entries: [{ id: '1', completion: '1.0', uploaded: '2026-01-01 00:00:00', tokenSha256: HEX('A') }] }, want: /token-sha256/ },
+  ];
+  for (const c of unwritable) {
+    it(`refuses to write ${c.name}, which the next read would reject`, () => {
+      assert.throws(() => formatLedgerXml(c.ledger), c.want);
+    });
+  }
 });
 
 describe('ledger XML: what is not a ledger', () => {
