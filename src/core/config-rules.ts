@@ -9,6 +9,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Config } from './config.js';
 import { CONFIG_KEYS, CONFIG_SCOPES, dottedName, envName, keyLabel, type ConfigKey } from './config-keys.js';
 import { describeValue, readValue } from './config-values.js';
+import { unknownKeyWarnings } from './config-warnings.js';
 import { problem, type Problem } from './problem.js';
 import { Secret } from './secret.js';
 
@@ -41,11 +42,9 @@ export interface RuleOptions {
   readonly allowMissingHostKey?: boolean;
 }
 
-const TOP_LEVEL = new Set([...CONFIG_SCOPES, 'REQUESTS_CA_BUNDLE']);
-
 export function checkConfig(raw: RawConfig, options: RuleOptions = {}): ConfigCheck {
   const problems: Problem[] = [];
-  const warnings = unknownKeyWarnings(raw);
+  const warnings = unknownKeyWarnings(raw.values, basename(raw.file));
   const paths: PathToCheck[] = [];
   const got = new Map<string, unknown>();
   // Keys given at all, valid or not: an invalid PASSWORD is its own problem, not also a missing one.
@@ -176,48 +175,6 @@ export function nonSecretConfigView(config: Config): object {
     apply: { concurrency: apply.concurrency, max_delete: apply.maxDelete },
     ca_bundle: config.caBundle ?? null,
   };
-}
-
-function unknownKeyWarnings(raw: RawConfig): string[] {
-  const file = basename(raw.file);
-  const warnings: string[] = [];
-  for (const [name, value] of Object.entries(raw.values)) {
-    if (name === 'SMTP') {
-      warnings.push(`\`SMTP\` in ${file} is ignored: the original tool's e-mail notifier settings are no longer used.`);
-      continue;
-    }
-    if (!TOP_LEVEL.has(name)) {
-      warnings.push(`\`${name}\` in ${file} is not a known key or table and is ignored${suggest(name, [...TOP_LEVEL])}.`);
-      continue;
-    }
-    if (!isTable(value)) continue;
-    const known = CONFIG_KEYS.filter((k) => k.scope === name).map((k) => k.key);
-    for (const inner of Object.keys(value)) {
-      if (known.includes(inner)) continue;
-      warnings.push(
-        inner === 'REQUESTS_CA_BUNDLE'
-          ? `\`[${name}] REQUESTS_CA_BUNDLE\` in ${file} is ignored: REQUESTS_CA_BUNDLE must stand at the top of the file, before the first [table].`
-          : `\`[${name}] ${inner}\` in ${file} is not a known key and is ignored${suggest(inner, known)}.`,
-      );
-    }
-  }
-  return warnings;
-}
-
-function suggest(name: string, candidates: string[]): string {
-  const upper = name.toUpperCase();
-  const close = candidates.find((c) => distance(c, upper) <= 2 || (upper.length > c.length && upper.startsWith(c)));
-  return close ? ` (did you mean ${close}?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    row = next;
-  }
-  return row[b.length]!;
 }
 
 function valueOf(values: Readonly<Record<string, unknown>>, k: ConfigKey): unknown {
