@@ -89,6 +89,12 @@ export async function forceUnlock(workingDir: string, lockId: string): Promise<L
   return holder;
 }
 
+/** The current lock, for display: null when there is none or it cannot be read. */
+export async function readLedgerLock(workingDir: string): Promise<LockInfo | null> {
+  const holder = await readLock(join(workingDir, LOCK_FILE_NAME));
+  return typeof holder === 'object' ? holder : null;
+}
+
 async function tryCreate(lockPath: string, info: LockInfo): Promise<boolean> {
   let handle;
   try {

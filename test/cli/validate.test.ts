@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 
@@ -50,6 +51,7 @@ describe('aktin-sftp validate', () => {
     assert.match(t.out(), /Broker: +http:\/\/127\.0\.0\.1:9, tag 'rki'/);
     assert.match(t.out(), /sftpuser@127\.0\.0\.1:22, folder 'rki', password, host key pinned \(1 fingerprint\)/);
     assert.match(t.out(), /status\.xml: not created yet/);
+    assert.match(t.out(), /Lock: +free/);
     noSecrets(t.out() + t.err());
   });
 
@@ -73,7 +75,17 @@ describe('aktin-sftp validate', () => {
       lineage: null,
       sha256: 'string',
     });
+    assert.equal(json.lock, null);
     noSecrets(t.out() + t.err());
+  });
+
+  it('shows who holds the lock', async () => {
+    const { dir, config } = deployment();
+    const held = await acquireLedgerLock(dir, 'apply', { now: new Date('2026-11-22T10:00:00Z'), toolVersion: 'test' });
+    const t = io(dir);
+    assert.equal(await runCli(['validate', '-c', config], t), 0, t.err());
+    assert.match(t.out(), new RegExp(`Lock: +held by apply \\(.+, pid ${process.pid}\\) since 2026-11-22T10:00:00.000Z, ID ${held.info.id}`));
+    await held.release();
   });
 
   it('exits 64 listing every configuration problem at once', async () => {

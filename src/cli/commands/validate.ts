@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../../adapters/config-file.js';
 import { readKeyFile } from '../../adapters/key-file.js';
 import { createLedgerStore } from '../../adapters/ledger-file.js';
+import { readLedgerLock, type LockInfo } from '../../adapters/ledger-lock.js';
 import type { LedgerSnapshot } from '../../app/ports.js';
 import type { Config } from '../../core/config.js';
 import { nonSecretConfigView } from '../../core/config-rules.js';
@@ -41,8 +42,9 @@ export const validateCommand: CliCommand<ValidateArgs> = {
     const ledger = await collect(problems, () => createLedgerStore(config.workingDir).read());
     showWarnings(io, keyWarnings);
     if (problems.length > 0 || !ledger) throw new ProblemError(problems);
-    if (args.json) io.stdout.write(JSON.stringify(toJson(config, ledger, [...warnings, ...keyWarnings]), null, 2) + '\n');
-    else io.stdout.write(renderSummary(config, ledger, io, !args.color));
+    const lock = await readLedgerLock(config.workingDir);
+    if (args.json) io.stdout.write(JSON.stringify(toJson(config, ledger, lock, [...warnings, ...keyWarnings]), null, 2) + '\n');
+    else io.stdout.write(renderSummary(config, ledger, lock, io, !args.color));
     return EXIT.OK;
   },
 };
@@ -63,18 +65,19 @@ function ledgerFacts(snapshot: LedgerSnapshot) {
   return { exists: snapshot.bytes !== null, entries: ledger.entries.length, tombstones, serial: ledger.serial, lineage: ledger.lineage ?? null };
 }
 
-function toJson(config: Config, ledger: LedgerSnapshot, warnings: string[]): object {
+function toJson(config: Config, ledger: LedgerSnapshot, lock: LockInfo | null, warnings: string[]): object {
   return {
     valid: true,
     config_file: config.source,
     config: nonSecretConfigView(config),
     key_file: { path: config.keyFile, valid: true },
     ledger: { path: createLedgerStore(config.workingDir).path, ...ledgerFacts(ledger), sha256: ledger.sha256 },
+    lock,
     warnings,
   };
 }
 
-function renderSummary(config: Config, snapshot: LedgerSnapshot, io: CliIo, noColor: boolean): string {
+function renderSummary(config: Config, snapshot: LedgerSnapshot, lock: LockInfo | null, io: CliIo, noColor: boolean): string {
   const chalk = chalkFor(io, noColor);
   const { sftp } = config;
   const facts = ledgerFacts(snapshot);
@@ -94,6 +97,7 @@ function renderSummary(config: Config, snapshot: LedgerSnapshot, io: CliIo, noCo
     `  Key file:  ${config.keyFile} (a valid Fernet key)`,
     `  Ledger:    ${ledgerLine}`,
     `  Apply:     concurrency ${config.apply.concurrency}, max delete ${config.apply.maxDelete ?? 'no cap'}`,
+    `  Lock:      ${lock ? chalk.yellow(`held by ${lock.operation} (${lock.who}, pid ${lock.pid}) since ${lock.created}, ID ${lock.id}`) : 'free'}`,
     '',
   ].join('\n');
 }
