@@ -106,9 +106,12 @@ async function tryCreate(lockPath: string, info: LockInfo): Promise<boolean> {
   try {
     await handle.writeFile(JSON.stringify(info, null, 2) + '\n');
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    await unlink(lockPath).catch(() => undefined); // an empty lock would block every later run
+    throw new ProblemError(problem('LEDGER_IO', `Cannot write the ledger lock ${lockPath}`, (error as Error).message, 'Check free space in the working directory.'), { cause: error });
   }
+  await handle.close();
   return true;
 }
 
