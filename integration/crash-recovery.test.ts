@@ -73,7 +73,7 @@ describe('crash recovery', () => {
       assert.match(recovery.stderr, /lock/i, 'the dead run\'s lock is taken over with a warning');
 
       assert.deepEqual(readdirSync(join(sftp.root, folder)).sort(), EXPECTED_NAMES, 'same folder as an uninterrupted run, no .part left');
-      const ledger = parseLedgerXml(readFileSync(join(deployment.workingDir, 'status.xml'), 'utf8'), 'status.xml');
+      const ledger = parseLedgerXml(readFileSync(join(deployment.workingDir, 'status.xml'), 'utf8'));
       assert.deepEqual(
         ledger.entries.map((e) => [e.id, e.completion, e.deleted ?? null]).sort(),
         Array.from({ length: REQUESTS }, (_, i) => [String(i), '1.0', null]),

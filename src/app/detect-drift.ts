@@ -3,6 +3,7 @@
  * broker-free, so it can run often (monitoring) without load on the broker.
  */
 import { detectDrift, type DriftItem } from '../core/drift.js';
+import type { LedgerEntry } from '../core/model.js';
 import type { LedgerStore, RemoteFolder } from './ports.js';
 import { readActualState } from './read-state.js';
 
@@ -17,7 +18,7 @@ export async function findDrift(deps: { ledgerStore: LedgerStore; remote: Remote
   const { ledger, listing } = await readActualState(deps.ledgerStore, deps.remote);
   return {
     items: detectDrift(ledger, listing),
-    checked: ledger.ledger.entries.filter((e) => e.deleted === undefined).length,
+    checked: ledger.ledger.entries.filter((entry: LedgerEntry) => entry.deleted === undefined).length,
     ledgerPath: deps.ledgerStore.path,
   };
 }

@@ -20,7 +20,7 @@ const snapshot: BrokerSnapshot = {
 const ledger: Ledger = { lineage: 'lin-1', serial: 3, entries: [] };
 const listing: RemoteListing = { files: [{ name: 'export_2.zip', size: 140, mtime: 100 }] };
 
-function current(change: Partial<CurrentState> & { inputs?: Partial<Plan['inputs']> } = {}): CurrentState {
+function current(change: Partial<Omit<CurrentState, 'inputs'>> & { inputs?: Partial<Plan['inputs']> } = {}): CurrentState {
   return {
     ledger,
     ledgerPath: '/srv/aktin/status.xml',

@@ -16,7 +16,7 @@ import { configDigest } from '../../core/digests.js';
 import { hasChanges, type Plan } from '../../core/plan.js';
 import { ProblemError, problem } from '../../core/problem.js';
 import { TOOL_VERSION } from '../../core/version.js';
-import type { CliCommand } from '../command.js';
+import type { CliCommand, GlobalArgs } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { loadConfigFor, showWarnings } from '../load-config.js';
@@ -85,11 +85,12 @@ async function readSavedPlan(path: string, config: Config): Promise<Plan> {
   return plan;
 }
 
-async function applyWith(world: World, config: Config, saved: Plan | undefined, args: ApplyArgs, io: CliIo): Promise<number> {
+async function applyWith(world: World, config: Config, saved: Plan | undefined, args: ApplyArgs & GlobalArgs, io: CliIo): Promise<number> {
   const chalk = chalkFor(io, !args.color);
-  let plan = saved;
+  let plan: Plan;
   let current: CurrentSnapshot | undefined;
-  if (!plan) {
+  if (saved) plan = saved;
+  else {
     const made = await makePlan(
       { ...world, newPlanId },
       { tag: config.tag, folder: config.sftp.folder, configSha256: configDigest(nonSecretConfigView(config)), options: planOptionsFrom(args, config) },
