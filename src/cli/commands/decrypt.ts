@@ -1,12 +1,62 @@
-/** Placeholder until the command lands; replaced by its owner. */
+/**
+ * `aktin-sftp decrypt -k KEYFILE IN [-o OUT]`: what the recipients do with an upload, with
+ * flat memory; nothing is written unless the whole token verified.
+ */
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { decryptFile } from '../../adapters/fernet-decrypt-file.js';
+import { readKeyFile } from '../../adapters/key-file.js';
 import { ProblemError, problem } from '../../core/problem.js';
 import type { CliCommand } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { showWarnings } from '../load-config.js';
 
-export const decryptCommand: CliCommand = {
-  command: 'decrypt',
-  describe: '(not yet available)',
-  builder: (y) => y,
-  run: async () => {
-    throw new ProblemError(problem('USAGE', 'decrypt is not available yet'));
+interface DecryptArgs {
+  readonly key: string;
+  readonly input: string;
+  readonly output?: string;
+  readonly ttl?: number;
+  readonly force: boolean;
+}
+
+export const decryptCommand: CliCommand<DecryptArgs> = {
+  command: 'decrypt <input>',
+  describe: 'Decrypt an uploaded export_<id>.zip (a Fernet token) with the key file',
+  builder: (y) =>
+    y
+      .positional('input', { type: 'string', demandOption: true, describe: 'The token file' })
+      .option('key', { alias: 'k', type: 'string', demandOption: true, describe: 'The Fernet key file' })
+      .option('output', { alias: 'o', type: 'string', describe: 'Where to write the plaintext (default: INPUT.decrypted)' })
+      .option('ttl', { type: 'number', describe: 'Refuse tokens older than this many seconds' })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing output file' }),
+  epilog: 'Exit codes: 0 decrypted, 1 invalid token (wrong key, altered or truncated file) or I/O error.',
+  run: async (args, io) => {
+    const input = resolve(io.cwd, args.input);
+    const output = resolve(io.cwd, args.output ?? `${args.input}.decrypted`);
+    const key = await readKeyFile(resolve(io.cwd, args.key), (m) => showWarnings(io, [m]));
+    if (!args.force && (await exists(output))) {
+      throw new ProblemError(problem('FILE_IO', `${output} exists already`, 'It was left untouched.', 'Pass --force to overwrite it, or choose another -o.'));
+    }
+    try {
+      const { bytes } = await decryptFile(key, input, output, args.ttl === undefined ? {} : { ttl: args.ttl });
+      io.stderr.write(`Decrypted ${input} to ${output} (${bytes} bytes).\n`);
+      return EXIT.OK;
+    } catch (error) {
+      if (error instanceof ProblemError && error.code === 'FERNET_INVALID_TOKEN') {
+        const p = error.problems[0]!;
+        throw new ProblemError({ ...p, detail: `${input}: ${p.title}. Nothing was written.`, hint: 'Check that this is the right key file for this upload.' }, { cause: error });
+      }
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new ProblemError(problem('FILE_IO', `Cannot read ${input}`, 'The file does not exist.'), { cause: error });
+      }
+      throw error;
+    }
   },
 };
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

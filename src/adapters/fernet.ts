@@ -1,0 +1,130 @@
+/**
+ * Fernet (https://github.com/fernet/spec) on node:crypto, byte-compatible with Python's
+ * `cryptography.fernet`: tokens we write, Python decrypts, and the other way round.
+ * The `fernet` npm package is only a test oracle: it corrupts binary data and dies on large
+ * inputs (deps.md §1). Key material never appears in any text this module produces.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ProblemError, problem } from '../core/problem.js';
+
+const VERSION = 0x80;
+const HEADER = 25; // version (1) + timestamp (8) + IV (16)
+const MAC = 32;
+const MIN_TOKEN = HEADER + 16 + MAC;
+const MAX_CLOCK_SKEW = 60;
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+const MASK = '[fernet key]';
+
+export class FernetKey {
+  readonly #signing: Buffer;
+  readonly #encryption: Buffer;
+
+  constructor(bytes: Buffer) {
+    this.#signing = bytes.subarray(0, 16);
+    this.#encryption = bytes.subarray(16, 32);
+  }
+
+  /** @internal for the Fernet adapters only. */
+  get signingKey(): Buffer {
+    return this.#signing;
+  }
+
+  /** @internal for the Fernet adapters only. */
+  get encryptionKey(): Buffer {
+    return this.#encryption;
+  }
+
+  toString(): string {
+    return MASK;
+  }
+
+  toJSON(): string {
+    return MASK;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return MASK;
+  }
+}
+
+/** A key as Python's `Fernet.generate_key()` writes it: 44 url-safe base64 characters. */
+export function parseFernetKey(text: string, source = 'the Fernet key'): FernetKey {
+  const trimmed = text.trim();
+  const bytes = BASE64URL.test(trimmed) ? Buffer.from(trimmed, 'base64url') : Buffer.alloc(0);
+  if (bytes.length !== 32) {
+    throw new ProblemError(
+      problem(
+        'KEY_INVALID',
+        `${source} is not a Fernet key`,
+        `A Fernet key is 32 bytes in url-safe base64: 44 characters ending in '='; found ${trimmed.length} characters` +
+          `${BASE64URL.test(trimmed) ? '' : ' with characters outside the url-safe base64 alphabet'}.`,
+        "Use the key file the recipients decrypt with, or create one with 'aktin-sftp keygen -o FILE'.",
+      ),
+    );
+  }
+  return new FernetKey(bytes);
+}
+
+export function generateFernetKey(): string {
+  return toBase64Url(randomBytes(32));
+}
+
+/** The 25-byte token header: version, big-endian timestamp in seconds, IV. */
+export function fernetHeader(now: number, iv: Buffer): Buffer {
+  const header = Buffer.alloc(HEADER);
+  header[0] = VERSION;
+  header.writeBigUInt64BE(BigInt(now), 1);
+  iv.copy(header, 9);
+  return header;
+}
+
+export function fernetEncrypt(key: FernetKey, data: Buffer, options: { now?: number; iv?: Buffer } = {}): string {
+  const iv = options.iv ?? randomBytes(16);
+  const header = fernetHeader(options.now ?? Math.floor(Date.now() / 1000), iv);
+  const cipher = createCipheriv('aes-128-cbc', key.encryptionKey, iv);
+  const body = Buffer.concat([header, cipher.update(data), cipher.final()]);
+  const mac = createHmac('sha256', key.signingKey).update(body).digest();
+  return toBase64Url(Buffer.concat([body, mac]));
+}
+
+export function fernetDecrypt(key: FernetKey, token: string | Buffer, options: { ttl?: number; now?: number } = {}): Buffer {
+  const bytes = decodeToken(typeof token === 'string' ? token : token.toString('latin1'));
+  checkTimestamp(bytes, options);
+  const body = bytes.subarray(0, bytes.length - MAC);
+  const expected = createHmac('sha256', key.signingKey).update(body).digest();
+  if (!timingSafeEqual(expected, bytes.subarray(bytes.length - MAC))) throw invalidToken('HMAC mismatch: wrong key or altered token');
+  try {
+    const decipher = createDecipheriv('aes-128-cbc', key.encryptionKey, bytes.subarray(9, HEADER));
+    return Buffer.concat([decipher.update(body.subarray(HEADER)), decipher.final()]);
+  } catch (error) {
+    throw invalidToken('bad padding', error);
+  }
+}
+
+/** Strict decoding: Buffer.from(…, 'base64url') would silently skip foreign characters. */
+export function decodeToken(text: string): Buffer {
+  const trimmed = text.trim();
+  if (!BASE64URL.test(trimmed)) throw invalidToken('not url-safe base64');
+  const bytes = Buffer.from(trimmed, 'base64url');
+  if (bytes.length < MIN_TOKEN || (bytes.length - HEADER - MAC) % 16 !== 0) throw invalidToken('malformed token (length)');
+  if (bytes[0] !== VERSION) throw invalidToken('unknown version');
+  return bytes;
+}
+
+/** Python's rule: age and future skew are checked only when a TTL is given. */
+export function checkTimestamp(bytes: Buffer, options: { ttl?: number; now?: number }): void {
+  if (options.ttl === undefined) return;
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const issued = Number(bytes.readBigUInt64BE(1));
+  if (issued + options.ttl < now) throw invalidToken('token expired');
+  if (issued > now + MAX_CLOCK_SKEW) throw invalidToken('token timestamp too far in the future');
+}
+
+export function invalidToken(why: string, cause?: unknown): ProblemError {
+  return new ProblemError(problem('FERNET_INVALID_TOKEN', `Invalid Fernet token: ${why}`), cause === undefined ? undefined : { cause });
+}
+
+/** base64url with '=' padding, as Python writes it (Node's 'base64url' drops the padding). */
+export function toBase64Url(bytes: Buffer): string {
+  return bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+}
