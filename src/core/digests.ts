@@ -1,0 +1,50 @@
+/**
+ * Fingerprints of a plan's inputs, so that apply can tell whether the world moved since the
+ * plan was made. Canonical text in, sha256 hex out; deterministic and order-independent.
+ */
+import { createHash } from 'node:crypto';
+import type { BrokerSnapshot, RemoteListing } from './model.js';
+import type { PlanInputs } from './plan.js';
+import type { Ledger } from './model.js';
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function brokerDigest(snapshot: BrokerSnapshot): string {
+  const lines = snapshot.requests.map((r) => `${r.id}\t${r.completion}\t${r.fingerprint}`).sort();
+  return sha256([`tag\t${snapshot.tag}`, ...lines].join('\n'));
+}
+
+export function listingDigest(listing: RemoteListing): string {
+  const lines = listing.files.map((f) => `${f.name}\t${f.size}\t${f.mtime}`).sort();
+  return sha256([...lines, `ledger\t${listing.ledgerSha256 ?? '-'}`].join('\n'));
+}
+
+export function planInputsOf(
+  snapshot: BrokerSnapshot,
+  ledger: { readonly ledger: Ledger; readonly sha256: string | null },
+  listing: RemoteListing,
+): PlanInputs {
+  return {
+    ledger: { lineage: ledger.ledger.lineage ?? null, serial: ledger.ledger.serial, sha256: ledger.sha256 },
+    remote: { sha256: listingDigest(listing), files: listing.files.length },
+    broker: { sha256: brokerDigest(snapshot), requests: snapshot.requests.length },
+  };
+}
+
+/** sha256 of canonical JSON (sorted keys) of the non-secret configuration. */
+export function configDigest(view: unknown): string {
+  return sha256(canonicalJson(view));
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,39 @@
+/**
+ * The guard against mass deletion (the original's B2): a broker that suddenly lists nothing —
+ * a wrong tag, a changed definition type, an outage answering with an empty list — must not
+ * wipe the SFTP folder. Deletions above the configured cap are refused too.
+ */
+import type { BrokerSnapshot } from './model.js';
+import type { PlannedAction, PlanOptions } from './plan.js';
+import { problem, type Problem } from './problem.js';
+
+const OVERRIDE = 'If this is really intended, plan again with --allow-mass-delete.';
+
+export function checkDeleteSafety(actions: readonly PlannedAction[], snapshot: BrokerSnapshot, options: PlanOptions): Problem[] {
+  if (options.allow_mass_delete) return [];
+  const deletions = actions.filter((a) => a.kind === 'delete' || a.kind === 'remove_orphan');
+  if (deletions.length === 0) return [];
+  const ids = deletions.map((a) => a.request_id ?? a.address).join(', ');
+  if (snapshot.requests.length === 0) {
+    return [
+      problem(
+        'PLAN_DELETE_CAP',
+        `Refusing to delete all ${deletions.length} uploaded file(s): the broker lists no request tagged '${snapshot.tag}'`,
+        `The plan would delete the files of request(s) ${ids}. An empty list usually means a wrong [REQUESTS] TAG, ` +
+          'a changed request definition type, or a broker problem, not that every request was deleted.',
+        OVERRIDE,
+      ),
+    ];
+  }
+  if (options.max_delete !== null && deletions.length > options.max_delete) {
+    return [
+      problem(
+        'PLAN_DELETE_CAP',
+        `Refusing to delete ${deletions.length} files: more than the cap of ${options.max_delete}`,
+        `The plan would delete the files of request(s) ${ids}. The cap is [APPLY] MAX_DELETE in the configuration, or --max-delete.`,
+        `Check why the broker stopped listing these requests. ${OVERRIDE}`,
+      ),
+    ];
+  }
+  return [];
+}
