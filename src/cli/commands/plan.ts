@@ -1,12 +1,63 @@
-/** Placeholder until the command lands; replaced by its owner. */
-import { ProblemError, problem } from '../../core/problem.js';
+/**
+ * `aktin-sftp plan`: read-only. Reads the broker, the ledger and the SFTP folder, prints what
+ * apply would do and why, and saves the plan for `apply PLANFILE` with -o.
+ */
+import { resolve } from 'node:path';
+import { makePlan } from '../../app/make-plan.js';
+import { writePlanFile } from '../../adapters/plan-file.js';
+import { newPlanId } from '../../adapters/system-clock.js';
+import { nonSecretConfigView } from '../../core/config-rules.js';
+import { configDigest } from '../../core/digests.js';
+import { encodePlan } from '../../core/plan-codec.js';
+import { hasChanges } from '../../core/plan.js';
 import type { CliCommand } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { loadConfigFor, showWarnings } from '../load-config.js';
+import { openWorld } from '../open-world.js';
+import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
+import { renderLedgerDiff } from '../render-ledger-diff.js';
+import { renderPlan } from '../render-plan.js';
+import { chalkFor } from '../render-problems.js';
 
-export const planCommand: CliCommand = {
+interface PlanArgs extends PlanSafetyArgs {
+  readonly out?: string;
+  readonly json: boolean;
+  readonly 'detailed-exitcode': boolean;
+  readonly diff: boolean;
+}
+
+export const planCommand: CliCommand<PlanArgs> = {
   command: 'plan',
-  describe: '(not yet available)',
-  builder: (y) => y,
-  run: async () => {
-    throw new ProblemError(problem('USAGE', 'plan is not available yet'));
+  describe: 'Show what apply would change and why (read-only); save it with -o for apply',
+  builder: (y) =>
+    planSafetyOptions(
+      y
+        .option('out', { alias: 'o', type: 'string', describe: 'Save the plan as JSON for `aktin-sftp apply PLANFILE`' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the plan document as JSON on stdout' })
+        .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 for no changes, 2 for changes, 1 for errors' })
+        .option('diff', { type: 'boolean', default: false, describe: 'Also show the ledger change as a unified diff of status.xml' }),
+    ),
+  epilog: 'Never writes to the broker or the SFTP server; only -o writes the plan file.',
+  run: async (args, io) => {
+    const config = await loadConfigFor(args.config, io);
+    const world = await openWorld(config, io, { purpose: 'plan' });
+    try {
+      showWarnings(io, world.warnings);
+      const { plan, ledger } = await makePlan(
+        { ...world, newPlanId },
+        { tag: config.tag, folder: config.sftp.folder, configSha256: configDigest(nonSecretConfigView(config)), options: planOptionsFrom(args, config) },
+      );
+      if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
+      const chalk = chalkFor(io, !args.color);
+      if (args.json) io.stdout.write(encodePlan(plan));
+      else {
+        io.stdout.write(renderPlan(plan, chalk, { saved: args.out !== undefined }));
+        if (args.diff && hasChanges(plan)) io.stdout.write('\n' + renderLedgerDiff(ledger.ledger, plan, chalk));
+        if (args.out !== undefined) io.stdout.write(`\nSaved the plan to ${args.out}. To perform exactly these actions, run: aktin-sftp apply ${args.out}\n`);
+      }
+      return args['detailed-exitcode'] && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
+    } finally {
+      await world.close();
+    }
   },
 };

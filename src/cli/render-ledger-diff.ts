@@ -1,0 +1,31 @@
+/**
+ * `plan --diff`: the ledger change as a unified diff of status.xml. The ledger is one line on
+ * disk (as the original writes it), so the diff shows it one entry per line. Sizes and
+ * digests of the uploads are known only after apply and are left out.
+ */
+import type { ChalkInstance } from 'chalk';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { formatLedgerXml } from '../adapters/ledger-xml.js';
+import { applyActionToLedger } from '../core/ledger-transitions.js';
+import type { Ledger } from '../core/model.js';
+import type { Plan } from '../core/plan.js';
+
+export function renderLedgerDiff(ledger: Ledger, plan: Plan, chalk: ChalkInstance): string {
+  const at = new Date(plan.created_at);
+  const after = plan.actions.reduce((l, action) => applyActionToLedger(l, action, { at, planId: plan.plan_id }), ledger);
+  const patch = createTwoFilesPatch('a/status.xml', 'b/status.xml', entryPerLine(ledger), entryPerLine(after), undefined, undefined, {
+    context: 2,
+    headerOptions: FILE_HEADERS_ONLY,
+  });
+  return (
+    patch
+      .split('\n')
+      .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? chalk.green(line) : line.startsWith('-') && !line.startsWith('---') ? chalk.red(line) : line))
+      .join('\n') + '\n'
+  );
+}
+
+function entryPerLine(ledger: Ledger): string {
+  if (ledger.entries.length === 0 && ledger.lineage === undefined) return '';
+  return formatLedgerXml(ledger).replace(/(<request-status[ >])/g, '\n  $1').replace(/<\/status>/, '\n</status>') + '\n';
+}

@@ -1,0 +1,105 @@
+/**
+ * Plans as people read them, in Terraform's manner: a legend of the symbols present, one line
+ * per action with its reason in words, and the exact summary line
+ * `Plan: X to add, Y to change, Z to destroy.` that PR-comment bots scrape.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { ActionKind, Plan, PlannedAction } from '../core/plan.js';
+
+const SYMBOLS: Record<ActionKind, string> = {
+  create: '  +',
+  update: '  ~',
+  replace: '-/+',
+  delete: '  -',
+  remove_temp: '  -',
+  remove_orphan: '  -',
+  publish_ledger: '  ~',
+};
+
+/** Legend lines: the kinds they stand for, and the text. */
+const LEGEND: [ActionKind[], string][] = [
+  [['create'], '  + create'],
+  [['update', 'publish_ledger'], '  ~ update in-place'],
+  [['replace'], '-/+ destroy and then create replacement'],
+  [['delete', 'remove_temp', 'remove_orphan'], '  - destroy'],
+];
+
+export function renderPlan(plan: Plan, chalk: ChalkInstance, options: { saved: boolean }): string {
+  if (plan.actions.length === 0) {
+    return `${chalk.green.bold('No changes.')} The SFTP folder and the ledger match the broker (tag '${plan.tag}', folder '${plan.folder}').\n`;
+  }
+  const kinds = new Set(plan.actions.map((a) => a.kind));
+  const legend = LEGEND.filter(([k]) => k.some((kind) => kinds.has(kind))).map(([k, text]) => colourFor(k[0]!, chalk)(text));
+  const lines = [
+    'aktin-sftp used the selected tag and folder to generate the following plan. Actions are indicated with these symbols:',
+    ...legend,
+    '',
+    `aktin-sftp will perform the following actions in '${plan.folder}' (tag '${plan.tag}'):`,
+    '',
+    ...plan.actions.map((a) => `${colourFor(a.kind, chalk)(SYMBOLS[a.kind])} ${chalk.bold(a.address)} ${describeAction(a)}`),
+    '',
+    chalk.bold(summaryLine(plan)) + (plan.summary.publish_ledger ? ' The ledger status.xml will be uploaded last.' : ''),
+  ];
+  if (!options.saved) {
+    lines.push(
+      '',
+      chalk.dim(
+        "Note: You didn't use the -o option to save this plan, so aktin-sftp can't guarantee to take exactly these actions if you run \"aktin-sftp apply\" now.",
+      ),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function summaryLine(plan: Pick<Plan, 'summary'>): string {
+  const { add, change, destroy } = plan.summary;
+  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;
+}
+
+export function describeAction(action: PlannedAction): string {
+  const id = action.request_id;
+  const before = action.before?.completion;
+  const after = action.after?.completion;
+  switch (action.reason) {
+    case 'new_request':
+      return `will be created: new request ${id}, completion ${after}`;
+    case 'tombstone_revived':
+      return `will be created: request ${id} is listed again after its file was deleted (completion ${after})`;
+    case 'completion_changed':
+      return `will be updated: completion ${before} → ${after}`;
+    case 'results_changed':
+      return `will be updated: new node results for request ${id} (completion stays ${after})`;
+    case 'remote_missing':
+      return `must be replaced: the file is missing on the server`;
+    case 'remote_size_mismatch': {
+      const remote = action.precondition.remote;
+      return `must be replaced: the file on the server has ${remote.state === 'present' ? remote.size : 0} bytes, not the size uploaded`;
+    }
+    case 'request_gone':
+      return `will be destroyed: request ${id} is no longer listed by the broker`;
+    case 'stray_temp_file':
+      return 'will be removed: leftover of an interrupted upload';
+    case 'orphan_file':
+      return `will be removed: the ledger has no live entry for request ${id} (orphan)`;
+    case 'ledger_changed':
+      return 'will be uploaded: the ledger changes with this plan';
+    case 'remote_ledger_missing':
+      return 'will be uploaded: the remote copy of the ledger is missing';
+    case 'remote_ledger_stale':
+      return 'will be uploaded: the remote copy differs from the local ledger';
+  }
+}
+
+function colourFor(kind: ActionKind, chalk: ChalkInstance): (text: string) => string {
+  switch (kind) {
+    case 'create':
+      return chalk.green;
+    case 'update':
+    case 'publish_ledger':
+      return chalk.yellow;
+    case 'replace':
+      return chalk.magenta;
+    default:
+      return chalk.red;
+  }
+}
