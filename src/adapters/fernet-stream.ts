@@ -45,7 +45,9 @@ class FernetEncryptStream extends Transform {
     if (last) parts.push(this.#hmac.digest());
     const pending: Buffer = Buffer.concat(parts);
     const ready = last ? pending.length : pending.length - (pending.length % 3);
-    if (ready > 0) this.push(toBase64Url(pending.subarray(0, ready)), 'latin1');
+    // Whole 3-byte groups need no padding, so Node's fast 'base64url' is exact; only the
+    // final piece takes Python's '=' padding.
+    if (ready > 0) this.push(last ? toBase64Url(pending.subarray(0, ready)) : pending.subarray(0, ready).toString('base64url'), 'latin1');
     this.#carry = pending.subarray(ready);
   }
 }
