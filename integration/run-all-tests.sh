@@ -17,7 +17,7 @@ bash integration/sshd/start.sh >"$state_env"
 # shellcheck disable=SC1090
 source "$state_env"
 trap 'bash integration/sshd/stop.sh "$SFTP_IT_STATE" || true; rm -f "$state_env"' EXIT
-export SFTP_IT_PORT SFTP_IT_USER SFTP_IT_PASS SFTP_IT_HOSTKEY_PUB SFTP_IT_STATE SFTP_IT_CHROOT SFTP_IT_SSHD_PID
+export SFTP_IT_PORT SFTP_IT_USER SFTP_IT_PASS SFTP_IT_HOSTKEY_PUB SFTP_IT_STATE SFTP_IT_CHROOT SFTP_IT_SSHD_PID SFTP_IT_FOLDER SFTP_IT_CLIENT_KEY
 
 echo "== tests"
 mapfile -t files < <(find test integration -name '*.test.ts' | sort)
