@@ -169,6 +169,7 @@ describe('applyPlan', () => {
     assert.ok(!remoteNames().includes(`export_${extra}.zip`));
     assert.deepEqual(report.notRun.map((a) => a.address), ['export_3.zip'], 'the delete is held back');
     assert.ok(remoteNames().includes('export_3.zip'));
-    assert.ok(report.ledgerPublished, 'the remote ledger copy still tells the truth');
+    const local = await createLedgerStore(workingDir).read();
+    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(local.bytes!), 'the remote ledger copy still tells the truth');
   });
 });
