@@ -14,7 +14,7 @@ import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/inde
 import { runCliProcess, type CliRun } from './support/cli-process.js';
 import { createDeployment, openTargetFolder, pythonDecrypt, sshdTarget, type Deployment, type SftpTarget } from './support/e2e-world.js';
 
-const count = (xml: string, tag: string) => (xml.match(new RegExp(`<${tag}>`, 'g')) ?? []).length;
+const count = (xml: string, tag: string) => (xml.match(new RegExp(`<${tag}[\\s>/]`, 'g')) ?? []).length;
 /** The bundle as an admin downloads it by hand (export, then download). */
 async function downloadBundle(url: string, id: string): Promise<Buffer> {
   const exported = await fetch(`${url}/broker/export/request-bundle/${id}`, {
