@@ -1,0 +1,109 @@
+/**
+ * `plan` and `show` end to end in-process: the broker emulator over HTTP and the in-process
+ * SFTP server, the CLI through runCli. Read-only, exit codes, JSON, --diff, and no secrets.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readPlanFile } from '../../src/adapters/plan-file.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/program.js';
+import { BrokerDriver } from '../../integration/broker-driver.js';
+import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
+import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
+import { createDeployment, type Deployment } from '../../integration/support/e2e-world.js';
+
+function io(cwd: string) {
+  let out = '';
+  let err = '';
+  const value: CliIo = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, isTTY: false, env: {}, cwd };
+  return { io: value, out: () => out, err: () => err };
+}
+
+describe('plan and show commands', () => {
+  let emulator: BrokerEmulator;
+  let sftp: LocalSftpServer;
+  let deployment: Deployment;
+  const outputs: string[] = [];
+  const cli = async (...args: string[]) => {
+    const t = io(deployment.dir);
+    const code = await runCli(['-c', deployment.configFile, ...args], t.io);
+    outputs.push(t.out(), t.err());
+    return { code, out: t.out(), err: t.err() };
+  };
+
+  before(async () => {
+    emulator = await startBrokerEmulator({ port: 0 });
+    const root = mkdtempSync(join(tmpdir(), 'plan-cli-'));
+    mkdirSync(join(root, 'rki'));
+    sftp = await startLocalSftpServer({ root });
+    const driver = new BrokerDriver(emulator.url);
+    for (const tags of [['rki'], ['other'], ['rki']]) {
+      const id = await driver.createRequest({ tags });
+      await driver.node('xxxApiKey123').postStatus(id, 'completed');
+    }
+    await driver.node('xxxApiKey567').postStatus('2', 'retrieved');
+    deployment = createDeployment({
+      brokerUrl: emulator.url,
+      tag: 'rki',
+      sftp: { host: sftp.host, port: sftp.port, username: sftp.username, password: sftp.password, folder: 'rki', hostKeyFingerprint: sftp.hostKeyFingerprint },
+    });
+    // The ledger the original tool wrote after its run 2: 4 and 2 at 0.5, 0 deleted, 6 at 0.0.
+    copyFileSync('test/fixtures/ledger/original-run2.xml', join(deployment.workingDir, 'status.xml'));
+  });
+  after(async () => {
+    await sftp?.close();
+    await emulator?.close();
+  });
+
+  it('prints the plan against an original ledger, saves it, and writes nothing else', async () => {
+    const ledgerBefore = readFileSync(join(deployment.workingDir, 'status.xml'));
+    const run = await cli('plan', '-o', 'plan.json', '--detailed-exitcode');
+    assert.equal(run.code, 2, run.err);
+    assert.match(run.out, /^ {2}\+ export_0\.zip will be created: request 0 is listed again after its file was deleted \(completion 1\.0\)$/m);
+    assert.match(run.out, /^-\/\+ export_2\.zip must be replaced: the file is missing on the server$/m);
+    assert.match(run.out, /^ {2}- export_4\.zip will be destroyed: request 4 is no longer listed by the broker$/m);
+    assert.match(run.out, /^ {2}- export_6\.zip will be destroyed/m);
+    assert.match(run.out, /^Plan: 2 to add, 0 to change, 3 to destroy\. The ledger status\.xml will be uploaded last\.$/m);
+    assert.deepEqual(readdirSync(join(sftp.root, 'rki')), [], 'plan never writes to the SFTP server');
+    assert.ok(readFileSync(join(deployment.workingDir, 'status.xml')).equals(ledgerBefore), 'nor to the ledger');
+    const plan = await readPlanFile(join(deployment.dir, 'plan.json'));
+    assert.equal(plan.summary.add, 2);
+    assert.equal(statSync(join(deployment.dir, 'plan.json')).isFile(), true);
+  });
+
+  it('prints the plan document with --json, and the ledger change with --diff', async () => {
+    const json = await cli('plan', '--json');
+    assert.equal(json.code, 0);
+    assert.equal(JSON.parse(json.out).format_version, '1.0');
+    const diff = await cli('plan', '--diff');
+    assert.match(diff.out, /^--- a\/status\.xml$/m);
+    assert.match(diff.out, /^- {2}<request-status><id>4<\/id>/m);
+    assert.match(diff.out, /^\+ {2}<request-status[^\n]*><id>4<\/id>[^\n]*<deleted>/m);
+  });
+
+  it('shows a saved plan', async () => {
+    const shown = await cli('show', 'plan.json');
+    assert.equal(shown.code, 0);
+    assert.match(shown.out, /^Plan: 2 to add/m);
+    assert.equal(JSON.parse((await cli('show', 'plan.json', '--json')).out).plan_id, (await readPlanFile(join(deployment.dir, 'plan.json'))).plan_id);
+  });
+
+  it('never shows the password, the API key or the Fernet key', () => {
+    const plan = readFileSync(join(deployment.dir, 'plan.json'), 'utf8');
+    for (const text of [...outputs, plan]) {
+      assert.ok(!text.includes(sftp.password));
+      assert.ok(!text.includes('xxxAdmin1234'));
+      assert.ok(!text.includes(deployment.key));
+    }
+  });
+
+  it('fails with exit 64 and every problem for an invalid configuration', async () => {
+    const t = io(deployment.dir);
+    const code = await runCli(['plan', '-c', 'test/fixtures/config/does-not-exist.toml'], { ...t.io, cwd: process.cwd() });
+    assert.equal(code, 64);
+    assert.match(t.err(), /CONFIG_NOT_FOUND/);
+  });
+});
