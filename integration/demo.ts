@@ -46,7 +46,7 @@ try {
   const cli = async (title: string, ...args: string[]) => {
     console.log(bold(`$ aktin-sftp ${args.join(' ')}`) + `   # ${title}`);
     const run = await runCliProcess(['-c', deployment.configFile, ...args], { cwd: deployment.dir });
-    process.stdout.write(run.stdout + run.stderr + `(exit ${run.code})\n\n`);
+    process.stdout.write(`${run.combined}(exit ${run.code})\n\n`);
     return run;
   };
 

@@ -4,8 +4,7 @@
  * and host-key refusal.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -14,19 +13,10 @@ import type { SftpConfig } from '../src/core/config.js';
 import { isProblemError } from '../src/core/problem.js';
 import { Secret } from '../src/core/secret.js';
 import { remoteFolderContract } from './remote-folder-contract.js';
-import { sshdTarget } from './support/e2e-world.js';
+import { sftpConfigOf, sshdTarget } from './support/e2e-world.js';
 
 const target = sshdTarget();
-const config = (change: Partial<SftpConfig> = {}): SftpConfig => ({
-  host: target.host,
-  port: target.port,
-  username: target.username,
-  password: new Secret(target.password),
-  timeoutSeconds: 10,
-  folder: target.folder,
-  hostKeyFingerprints: [target.hostKeyFingerprint],
-  ...change,
-});
+const config = (change: Partial<SftpConfig> = {}): SftpConfig => sftpConfigOf(target, change);
 
 remoteFolderContract('OpenSSH sshd', () => openRemoteFolder(config()), { atomicRename: true });
 

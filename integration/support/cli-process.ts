@@ -11,6 +11,8 @@ export interface CliRun {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** Both streams in the order their output arrived, as a terminal would show them. */
+  readonly combined: string;
 }
 
 export function startCli(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): {
@@ -25,11 +27,12 @@ export function startCli(args: readonly string[], options: { cwd: string; env?: 
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  let combined = '';
+  child.stdout!.on('data', (d: Buffer) => ((stdout += d.toString()), (combined += d.toString())));
+  child.stderr!.on('data', (d: Buffer) => ((stderr += d.toString()), (combined += d.toString())));
   const done = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, combined }));
   });
   return { child, done, stderrSoFar: () => stderr };
 }

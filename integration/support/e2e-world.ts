@@ -9,6 +9,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFernetKey } from '../../src/adapters/fernet.js';
+import { openRemoteFolder } from '../../src/adapters/sftp-ssh2.js';
+import type { SftpConfig } from '../../src/core/config.js';
+import { Secret } from '../../src/core/secret.js';
 
 export interface SftpTarget {
   readonly host: string;
@@ -86,11 +89,9 @@ ${options.extraToml ?? ''}`,
   return { dir, workingDir, keyFile, configFile, key };
 }
 
-/** Opens the deployment's SFTP folder with our own adapter, to look at it (or tamper with it) from outside. */
-export async function openTargetFolder(target: SftpTarget) {
-  const { openRemoteFolder } = await import('../../src/adapters/sftp-ssh2.js');
-  const { Secret } = await import('../../src/core/secret.js');
-  return openRemoteFolder({
+/** The adapter's configuration for a test target, with changes. */
+export function sftpConfigOf(target: SftpTarget, change: Partial<SftpConfig> = {}): SftpConfig {
+  return {
     host: target.host,
     port: target.port,
     username: target.username,
@@ -98,7 +99,13 @@ export async function openTargetFolder(target: SftpTarget) {
     timeoutSeconds: 10,
     folder: target.folder,
     hostKeyFingerprints: [target.hostKeyFingerprint],
-  });
+    ...change,
+  };
+}
+
+/** Opens the deployment's SFTP folder with our own adapter, to look at it (or tamper with it) from outside. */
+export function openTargetFolder(target: SftpTarget) {
+  return openRemoteFolder(sftpConfigOf(target));
 }
 
 /** Decrypts a Fernet token with Python's `cryptography`, as the data's recipients do. */

@@ -6,6 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProblemError, problem } from '../core/problem.js';
+import { Masked } from '../core/secret.js';
 
 const VERSION = 0x80;
 const HEADER = 25; // version (1) + timestamp (8) + IV (16)
@@ -13,13 +14,14 @@ const MAC = 32;
 const MIN_TOKEN = HEADER + 16 + MAC;
 const MAX_CLOCK_SKEW = 60;
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
-const MASK = '[fernet key]';
 
-export class FernetKey {
+export class FernetKey extends Masked {
+  protected readonly mask = '[fernet key]';
   readonly #signing: Buffer;
   readonly #encryption: Buffer;
 
   constructor(bytes: Buffer) {
+    super();
     this.#signing = bytes.subarray(0, 16);
     this.#encryption = bytes.subarray(16, 32);
   }
@@ -32,18 +34,6 @@ export class FernetKey {
   /** @internal for the Fernet adapters only. */
   get encryptionKey(): Buffer {
     return this.#encryption;
-  }
-
-  toString(): string {
-    return MASK;
-  }
-
-  toJSON(): string {
-    return MASK;
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return MASK;
   }
 }
 

@@ -1,30 +1,35 @@
 /**
- * A value that must never reach a plan, a log line, JSON output or an error message.
- * Every way of turning it into text yields a mask; only `reveal()` gives the value, and only
- * adapters that hand it to a library (ssh2, the HTTP client) call it.
+ * Values that must never reach a plan, a log line, JSON output or an error message.
+ * Every way of turning one into text yields a mask; only adapters that hand the value to a
+ * library (ssh2, the HTTP client, node:crypto) read it.
  */
-const MASK = '[secret]';
+export abstract class Masked {
+  protected abstract readonly mask: string;
 
-export class Secret {
+  toString(): string {
+    return this.mask;
+  }
+
+  toJSON(): string {
+    return this.mask;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.mask;
+  }
+}
+
+/** A password, API key or passphrase. */
+export class Secret extends Masked {
+  protected readonly mask = '[secret]';
   readonly #value: string;
 
   constructor(value: string) {
+    super();
     this.#value = value;
   }
 
   reveal(): string {
     return this.#value;
-  }
-
-  toString(): string {
-    return MASK;
-  }
-
-  toJSON(): string {
-    return MASK;
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return MASK;
   }
 }
