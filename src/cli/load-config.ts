@@ -7,8 +7,12 @@ import type { Config } from '../core/config.js';
 import type { CliIo } from './io.js';
 import { chalkFor } from './render-problems.js';
 
-export async function loadConfigFor(path: string, io: CliIo, options: { allowMissingHostKey?: boolean } = {}): Promise<Config> {
-  const { config, warnings } = await loadConfig(resolve(io.cwd, path), io.env, options);
+/**
+ * For commands that connect. A missing host key is let through here on purpose: the SFTP
+ * adapter still refuses the server, and its refusal shows the fingerprint to pin.
+ */
+export async function loadConfigFor(path: string, io: CliIo): Promise<Config> {
+  const { config, warnings } = await loadConfig(resolve(io.cwd, path), io.env, { allowMissingHostKey: true });
   showWarnings(io, warnings);
   return config;
 }

@@ -3,7 +3,7 @@
  * SFTP server, the CLI through runCli. Read-only, exit codes, JSON, --diff, and no secrets.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -98,6 +98,15 @@ describe('plan and show commands', () => {
       assert.ok(!text.includes('xxxAdmin1234'));
       assert.ok(!text.includes(deployment.key));
     }
+  });
+
+  it('without a pinned host key, refuses the server and prints its fingerprint to pin', async () => {
+    const unpinned = join(deployment.dir, 'unpinned.toml');
+    writeFileSync(unpinned, readFileSync(deployment.configFile, 'utf8').replace(/^HOST_KEY_FINGERPRINTS = .*$/m, ''));
+    const t = io(deployment.dir);
+    assert.equal(await runCli(['plan', '-c', unpinned], t.io), 1);
+    assert.match(t.err(), /HOST_KEY_UNKNOWN/);
+    assert.ok(t.err().includes(`HOST_KEY_FINGERPRINTS = ["${sftp.hostKeyFingerprint}"]`));
   });
 
   it('fails with exit 64 and every problem for an invalid configuration', async () => {
