@@ -91,6 +91,20 @@ describe('plan and show commands', () => {
     assert.equal(JSON.parse((await cli('show', 'plan.json', '--json')).out).plan_id, (await readPlanFile(join(deployment.dir, 'plan.json'))).plan_id);
   });
 
+  it('apply without a plan file asks first, and refuses without a terminal to ask', async () => {
+    const noTerminal = await cli('apply');
+    assert.equal(noTerminal.code, 1);
+    assert.match(noTerminal.err, /CONFIRMATION_REQUIRED/);
+    assert.match(noTerminal.err, /--auto-approve/);
+    const t = io(deployment.dir);
+    const asked: string[] = [];
+    const code = await runCli(['-c', deployment.configFile, 'apply'], { ...t.io, confirm: async (q) => (asked.push(q), false) });
+    assert.equal(code, 1);
+    assert.match(asked[0]!, /Only 'yes' will be accepted/);
+    assert.match(t.err(), /Apply cancelled/);
+    assert.deepEqual(readdirSync(join(sftp.root, 'rki')), [], 'nothing was changed');
+  });
+
   it('never shows the password, the API key or the Fernet key', () => {
     const plan = readFileSync(join(deployment.dir, 'plan.json'), 'utf8');
     for (const text of [...outputs, plan]) {
