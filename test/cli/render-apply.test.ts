@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Chalk } from 'chalk';
+import type { ApplyReport } from '../../src/app/apply-plan.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { createApplyProgress, formatBytes, renderApplySummary } from '../../src/cli/render-apply.js';
+
+const plain = new Chalk({ level: 0 });
+const terminal = (isTTY: boolean) => {
+  let err = '';
+  const io: CliIo = { stdout: { write: () => true }, stderr: { write: (t: string) => (err += t) }, isTTY, env: {}, cwd: '/' };
+  return { io, err: () => err };
+};
+const report = (change: Partial<ApplyReport>): ApplyReport => ({
+  mode: 'fresh',
+  done: [],
+  alreadyDone: [],
+  failed: [],
+  notRun: [],
+  interrupted: false,
+  ledgerPublished: false,
+  ...change,
+});
+
+describe('apply output', () => {
+  it('logs plain lines when not on a terminal', () => {
+    const t = terminal(false);
+    const progress = createApplyProgress(t.io, plain, 2);
+    progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
+    progress.onEvent({ type: 'action_done', address: 'export_2.zip', kind: 'create', bytes: 2048 });
+    progress.onEvent({ type: 'action_failed', address: 'export_3.zip', kind: 'update', message: 'broker down' });
+    assert.equal(t.err(), 'export_2.zip: create started\nexport_2.zip: create complete (2.0 KiB uploaded)\nexport_3.zip: update failed: broker down\n');
+  });
+
+  it('draws one progress line with count, bytes and rate on a terminal', () => {
+    const t = terminal(true);
+    let clock = 0;
+    const progress = createApplyProgress(t.io, plain, 3, () => clock);
+    progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
+    clock = 1000;
+    progress.onEvent({ type: 'action_progress', address: 'export_2.zip', bytes: 3 * 1024 * 1024 });
+    assert.match(t.err(), /\r\x1b\[K0\/3 actions, 3\.0 MiB, 3\.0 MiB\/s$/);
+    progress.stop();
+    assert.ok(t.err().endsWith('\r\x1b[K'));
+  });
+
+  it('summarises in Terraform\'s words and says what was held back', () => {
+    const text = renderApplySummary(
+      report({
+        done: [{ address: 'export_2.zip', kind: 'replace' }, { address: 'export_3.zip', kind: 'update' }],
+        failed: [{ address: 'export_4.zip', kind: 'create', problem: { code: 'BROKER_HTTP', title: 't' } }],
+        notRun: [{ address: 'export_0.zip', kind: 'delete' }],
+      }),
+      plain,
+    );
+    assert.match(text, /1 action\(s\) not run because an upload failed, so nothing was deleted: export_0\.zip/);
+    assert.match(text, /^Apply failed\. Resources: 1 added, 1 changed, 1 destroyed\.$/m);
+    assert.equal(renderApplySummary(report({ mode: 'applied' }), plain), 'This plan has already been applied; nothing to do.\n');
+  });
+
+  it('formats sizes', () => {
+    assert.deepEqual([0, 1023, 1024, 1536 * 1024, 5 * 1024 ** 3].map(formatBytes), ['0 B', '1023 B', '1.0 KiB', '1.5 MiB', '5.0 GiB']);
+  });
+});
