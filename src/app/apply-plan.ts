@@ -12,14 +12,13 @@
  * Applying an applied plan again finds every action done and writes nothing.
  */
 import type { Transform } from 'node:stream';
-import { Readable } from 'node:stream';
 import { actionReadiness } from '../core/action-readiness.js';
-import { applyActionToLedger, markPending } from '../core/ledger-transitions.js';
 import type { PlannedAction, Plan } from '../core/plan.js';
 import { checkPlanFreshness } from '../core/plan-freshness.js';
 import { ProblemError, isProblemError, problem, type Problem } from '../core/problem.js';
-import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
+import { LEDGER_FILE_NAME } from '../core/remote-names.js';
 import { runExportAction } from './apply-export.js';
+import { publishLedger, runRemoval } from './apply-removal.js';
 import { LedgerWriter } from './ledger-writer.js';
 import type { BrokerReader, Clock, EventSink, LedgerStore, RemoteFolder } from './ports.js';
 import { readCurrentState, type CurrentSnapshot } from './current-state.js';
@@ -145,33 +144,6 @@ async function checkReadiness(remote: RemoteFolder, ledger: LedgerWriter, action
       ),
     );
   }
-}
-
-async function runRemoval(deps: ApplyDeps, ledger: LedgerWriter, action: PlannedAction, planId: string): Promise<undefined> {
-  if (action.kind === 'delete') await ledger.update((l) => markPending(l, action.address, planId));
-  await deps.remote.remove(action.address);
-  await ledger.update((l) => applyActionToLedger(l, action, { at: deps.clock.now(), planId }));
-  return undefined;
-}
-
-/** Uploads the local ledger as `status.xml` unless the remote copy already has the same bytes. */
-async function publishLedger(deps: ApplyDeps, ledger: LedgerWriter, planId: string): Promise<boolean> {
-  const { bytes, sha256 } = ledger.current;
-  if (bytes === null) return false;
-  const remote = await deps.remote.read(LEDGER_FILE_NAME, Math.max(bytes.length * 2, 1 << 20)).catch(() => null);
-  if (remote !== null && sha256 !== null && remote.equals(bytes)) return false;
-  deps.events({ type: 'action_start', address: LEDGER_FILE_NAME, kind: 'publish_ledger' });
-  const temp = tempFileName(LEDGER_FILE_NAME, planId);
-  await deps.remote.remove(temp);
-  try {
-    await deps.remote.write(temp, Readable.from([bytes]));
-  } catch (error) {
-    await deps.remote.remove(temp).catch(() => undefined);
-    throw error;
-  }
-  await deps.remote.rename(temp, LEDGER_FILE_NAME);
-  deps.events({ type: 'action_done', address: LEDGER_FILE_NAME, kind: 'publish_ledger', bytes: bytes.length });
-  return true;
 }
 
 function asProblem(error: unknown, action?: PlannedAction): Problem {

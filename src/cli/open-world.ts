@@ -10,7 +10,6 @@ import { readKeyFile } from '../adapters/key-file.js';
 import { createLedgerStore } from '../adapters/ledger-file.js';
 import { openRemoteFolder } from '../adapters/sftp-ssh2.js';
 import { systemClock } from '../adapters/system-clock.js';
-import type { CliIo } from './io.js';
 
 export interface World {
   readonly broker: BrokerReader;
@@ -23,7 +22,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function openWorld(config: Config, _io: CliIo, options: { purpose: 'plan' | 'apply' | 'drift' }): Promise<World> {
+export async function openWorld(config: Config, options: { purpose: 'plan' | 'apply' | 'drift' }): Promise<World> {
   const warnings: string[] = [];
   const warn = (message: string) => warnings.push(message);
   // The key is read before any connection, so a bad key fails fast and touches nothing.

@@ -54,7 +54,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       onWarning: (m) => showWarnings(io, [m]),
     });
     try {
-      const world = await openWorld(config, io, { purpose: 'apply' });
+      const world = await openWorld(config, { purpose: 'apply' });
       try {
         showWarnings(io, world.warnings);
         return await applyWith(world, config, savedPlan, args, io);

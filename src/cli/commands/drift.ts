@@ -20,7 +20,7 @@ export const driftCommand: CliCommand<DriftArgs> = {
   epilog: 'Exit codes: 0 no drift, 2 drift found, 1 error. Never writes to the SFTP server, the ledger or the broker.',
   run: async (args, io) => {
     const config = await loadConfigFor(args.config, io);
-    const world = await openWorld(config, io, { purpose: 'drift' });
+    const world = await openWorld(config, { purpose: 'drift' });
     try {
       showWarnings(io, world.warnings);
       const report = await findDrift(world);

@@ -40,7 +40,7 @@ export const planCommand: CliCommand<PlanArgs> = {
   epilog: 'Never writes to the broker or the SFTP server; only -o writes the plan file.',
   run: async (args, io) => {
     const config = await loadConfigFor(args.config, io);
-    const world = await openWorld(config, io, { purpose: 'plan' });
+    const world = await openWorld(config, { purpose: 'plan' });
     try {
       showWarnings(io, world.warnings);
       const { plan, ledger } = await makePlan(

@@ -1,0 +1,44 @@
+/**
+ * The applier's other remote changes: removing a file (with the pending mark first, so a crash
+ * between remove and ledger write is recognisable) and publishing the ledger copy
+ * `status.xml` through a temporary name, skipped when the remote copy already has the bytes.
+ */
+import { Readable } from 'node:stream';
+import { applyActionToLedger, markPending } from '../core/ledger-transitions.js';
+import type { PlannedAction } from '../core/plan.js';
+import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
+import type { LedgerWriter } from './ledger-writer.js';
+import type { Clock, EventSink, RemoteFolder } from './ports.js';
+
+export interface RemovalDeps {
+  readonly remote: RemoteFolder;
+  readonly clock: Clock;
+  readonly events: EventSink;
+}
+
+export async function runRemoval(deps: RemovalDeps, ledger: LedgerWriter, action: PlannedAction, planId: string): Promise<undefined> {
+  if (action.kind === 'delete') await ledger.update((l) => markPending(l, action.address, planId));
+  await deps.remote.remove(action.address);
+  await ledger.update((l) => applyActionToLedger(l, action, { at: deps.clock.now(), planId }));
+  return undefined;
+}
+
+/** Uploads the local ledger as `status.xml` unless the remote copy already has the same bytes. */
+export async function publishLedger(deps: RemovalDeps, ledger: LedgerWriter, planId: string): Promise<boolean> {
+  const { bytes, sha256 } = ledger.current;
+  if (bytes === null) return false;
+  const remote = await deps.remote.read(LEDGER_FILE_NAME, Math.max(bytes.length * 2, 1 << 20)).catch(() => null);
+  if (remote !== null && sha256 !== null && remote.equals(bytes)) return false;
+  deps.events({ type: 'action_start', address: LEDGER_FILE_NAME, kind: 'publish_ledger' });
+  const temp = tempFileName(LEDGER_FILE_NAME, planId);
+  await deps.remote.remove(temp);
+  try {
+    await deps.remote.write(temp, Readable.from([bytes]));
+  } catch (error) {
+    await deps.remote.remove(temp).catch(() => undefined);
+    throw error;
+  }
+  await deps.remote.rename(temp, LEDGER_FILE_NAME);
+  deps.events({ type: 'action_done', address: LEDGER_FILE_NAME, kind: 'publish_ledger', bytes: bytes.length });
+  return true;
+}
