@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { loadConfig } from '../../src/adapters/config-file.js';
 import { checkConfig } from '../../src/core/config-rules.js';
-import { isProblemError, type ProblemError } from '../../src/core/problem.js';
+import type { ProblemError } from '../../src/core/problem.js';
+import { failure } from '../support/problems.js';
 
 const FIXTURES = new URL('../fixtures/config/', import.meta.url);
 const PIN = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
@@ -22,15 +23,6 @@ function deployment(toml: string): { dir: string; file: string } {
   return { dir, file };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProblemError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isProblemError(error)) return error;
-    throw error;
-  }
-  assert.fail('expected a ProblemError');
-}
 
 const allText = (e: ProblemError) => JSON.stringify(e.problems) + e.message;
 

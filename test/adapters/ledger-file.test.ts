@@ -7,23 +7,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createLedgerStore } from '../../src/adapters/ledger-file.js';
-import { isProblemError, type ProblemError } from '../../src/core/problem.js';
 import type { Ledger } from '../../src/core/model.js';
+import { failure } from '../support/problems.js';
 
 const FIXTURES = new URL('../fixtures/ledger/', import.meta.url);
 const workDir = () => mkdtempSync(join(tmpdir(), 'ledger-file-'));
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const entry = (id: string) => ({ id, completion: '1.0', uploaded: '2026-11-22 10:00:00' });
 
-async function failure(promise: Promise<unknown>): Promise<ProblemError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isProblemError(error)) return error;
-    throw error;
-  }
-  assert.fail('expected a ProblemError');
-}
 
 describe('ledger file store', () => {
   it('reads an absent ledger as empty, with no bytes', async () => {

@@ -5,22 +5,13 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { acquireLedgerLock, forceUnlock, type LockInfo } from '../../src/adapters/ledger-lock.js';
-import { isProblemError, type ProblemError } from '../../src/core/problem.js';
+import { failure } from '../support/problems.js';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const workDir = () => mkdtempSync(join(tmpdir(), 'ledger-lock-'));
 const acquire = (dir: string, onWarning?: (m: string) => void) =>
   acquireLedgerLock(dir, 'apply', { now: NOW, toolVersion: '9.9.9', ...(onWarning ? { onWarning } : {}) });
 
-async function failure(promise: Promise<unknown>): Promise<ProblemError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isProblemError(error)) return error;
-    throw error;
-  }
-  assert.fail('expected a ProblemError');
-}
 
 /** The pid of a process that has exited (and been reaped). */
 async function deadPid(): Promise<number> {
