@@ -34,7 +34,7 @@ describe('crash recovery', () => {
       await hospital.postStatus(id, 'completed');
     }
     // Slow downloads keep the applies long enough to be killed at the chosen moment.
-    emulator.setFaults({ routes: { download: { latencyMs: 250 } } });
+    emulator.setFaults({ routes: { download: { latencyMs: 400 } } });
   });
 
   after(async () => {
