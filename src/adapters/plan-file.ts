@@ -1,21 +1,25 @@
 /**
  * Plan files on disk: JSON, validated against schemas/plan.schema.json when read, written
- * atomically (temporary file and rename) so a CI artefact is never half a plan.
+ * atomically (temporary file, fsync, rename) so a CI artefact is never half a plan.
+ * The schema is loaded from the package root at run time, relative to this module, so the
+ * same code works from src/adapters (tests) and dist/adapters (the published CLI).
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { decodePlan, encodePlan } from '../core/plan-codec.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { checkPlanConsistency, decodePlan, encodePlan, isNewerMinorFormat } from '../core/plan-codec.js';
 import type { Plan } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
+
+const SCHEMA_URL = new URL('../../schemas/plan.schema.json', import.meta.url);
+const MAX_ERRORS_SHOWN = 20;
+const DO_NOT_EDIT = 'Do not edit saved plans; make a new one with `aktin-sftp plan -o FILE`.';
 
 let validator: ValidateFunction | undefined;
 
 async function planValidator(): Promise<ValidateFunction> {
-  validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(
-    JSON.parse(await readFile(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as object,
-  );
+  validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(await readFile(SCHEMA_URL, 'utf8')) as object);
   return validator;
 }
 
@@ -32,23 +36,50 @@ export async function readPlanFile(path: string): Promise<Plan> {
   }
   const decoded = decodePlan(value, path);
   if (!decoded.ok) throw new ProblemError(decoded.problems);
+  // A newer minor version may add fields anywhere: check what this version reads, without them.
   const validate = await planValidator();
-  if (!validate(value)) {
-    const errors = (validate.errors ?? []).slice(0, 10).map((e) => `- ${e.instancePath || '/'} ${e.message ?? 'is not valid'}`);
+  if (!validate(isNewerMinorFormat(value) ? decoded.value : value)) {
     throw new ProblemError(
-      problem('PLAN_INVALID', `${path} is not a valid aktin-sftp plan`, `Checked against schemas/plan.schema.json:\n${errors.join('\n')}`, 'Do not edit saved plans; make a new one.'),
+      problem('PLAN_INVALID', `${path} is not a valid aktin-sftp plan`, `Checked against schemas/plan.schema.json:\n${describeErrors(validate.errors ?? [])}`, DO_NOT_EDIT),
     );
   }
+  const inconsistent = checkPlanConsistency(decoded.value, path);
+  if (inconsistent.length > 0) throw new ProblemError(inconsistent);
   return decoded.value;
 }
 
+/** Each schema error as `- <JSON pointer> <message>`, the noise of failed `oneOf` branches left out. */
+function describeErrors(errors: readonly ErrorObject[]): string {
+  const lines = [...new Set(errors.filter((e) => e.keyword !== 'if').map((e) => `- ${e.instancePath || '/'} ${e.message ?? 'is not valid'}${extra(e)}`))];
+  const shown = lines.slice(0, MAX_ERRORS_SHOWN);
+  if (lines.length > shown.length) shown.push(`- … and ${lines.length - shown.length} more`);
+  return shown.join('\n');
+}
+
+function extra(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'enum') return `: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  if (error.keyword === 'additionalProperties') return ` (${JSON.stringify(params.additionalProperty)})`;
+  return '';
+}
+
+/** Atomic: a reader sees the old plan or the whole new one. Mode 0644 whatever the umask. */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, encodePlan(plan), { mode: 0o644, flag: 'wx' });
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(encodePlan(plan), 'utf8');
+      await handle.chmod(0o644);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw new ProblemError(problem('FILE_IO', `Cannot write the plan to ${path}`, (error as Error).message), { cause: error });
+    throw new ProblemError(problem('FILE_IO', `Cannot write the plan to ${path}`, (error as Error).message, 'Check that the folder exists and is writable.'), {
+      cause: error,
+    });
   }
 }

@@ -1,9 +1,12 @@
 /**
  * Plans as people read them, in Terraform's manner: a legend of the symbols present, one line
  * per action with its reason in words, and the exact summary line
- * `Plan: X to add, Y to change, Z to destroy.` that PR-comment bots scrape.
+ * `Plan: X to add, Y to change, Z to destroy.` that PR-comment bots scrape. A replacement
+ * counts as one to add and one to destroy; removing leftover temporary files counts in none
+ * and the ledger upload is its own line (always last). Never prints a secret: a plan holds none.
  */
 import type { ChalkInstance } from 'chalk';
+import { encodePlan } from '../core/plan-codec.js';
 import type { ActionKind, Plan, PlannedAction } from '../core/plan.js';
 
 const SYMBOLS: Record<ActionKind, string> = {
@@ -26,7 +29,11 @@ const LEGEND: [ActionKind[], string][] = [
 
 export function renderPlan(plan: Plan, chalk: ChalkInstance, options: { saved: boolean }): string {
   if (plan.actions.length === 0) {
-    return `${chalk.green.bold('No changes.')} The SFTP folder and the ledger match the broker (tag '${plan.tag}', folder '${plan.folder}').\n`;
+    return (
+      `${chalk.green.bold('No changes.')} ${chalk.bold('The SFTP folder and the ledger match the broker.')}\n\n` +
+      `aktin-sftp compared the broker's requests tagged '${plan.tag}' with the ledger and the SFTP folder '${plan.folder}' ` +
+      'and found no differences, so no changes are needed.\n'
+    );
   }
   const kinds = new Set(plan.actions.map((a) => a.kind));
   const legend = LEGEND.filter(([k]) => k.some((kind) => kinds.has(kind))).map(([k, text]) => colourFor(k[0]!, chalk)(text));
@@ -38,7 +45,7 @@ export function renderPlan(plan: Plan, chalk: ChalkInstance, options: { saved: b
     '',
     ...plan.actions.map((a) => `${colourFor(a.kind, chalk)(SYMBOLS[a.kind])} ${chalk.bold(a.address)} ${describeAction(a)}`),
     '',
-    chalk.bold(summaryLine(plan)) + (plan.summary.publish_ledger ? ' The ledger status.xml will be uploaded last.' : ''),
+    chalk.bold(summaryLine(plan)),
   ];
   if (!options.saved) {
     lines.push(
@@ -51,6 +58,12 @@ export function renderPlan(plan: Plan, chalk: ChalkInstance, options: { saved: b
   return lines.join('\n') + '\n';
 }
 
+/** The plan document, exactly as `plan -o` saves it. */
+export function renderPlanJson(plan: Plan): string {
+  return encodePlan(plan);
+}
+
+/** Exactly Terraform's line (bots match it whole); housekeeping and the ledger upload have their own action lines. */
 export function summaryLine(plan: Pick<Plan, 'summary'>): string {
   const { add, change, destroy } = plan.summary;
   return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;

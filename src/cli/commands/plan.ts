@@ -8,7 +8,6 @@ import { writePlanFile } from '../../adapters/plan-file.js';
 import { newPlanId } from '../../adapters/system-clock.js';
 import { nonSecretConfigView } from '../../core/config-rules.js';
 import { configDigest } from '../../core/digests.js';
-import { encodePlan } from '../../core/plan-codec.js';
 import { hasChanges } from '../../core/plan.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -16,7 +15,7 @@ import { loadConfigFor, showWarnings } from '../load-config.js';
 import { openWorld } from '../open-world.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
 import { renderLedgerDiff } from '../render-ledger-diff.js';
-import { renderPlan } from '../render-plan.js';
+import { renderPlan, renderPlanJson } from '../render-plan.js';
 import { chalkFor } from '../render-problems.js';
 
 interface PlanArgs extends PlanSafetyArgs {
@@ -49,7 +48,7 @@ export const planCommand: CliCommand<PlanArgs> = {
       );
       if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
       const chalk = chalkFor(io, !args.color);
-      if (args.json) io.stdout.write(encodePlan(plan));
+      if (args.json) io.stdout.write(renderPlanJson(plan));
       else {
         io.stdout.write(renderPlan(plan, chalk, { saved: args.out !== undefined }));
         if (args.diff && hasChanges(plan)) io.stdout.write('\n' + renderLedgerDiff(ledger.ledger, plan, chalk));

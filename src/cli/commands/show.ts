@@ -3,12 +3,11 @@
  */
 import { resolve } from 'node:path';
 import { readPlanFile } from '../../adapters/plan-file.js';
-import { encodePlan } from '../../core/plan-codec.js';
 import { TOOL_VERSION } from '../../core/version.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { showWarnings } from '../load-config.js';
-import { renderPlan } from '../render-plan.js';
+import { renderPlan, renderPlanJson } from '../render-plan.js';
 import { chalkFor } from '../render-problems.js';
 
 interface ShowArgs {
@@ -28,7 +27,7 @@ export const showCommand: CliCommand<ShowArgs> = {
     if (plan.tool_version !== TOOL_VERSION) {
       showWarnings(io, [`${args.planfile} was made by aktin-sftp ${plan.tool_version}; this is ${TOOL_VERSION}.`]);
     }
-    io.stdout.write(args.json ? encodePlan(plan) : `Plan ${plan.plan_id}, made ${plan.created_at}\n\n` + renderPlan(plan, chalkFor(io, !args.color), { saved: true }));
+    io.stdout.write(args.json ? renderPlanJson(plan) : `Plan ${plan.plan_id}, made ${plan.created_at}\n\n` + renderPlan(plan, chalkFor(io, !args.color), { saved: true }));
     return EXIT.OK;
   },
 };
