@@ -1,109 +1,170 @@
 /**
  * Decrypts a Fernet token file with flat memory, and leaves no plaintext behind unless the
- * whole token verified: a first pass checks the HMAC over the streamed token, a second pass
- * decrypts into a temporary file beside the output, which is renamed only at the end.
+ * whole token verified. Fernet authenticates only at the end, so the token is read twice:
+ * the first pass checks the HMAC and writes nothing; the second decrypts into a temporary
+ * file (mode 0600) beside the output, checks the HMAC again (the file may have changed in
+ * between), fsyncs, and only then renames it onto the output. Any failure removes the
+ * temporary file.
  */
-import { randomBytes, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Decipher } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ProblemError, problem } from '../core/problem.js';
-import { checkTimestamp, invalidToken, type FernetKey } from './fernet.js';
+import { ProblemError, isProblemError, problem } from '../core/problem.js';
+import { checkTimestamp, invalidToken, isBase64Length, type FernetKey } from './fernet.js';
 
 const HEADER = 25;
 const MAC = 32;
+const CHUNK = 256 * 1024; // a multiple of 4, so whole base64 groups decode per read
 const ALPHABET = /^[A-Za-z0-9_-]*$/;
+
+type Write = (plain: Buffer) => Promise<unknown>;
 
 export async function decryptFile(key: FernetKey, input: string, output: string, options: { ttl?: number } = {}): Promise<{ bytes: number }> {
   if (resolve(input) === resolve(output)) {
-    throw new ProblemError(problem('USAGE', 'The output must differ from the input', `Both are ${input}.`));
+    throw new ProblemError(problem('USAGE', 'The output must differ from the input', `Both are ${input}.`, 'Choose another output path.'));
   }
-  await verifyToken(key, input, options);
-  const temp = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
+  const source = await openFile(input, 'r', undefined, 'read the token file');
   try {
-    const bytes = await decryptTo(key, input, temp);
-    await rename(temp, output);
-    return { bytes };
+    if (!(await source.stat()).isFile()) throw new ProblemError(problem('FILE_IO', `Cannot read the token file ${input}`, 'It is not a regular file.'));
+    await scanToken(key, source, options);
+    const temp = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
+    const target = await openFile(temp, 'wx', 0o600, 'write the plaintext beside');
+    try {
+      let bytes: number;
+      try {
+        bytes = await scanToken(key, source, options, (plain) => target.write(plain));
+        await target.sync();
+      } finally {
+        await target.close();
+      }
+      await rename(temp, output);
+      await syncFolder(dirname(output));
+      return { bytes };
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    throw explain(error, input, output);
+  } finally {
+    await source.close();
   }
 }
 
-async function verifyToken(key: FernetKey, input: string, options: { ttl?: number }): Promise<void> {
+/**
+ * One streaming pass over the token: version and TTL from the header, HMAC over all but the
+ * last 32 bytes, and (given `write`) CBC decryption of the ciphertext. Returns the plaintext size.
+ */
+async function scanToken(key: FernetKey, source: FileHandle, options: { ttl?: number }, write?: Write): Promise<number> {
   const hmac = createHmac('sha256', key.signingKey);
+  let decipher: Decipher | undefined;
   let held: Buffer = Buffer.alloc(0);
   let total = 0;
-  let first: Buffer | undefined;
-  for await (const bytes of decodedChunks(input)) {
-    total += bytes.length;
-    const all: Buffer = Buffer.concat([held, bytes]);
-    if (!first && all.length >= HEADER) first = Buffer.from(all.subarray(0, HEADER));
-    const keep = Math.min(MAC, all.length);
-    hmac.update(all.subarray(0, all.length - keep));
-    held = Buffer.from(all.subarray(all.length - keep));
-  }
-  if (!first || total < HEADER + 16 + MAC || (total - HEADER - MAC) % 16 !== 0) throw invalidToken('malformed token (length)');
-  if (first[0] !== 0x80) throw invalidToken('unknown version');
-  checkTimestamp(first, options);
-  if (!timingSafeEqual(hmac.digest(), held)) throw invalidToken('HMAC mismatch: wrong key or altered token');
-}
-
-async function decryptTo(key: FernetKey, input: string, temp: string): Promise<number> {
-  const file = await open(temp, 'wx', 0o600);
   let written = 0;
-  try {
-    let pending: Buffer = Buffer.alloc(0);
-    let decipher: ReturnType<typeof createDecipheriv> | undefined;
-    for await (const bytes of decodedChunks(input)) {
-      pending = Buffer.concat([pending, bytes]);
-      if (!decipher) {
-        if (pending.length < HEADER) continue;
-        decipher = createDecipheriv('aes-128-cbc', key.encryptionKey, pending.subarray(9, HEADER));
-        pending = pending.subarray(HEADER);
+  for await (const bytes of decodedChunks(source)) {
+    total += bytes.length;
+    let all: Buffer = held.length > 0 ? Buffer.concat([held, bytes]) : bytes;
+    if (!decipher) {
+      if (all.length < HEADER + MAC) {
+        held = Buffer.from(all);
+        continue;
       }
-      const usable = Math.max(0, pending.length - MAC);
-      const plain = decipher.update(pending.subarray(0, usable));
-      pending = pending.subarray(usable);
-      await file.write(plain);
-      written += plain.length;
+      if (all[0] !== 0x80) throw invalidToken('unknown version');
+      checkTimestamp(all, options);
+      hmac.update(all.subarray(0, HEADER));
+      decipher = createDecipheriv('aes-128-cbc', key.encryptionKey, all.subarray(9, HEADER));
+      all = all.subarray(HEADER);
     }
-    let last: Buffer;
-    try {
-      last = decipher!.final();
-    } catch (error) {
-      throw invalidToken('bad padding', error);
-    }
-    await file.write(last);
-    written += last.length;
-    await file.sync();
-  } finally {
-    await file.close();
+    // The last 32 bytes seen so far may be the HMAC: hold them back.
+    const ciphertext = all.subarray(0, all.length - Math.min(MAC, all.length));
+    hmac.update(ciphertext);
+    if (write) written += await writeAll(write, decipher.update(ciphertext));
+    held = Buffer.from(all.subarray(ciphertext.length));
   }
-  return written;
+  if (!decipher || total < HEADER + 16 + MAC || (total - HEADER - MAC) % 16 !== 0) throw invalidToken('malformed token (length)');
+  if (!timingSafeEqual(hmac.digest(), held)) throw invalidToken('HMAC mismatch: wrong key or altered token');
+  if (!write) return 0;
+  let last: Buffer;
+  try {
+    last = decipher.final();
+  } catch (error) {
+    throw invalidToken('bad padding', error);
+  }
+  return written + (await writeAll(write, last));
 }
 
-/** Streams the token file as decoded bytes, checking the url-safe base64 alphabet strictly. */
-async function* decodedChunks(path: string): AsyncGenerator<Buffer> {
+async function writeAll(write: Write, plain: Buffer): Promise<number> {
+  if (plain.length > 0) await write(plain);
+  return plain.length;
+}
+
+/**
+ * The token file as decoded bytes. The url-safe base64 alphabet is checked strictly; the
+ * token may end with its '=' padding and whitespace (a newline), nothing else.
+ */
+async function* decodedChunks(source: FileHandle): AsyncGenerator<Buffer> {
+  const buffer = Buffer.alloc(CHUNK);
+  let position = 0;
   let carry = '';
-  // Padding and a trailing newline may end the token; nothing else may follow them.
-  let tail = '';
-  for await (const chunk of createReadStream(path, { encoding: 'latin1', highWaterMark: 256 * 1024 })) {
-    if (tail) {
-      tail += chunk as string;
+  let characters = 0;
+  let tail: string | undefined; // what follows the base64 characters, whitespace runs squeezed
+  for (;;) {
+    const { bytesRead } = await source.read(buffer, 0, CHUNK, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const chunk = buffer.toString('latin1', 0, bytesRead);
+    if (tail !== undefined) {
+      tail = (tail + chunk).replace(/\s+/g, ' ');
+      if (!/^={0,2}\s?$/.test(tail)) throw invalidToken('not url-safe base64 (text after the padding)');
       continue;
     }
-    let text = carry + (chunk as string);
+    let text = carry + (characters === 0 && carry === '' ? chunk.trimStart() : chunk);
     const end = text.search(/[=\s]/);
     if (end >= 0) {
-      tail = text.slice(end);
+      tail = text.slice(end).replace(/\s+/g, ' ');
       text = text.slice(0, end);
+      if (!/^={0,2}\s?$/.test(tail)) throw invalidToken('not url-safe base64 (text after the padding)');
     }
     if (!ALPHABET.test(text)) throw invalidToken('not url-safe base64');
-    const ready = tail ? text.length : text.length - (text.length % 4);
+    const ready = tail === undefined ? text.length - (text.length % 4) : text.length;
+    characters += ready;
     if (ready > 0) yield Buffer.from(text.slice(0, ready), 'base64url');
     carry = text.slice(ready);
   }
-  if (!/^={0,2}\s*$/.test(tail)) throw invalidToken('not url-safe base64');
+  characters += carry.length;
+  if (!isBase64Length(characters, (tail ?? '').replace(/\s/g, '').length)) throw invalidToken('not url-safe base64 (length or padding)');
   if (carry) yield Buffer.from(carry, 'base64url');
+}
+
+async function openFile(path: string, flags: string, mode: number | undefined, what: string): Promise<FileHandle> {
+  try {
+    return await open(path, flags, mode);
+  } catch (error) {
+    throw fileProblem(`Cannot ${what} ${path}`, error);
+  }
+}
+
+/** The rename is durable only once the folder's entry is on disk; best effort where unsupported. */
+async function syncFolder(path: string): Promise<void> {
+  const folder = await open(path, 'r').catch(() => undefined);
+  await folder?.sync().catch(() => undefined);
+  await folder?.close();
+}
+
+function explain(error: unknown, input: string, output: string): unknown {
+  if (isProblemError(error) && error.code === 'FERNET_INVALID_TOKEN') {
+    const p = error.problems[0]!;
+    return new ProblemError(
+      problem('FERNET_INVALID_TOKEN', `${input} is not a valid Fernet token for this key`, `${p.title}. Nothing was written to ${output}.`, 'Check that this is the right key file for this upload, and that the upload is complete.'),
+      { cause: error },
+    );
+  }
+  if (!isProblemError(error) && typeof (error as NodeJS.ErrnoException)?.code === 'string') return fileProblem(`Cannot decrypt ${input} to ${output}`, error);
+  return error;
+}
+
+function fileProblem(title: string, error: unknown): ProblemError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const detail = code === 'ENOENT' ? 'No such file or folder.' : code === 'EACCES' ? 'Permission denied.' : code === 'EISDIR' ? 'It is a folder.' : `The system said ${code}.`;
+  return new ProblemError(problem('FILE_IO', title, detail), { cause: error });
 }

@@ -13,7 +13,8 @@ const HEADER = 25; // version (1) + timestamp (8) + IV (16)
 const MAC = 32;
 const MIN_TOKEN = HEADER + 16 + MAC;
 const MAX_CLOCK_SKEW = 60;
-const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+const KEY_TEXT = /^[A-Za-z0-9_-]{43}=$/;
+const ALPHABET = /^[A-Za-z0-9_-]*$/;
 
 export class FernetKey extends Masked {
   protected readonly mask = '[fernet key]';
@@ -22,8 +23,9 @@ export class FernetKey extends Masked {
 
   constructor(bytes: Buffer) {
     super();
-    this.#signing = bytes.subarray(0, 16);
-    this.#encryption = bytes.subarray(16, 32);
+    if (bytes.length !== 32) throw new Error(`a Fernet key has 32 bytes, not ${bytes.length}`);
+    this.#signing = Buffer.from(bytes.subarray(0, 16));
+    this.#encryption = Buffer.from(bytes.subarray(16, 32));
   }
 
   /** @internal for the Fernet adapters only. */
@@ -37,22 +39,27 @@ export class FernetKey extends Masked {
   }
 }
 
-/** A key as Python's `Fernet.generate_key()` writes it: 44 url-safe base64 characters. */
+/**
+ * A key as Python's `Fernet.generate_key()` writes it: 44 url-safe base64 characters, the last
+ * one '='. Python refuses the same key without its padding, so we do too: a key that works
+ * here must work for the recipients.
+ */
 export function parseFernetKey(text: string, source = 'the Fernet key'): FernetKey {
   const trimmed = text.trim();
-  const bytes = BASE64URL.test(trimmed) ? Buffer.from(trimmed, 'base64url') : Buffer.alloc(0);
-  if (bytes.length !== 32) {
+  if (!KEY_TEXT.test(trimmed)) {
+    const found = ALPHABET.test(trimmed.replace(/={0,2}$/, ''))
+      ? `${trimmed.length} characters`
+      : `${trimmed.length} characters, some outside the url-safe base64 alphabet (A-Z a-z 0-9 - _)`;
     throw new ProblemError(
       problem(
         'KEY_INVALID',
         `${source} is not a Fernet key`,
-        `A Fernet key is 32 bytes in url-safe base64: 44 characters ending in '='; found ${trimmed.length} characters` +
-          `${BASE64URL.test(trimmed) ? '' : ' with characters outside the url-safe base64 alphabet'}.`,
+        `A Fernet key is 32 bytes in url-safe base64: 44 characters ending in '='; found ${found}.`,
         "Use the key file the recipients decrypt with, or create one with 'aktin-sftp keygen -o FILE'.",
       ),
     );
   }
-  return new FernetKey(bytes);
+  return new FernetKey(Buffer.from(trimmed, 'base64url'));
 }
 
 export function generateFernetKey(): string {
@@ -94,11 +101,17 @@ export function fernetDecrypt(key: FernetKey, token: string | Buffer, options: {
 /** Strict decoding: Buffer.from(…, 'base64url') would silently skip foreign characters. */
 export function decodeToken(text: string): Buffer {
   const trimmed = text.trim();
-  if (!BASE64URL.test(trimmed)) throw invalidToken('not url-safe base64');
-  const bytes = Buffer.from(trimmed, 'base64url');
+  const body = trimmed.replace(/={1,2}$/, '');
+  if (!ALPHABET.test(body) || !isBase64Length(body.length, trimmed.length - body.length)) throw invalidToken('not url-safe base64');
+  const bytes = Buffer.from(body, 'base64url');
   if (bytes.length < MIN_TOKEN || (bytes.length - HEADER - MAC) % 16 !== 0) throw invalidToken('malformed token (length)');
   if (bytes[0] !== VERSION) throw invalidToken('unknown version');
   return bytes;
+}
+
+/** Padding, when present, completes the last group of 4; without it, a lone character is no byte. */
+export function isBase64Length(characters: number, padding: number): boolean {
+  return padding === 0 ? characters % 4 !== 1 : (characters + padding) % 4 === 0;
 }
 
 /** Python's rule: age and future skew are checked only when a TTL is given. */

@@ -1,6 +1,7 @@
 /**
- * `aktin-sftp decrypt -k KEYFILE IN [-o OUT]`: what the recipients do with an upload, with
- * flat memory; nothing is written unless the whole token verified.
+ * `aktin-sftp decrypt -k KEYFILE IN [-o OUT] [--ttl S] [--force]`: what the recipients do with
+ * an upload, with flat memory. Nothing is written unless the whole token verified, and an
+ * existing output is kept unless --force.
  */
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -27,30 +28,26 @@ export const decryptCommand: CliCommand<DecryptArgs> = {
       .positional('input', { type: 'string', demandOption: true, describe: 'The token file' })
       .option('key', { alias: 'k', type: 'string', demandOption: true, describe: 'The Fernet key file' })
       .option('output', { alias: 'o', type: 'string', describe: 'Where to write the plaintext (default: INPUT.decrypted)' })
-      .option('ttl', { type: 'number', describe: 'Refuse tokens older than this many seconds' })
+      .option('ttl', { type: 'number', describe: 'Refuse tokens older than this many seconds (and more than 60 s in the future)' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing output file' }),
-  epilog: 'Exit codes: 0 decrypted, 1 invalid token (wrong key, altered or truncated file) or I/O error.',
+  epilog:
+    'The plaintext goes to a temporary file beside the output and is renamed onto it only after the\n' +
+    'whole token verified, so a wrong key or an altered or truncated upload leaves nothing behind.\n' +
+    'Exit codes: 0 decrypted; 1 invalid token (wrong key, altered or truncated file) or I/O error;\n' +
+    '64 invalid command line.',
   run: async (args, io) => {
+    if (args.ttl !== undefined && !(Number.isInteger(args.ttl) && args.ttl >= 0)) {
+      throw new ProblemError(problem('USAGE', `--ttl must be a whole number of seconds, got ${String(args.ttl)}`));
+    }
     const input = resolve(io.cwd, args.input);
     const output = resolve(io.cwd, args.output ?? `${args.input}.decrypted`);
     const key = await readKeyFile(resolve(io.cwd, args.key), (m) => showWarnings(io, [m]));
     if (!args.force && (await exists(output))) {
       throw new ProblemError(problem('FILE_IO', `${output} exists already`, 'It was left untouched.', 'Pass --force to overwrite it, or choose another -o.'));
     }
-    try {
-      const { bytes } = await decryptFile(key, input, output, args.ttl === undefined ? {} : { ttl: args.ttl });
-      io.stderr.write(`Decrypted ${input} to ${output} (${bytes} bytes).\n`);
-      return EXIT.OK;
-    } catch (error) {
-      if (error instanceof ProblemError && error.code === 'FERNET_INVALID_TOKEN') {
-        const p = error.problems[0]!;
-        throw new ProblemError({ ...p, detail: `${input}: ${p.title}. Nothing was written.`, hint: 'Check that this is the right key file for this upload.' }, { cause: error });
-      }
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new ProblemError(problem('FILE_IO', `Cannot read ${input}`, 'The file does not exist.'), { cause: error });
-      }
-      throw error;
-    }
+    const { bytes } = await decryptFile(key, input, output, args.ttl === undefined ? {} : { ttl: args.ttl });
+    io.stderr.write(`Decrypted ${input} to ${output} (${bytes} bytes).\n`);
+    return EXIT.OK;
   },
 };
 

@@ -1,5 +1,7 @@
 /**
  * `aktin-sftp keygen [-o KEYFILE]`: a new Fernet key, as Python's Fernet.generate_key() makes.
+ * Printing the key to stdout is what the user asked for when -o is left out; with -o the key
+ * goes only into the new file.
  */
 import { resolve } from 'node:path';
 import { generateFernetKey } from '../../adapters/fernet.js';
@@ -13,11 +15,13 @@ interface KeygenArgs {
 
 export const keygenCommand: CliCommand<KeygenArgs> = {
   command: 'keygen',
-  describe: 'Create a new Fernet key (write it to a file with -o, mode 0600)',
-  builder: (y) => y.option('output', { alias: 'o', type: 'string', describe: 'Write the key to this new file (never overwritten)' }),
+  describe: 'Create a new Fernet key (to stdout, or with -o to a new file with mode 0600)',
+  builder: (y) => y.option('output', { alias: 'o', type: 'string', describe: 'Write the key to this new file (mode 0600, never overwritten)' }),
   epilog:
-    'Share the key with the recipients over a safe channel; they decrypt with Python:\n' +
-    "  Fernet(open('rki.key','rb').read()).decrypt(open('export_2.zip','rb').read())",
+    'Point [SECURITY] PATH_ENCRYPTION_KEY at the key file. Share the key with the recipients over a\n' +
+    'safe channel: every upload is a Fernet token they decrypt with Python, e.g.\n' +
+    "  Fernet(open('key','rb').read()).decrypt(open('export_2.zip','rb').read())\n" +
+    "or with 'aktin-sftp decrypt -k key export_2.zip'.",
   run: async (args, io) => {
     if (args.output === undefined) {
       io.stdout.write(generateFernetKey() + '\n');
@@ -25,7 +29,7 @@ export const keygenCommand: CliCommand<KeygenArgs> = {
     }
     const path = resolve(io.cwd, args.output);
     await writeNewKeyFile(path);
-    io.stderr.write(`Wrote a new Fernet key to ${path} (mode 0600).\n`);
+    io.stderr.write(`Wrote a new Fernet key to ${path} (mode 0600). Share it with the recipients over a safe channel.\n`);
     return EXIT.OK;
   },
 };
