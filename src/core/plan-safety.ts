@@ -18,7 +18,7 @@ export function checkDeleteSafety(actions: readonly PlannedAction[], snapshot: B
     return [
       problem(
         'PLAN_DELETE_CAP',
-        `Refusing to delete all ${deletions.length} uploaded file(s): the broker lists no request tagged '${snapshot.tag}'`,
+        `Refusing to delete ${deletions.length} file(s): the broker lists no request tagged '${snapshot.tag}'`,
         `The plan would delete the files of request(s) ${ids}. An empty list usually means a wrong [REQUESTS] TAG, ` +
           'a changed request definition type, or a broker problem, not that every request was deleted.',
         OVERRIDE,
