@@ -36,6 +36,12 @@ export const decryptCommand: CliCommand<DecryptArgs> = {
     'Exit codes: 0 decrypted; 1 invalid token (wrong key, altered or truncated file) or I/O error;\n' +
     '64 invalid command line.',
   run: async (args, io) => {
+    // yargs reports a missing required argument to program.ts's fail handler but still runs us.
+    for (const [value, what] of [[args.input, 'the token file: decrypt -k KEYFILE INPUT'], [args.key, 'the key file: -k KEYFILE']] as const) {
+      if (typeof value !== 'string' || value === '') {
+        throw new ProblemError(problem('USAGE', `decrypt needs ${what}`, undefined, "Run 'aktin-sftp decrypt --help' for usage."));
+      }
+    }
     if (args.ttl !== undefined && !(Number.isInteger(args.ttl) && args.ttl >= 0)) {
       throw new ProblemError(problem('USAGE', `--ttl must be a whole number of seconds, got ${String(args.ttl)}`));
     }

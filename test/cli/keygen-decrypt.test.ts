@@ -1,0 +1,179 @@
+/**
+ * `aktin-sftp keygen` and `aktin-sftp decrypt` through the real command line: key files,
+ * exit codes, and what reaches the terminal (no key material except keygen's own stdout).
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fernetEncrypt, parseFernetKey } from '../../src/adapters/fernet.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/program.js';
+import { pythonFernet } from '../support/python-fernet.js';
+
+function io(cwd: string): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, isTTY: false, env: {}, cwd, out: () => out, err: () => err };
+}
+
+/** A folder with a key file made by `keygen -o` and an upload encrypted under it. */
+async function setup(data: Buffer = randomBytes(70_001)) {
+  const dir = mkdtempSync(join(tmpdir(), 'keygen-decrypt-'));
+  const t = io(dir);
+  assert.equal(await runCli(['keygen', '-o', 'rki.key'], t), 0, t.err());
+  const keyText = readFileSync(join(dir, 'rki.key'), 'utf8').trim();
+  writeFileSync(join(dir, 'export_2.zip'), fernetEncrypt(parseFernetKey(keyText), data));
+  return { dir, data, keyText };
+}
+
+const notShown = (text: string, keyText: string) => assert.ok(!text.includes(keyText) && !text.includes(keyText.slice(0, 20)), 'key material printed');
+
+describe('aktin-sftp keygen', () => {
+  it('prints a new key on stdout when asked without -o, and nothing else there', async () => {
+    const t = io(tmpdir());
+    assert.equal(await runCli(['keygen'], t), 0);
+    assert.match(t.out(), /^[A-Za-z0-9_-]{43}=\n$/);
+    assert.equal(t.err(), '');
+    const again = io(tmpdir());
+    await runCli(['keygen'], again);
+    assert.notEqual(again.out(), t.out());
+  });
+
+  it('writes a key file with mode 0600 that Python uses, and prints no key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keygen-'));
+    const t = io(dir);
+    assert.equal(await runCli(['keygen', '-o', 'rki.key'], t), 0, t.err());
+    const path = join(dir, 'rki.key');
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    const keyText = readFileSync(path, 'utf8');
+    assert.match(keyText, /^[A-Za-z0-9_-]{43}=\n$/);
+    assert.equal(t.out(), '');
+    assert.match(t.err(), new RegExp(`Wrote a new Fernet key to ${path.replace(/\./g, '\\.')} \\(mode 0600\\)`));
+    notShown(t.out() + t.err(), keyText.trim());
+    writeFileSync(join(dir, 'plain'), 'hi');
+    pythonFernet('encrypt', path, join(dir, 'plain'), join(dir, 'token'));
+    const d = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'rki.key', 'token', '-o', 'back'], d), 0, d.err());
+    assert.equal(readFileSync(join(dir, 'back'), 'utf8'), 'hi');
+  });
+
+  it('refuses to overwrite an existing file: exit 1, file unchanged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keygen-'));
+    writeFileSync(join(dir, 'rki.key'), 'old key');
+    const t = io(dir);
+    assert.equal(await runCli(['keygen', '-o', 'rki.key'], t), 1);
+    assert.match(t.err(), /Cannot create the key file .*rki\.key.*\[FILE_IO\]/);
+    assert.match(t.err(), /exists already/);
+    assert.equal(readFileSync(join(dir, 'rki.key'), 'utf8'), 'old key');
+  });
+
+  it('explains in --help that recipients decrypt with Python', async () => {
+    const t = io(tmpdir());
+    assert.equal(await runCli(['keygen', '--help'], t), 0);
+    assert.match(t.out(), /Share the key with the recipients/);
+    assert.ok(t.out().includes("Fernet(open('key','rb').read()).decrypt(open('export_2.zip','rb').read())"));
+  });
+});
+
+describe('aktin-sftp decrypt', () => {
+  it('writes INPUT.decrypted by default: exit 0, identical bytes, mode 0600, no key printed', async () => {
+    const { dir, data, keyText } = await setup();
+    const t = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'rki.key', 'export_2.zip'], t), 0, t.err());
+    assert.ok(readFileSync(join(dir, 'export_2.zip.decrypted')).equals(data));
+    assert.equal(statSync(join(dir, 'export_2.zip.decrypted')).mode & 0o777, 0o600);
+    assert.match(t.err(), /Decrypted .*export_2\.zip to .*export_2\.zip\.decrypted \(70001 bytes\)/);
+    assert.equal(t.out(), '');
+    notShown(t.out() + t.err(), keyText);
+  });
+
+  it('writes to -o, and the result equals what Python decrypts', async () => {
+    const { dir, data } = await setup();
+    const t = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'rki.key', 'export_2.zip', '-o', 'plain.zip'], t), 0, t.err());
+    pythonFernet('decrypt', join(dir, 'rki.key'), join(dir, 'export_2.zip'), join(dir, 'python.zip'));
+    assert.ok(readFileSync(join(dir, 'plain.zip')).equals(data));
+    assert.ok(readFileSync(join(dir, 'python.zip')).equals(data));
+  });
+
+  it('exits 1 on a tampered token, names the file, and leaves nothing behind', async () => {
+    const { dir, keyText } = await setup();
+    const token = readFileSync(join(dir, 'export_2.zip'), 'utf8');
+    writeFileSync(join(dir, 'export_2.zip'), token.slice(0, 300) + (token[300] === 'A' ? 'B' : 'A') + token.slice(301));
+    const t = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'rki.key', 'export_2.zip'], t), 1);
+    assert.match(t.err(), /export_2\.zip is not a valid Fernet token for this key \[FERNET_INVALID_TOKEN\]/);
+    assert.match(t.err(), /HMAC mismatch/);
+    assert.deepEqual(readdirSync(dir).sort(), ['export_2.zip', 'rki.key']);
+    notShown(t.out() + t.err(), keyText);
+  });
+
+  it('exits 1 with the wrong key, and 1 for a missing input', async () => {
+    const { dir } = await setup();
+    const other = io(dir);
+    assert.equal(await runCli(['keygen', '-o', 'other.key'], other), 0);
+    const t = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'other.key', 'export_2.zip'], t), 1);
+    assert.match(t.err(), /\[FERNET_INVALID_TOKEN\]/);
+    const m = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'rki.key', 'nope.zip'], m), 1);
+    assert.match(m.err(), /Cannot read the token file .*nope\.zip.*\[FILE_IO\]/);
+    assert.deepEqual(readdirSync(dir).sort(), ['export_2.zip', 'other.key', 'rki.key']);
+  });
+
+  it('keeps an existing output unless --force', async () => {
+    const { dir, data } = await setup();
+    writeFileSync(join(dir, 'export_2.zip.decrypted'), 'mine');
+    const t = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'rki.key', 'export_2.zip'], t), 1);
+    assert.match(t.err(), /exists already.*\[FILE_IO\][\s\S]*--force/);
+    assert.equal(readFileSync(join(dir, 'export_2.zip.decrypted'), 'utf8'), 'mine');
+    const f = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'rki.key', 'export_2.zip', '--force'], f), 0, f.err());
+    assert.ok(readFileSync(join(dir, 'export_2.zip.decrypted')).equals(data));
+  });
+
+  it('applies --ttl: an old token is refused with it and accepted without', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'decrypt-ttl-'));
+    await runCli(['keygen', '-o', 'k'], io(dir));
+    const key = parseFernetKey(readFileSync(join(dir, 'k'), 'utf8'));
+    writeFileSync(join(dir, 'old'), fernetEncrypt(key, Buffer.from('x'), { now: Math.floor(Date.now() / 1000) - 7200 }));
+    const t = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'k', 'old', '--ttl', '3600'], t), 1);
+    assert.match(t.err(), /expired/);
+    assert.equal(await runCli(['decrypt', '-k', 'k', 'old', '--ttl', '9000'], io(dir)), 0);
+    assert.equal(readFileSync(join(dir, 'old.decrypted'), 'utf8'), 'x');
+  });
+
+  it('warns about a key file others can read, and names a bad key file without its content', async () => {
+    const { dir, keyText } = await setup(Buffer.from('x'));
+    chmodSync(join(dir, 'rki.key'), 0o644);
+    const t = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'rki.key', 'export_2.zip'], t), 0, t.err());
+    assert.match(t.err(), /Warning: .*chmod 600/);
+    writeFileSync(join(dir, 'bad.key'), keyText.slice(0, 43));
+    const b = io(dir);
+    assert.equal(await runCli(['decrypt', '-k', 'bad.key', 'export_2.zip', '-o', 'x'], b), 1);
+    assert.match(b.err(), /bad\.key is not a Fernet key \[KEY_INVALID\]/);
+    notShown(b.out() + b.err(), keyText);
+  });
+
+  it('refuses usage errors with exit 64: no key option, output equal to input, a bad --ttl', async () => {
+    const { dir } = await setup(Buffer.from('x'));
+    const cases: [string[], RegExp][] = [
+      [['decrypt', 'export_2.zip'], /needs the key file: -k KEYFILE/],
+      [['decrypt', '-k', 'rki.key', 'export_2.zip', '-o', 'export_2.zip', '--force'], /output must differ from the input/],
+      [['decrypt', '-k', 'rki.key', 'export_2.zip', '--ttl', '1.5'], /--ttl must be a whole number of seconds, got 1\.5/],
+      [['decrypt', '-k', 'rki.key'], /needs the token file/],
+    ];
+    for (const [argv, why] of cases) {
+      const t = io(dir);
+      assert.equal(await runCli(argv, t), 64, `${argv.join(' ')}: ${t.err()}`);
+      assert.match(t.err(), why);
+    }
+    assert.equal(readFileSync(join(dir, 'export_2.zip'), 'utf8').length, 100);
+  });
+});
