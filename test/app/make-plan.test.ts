@@ -1,0 +1,129 @@
+/**
+ * The plan use case over the real parts (broker emulator, in-process SFTP server, ledger file),
+ * with a fixed clock and plan id: read-only, concurrent reads, the planner's refusal surfaced.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createBrokerReader } from '../../src/adapters/broker-http.js';
+import { createLedgerStore } from '../../src/adapters/ledger-file.js';
+import { openRemoteFolder } from '../../src/adapters/sftp-ssh2.js';
+import { makePlan, type PlanDeps } from '../../src/app/make-plan.js';
+import type { BrokerReader, RemoteFolder } from '../../src/app/ports.js';
+import { Secret } from '../../src/core/secret.js';
+import { BrokerDriver } from '../../integration/broker-driver.js';
+import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
+import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
+import { FIXED_NOW, hex, NO_LIMITS, PLAN_UUID } from '../support/builders.js';
+import { failure } from '../support/problems.js';
+import { readOnlyFolder, readOnlyLedgerStore } from '../support/read-only-world.js';
+
+describe('makePlan', () => {
+  const root = mkdtempSync(join(tmpdir(), 'make-plan-'));
+  mkdirSync(join(root, 'rki'));
+  let emulator: BrokerEmulator;
+  let server: LocalSftpServer;
+  let broker: BrokerReader;
+  let folder: RemoteFolder;
+
+  before(async () => {
+    emulator = await startBrokerEmulator({ port: 0 });
+    const driver = new BrokerDriver(emulator.url);
+    for (const tags of [['rki'], ['default'], ['rki'], ['default'], ['rki']]) {
+      const id = await driver.createRequest({ tags });
+      await driver.node('xxxApiKey123').postStatus(id, 'completed');
+    }
+    server = await startLocalSftpServer({ root });
+    broker = createBrokerReader({ broker: { url: emulator.url, apiKey: new Secret('xxxAdmin1234'), timeoutSeconds: 5 } });
+    folder = await openRemoteFolder({
+      host: server.host,
+      port: server.port,
+      username: server.username,
+      password: new Secret(server.password),
+      timeoutSeconds: 5,
+      folder: 'rki',
+      hostKeyFingerprints: [server.hostKeyFingerprint],
+    });
+  });
+  after(async () => {
+    await folder?.close();
+    await broker?.close();
+    await server?.close();
+    await emulator?.close();
+  });
+
+  const deps = (workingDir: string, calls: string[]): PlanDeps => ({
+    broker,
+    remote: readOnlyFolder(folder, calls),
+    ledgerStore: readOnlyLedgerStore(createLedgerStore(workingDir), calls),
+    clock: { now: () => FIXED_NOW },
+    newPlanId: () => PLAN_UUID,
+  });
+  const request = (tag = 'rki') => ({ tag, folder: 'rki', configSha256: hex('c'), options: NO_LIMITS });
+
+  it('§7.1 run 1: plans the three tagged requests and the ledger, pinned to what it read', async () => {
+    const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
+    const calls: string[] = [];
+    const made = await makePlan(deps(workingDir, calls), request());
+    assert.deepEqual(
+      made.plan.actions.map((a) => `${a.kind} ${a.address} ${a.after?.completion ?? '-'}`),
+      ['create export_0.zip 1.0', 'create export_2.zip 1.0', 'create export_4.zip 1.0', 'publish_ledger status.xml -'],
+    );
+    assert.equal(made.plan.plan_id, PLAN_UUID);
+    assert.equal(made.plan.created_at, '2026-11-24T10:00:00.000Z');
+    assert.equal(made.plan.config_sha256, hex('c'));
+    assert.deepEqual(made.plan.inputs.ledger, { lineage: null, serial: 0, sha256: null });
+    assert.equal(made.plan.inputs.broker.requests, made.snapshot.requests.length);
+    assert.equal(made.plan.inputs.remote.files, made.listing.files.length);
+    assert.deepEqual(calls.sort(), ['ledger read', 'list']);
+    assert.deepEqual(readdirSync(join(root, 'rki')), []);
+    assert.deepEqual(readdirSync(workingDir), []);
+  });
+
+  it('against the original ledger of run 2: revives 0, updates 2 and 4 (0.5 → 1.0), deletes 6 which the broker no longer lists', async () => {
+    const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
+    copyFileSync('test/fixtures/ledger/original-run2.xml', join(workingDir, 'status.xml'));
+    const made = await makePlan(deps(workingDir, []), request());
+    assert.deepEqual(
+      made.plan.actions.map((a) => `${a.kind} ${a.reason} ${a.address}`),
+      [
+        'create tombstone_revived export_0.zip',
+        'update completion_changed export_2.zip',
+        'update completion_changed export_4.zip',
+        'delete request_gone export_6.zip',
+        'publish_ledger ledger_changed status.xml',
+      ],
+    );
+    assert.deepEqual(made.plan.summary, { add: 1, change: 2, destroy: 1, publish_ledger: true });
+    assert.equal(made.plan.inputs.ledger.sha256, made.ledger.sha256);
+  });
+
+  it('throws PLAN_DELETE_CAP when the broker lists nothing for the tag but the ledger has live entries', async () => {
+    const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
+    copyFileSync('test/fixtures/ledger/original-run2.xml', join(workingDir, 'status.xml'));
+    const error = await failure(makePlan(deps(workingDir, []), request('rki-typo')));
+    assert.equal(error.code, 'PLAN_DELETE_CAP');
+    assert.match(error.problems[0]!.title, /no request tagged 'rki-typo'/);
+  });
+
+  it('reads the broker and the actual state at the same time', async () => {
+    const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
+    let listed!: () => void;
+    const listing = new Promise<void>((resolve) => (listed = resolve));
+    const base = deps(workingDir, []);
+    // The broker answers only after the folder was listed: reading one after the other would hang.
+    const waitingBroker: BrokerReader = {
+      openBundle: (id) => broker.openBundle(id),
+      close: async () => undefined,
+      readSnapshot: async (tag) => {
+        await Promise.race([listing, new Promise((_, reject) => setTimeout(() => reject(new Error('the folder was not listed while the broker was read')), 2000).unref())]);
+        return broker.readSnapshot(tag);
+      },
+    };
+    const remote: RemoteFolder = { ...base.remote, list: () => (listed(), base.remote.list()) };
+    const made = await makePlan({ ...base, broker: waitingBroker, remote }, request());
+    assert.equal(made.plan.summary.add, 3);
+  });
+});
