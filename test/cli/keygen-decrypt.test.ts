@@ -3,12 +3,17 @@
  * exit codes, and what reaches the terminal (no key material except keygen's own stdout).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { fernetEncrypt, parseFernetKey } from '../../src/adapters/fernet.js';
+import { createFernetEncryptStream } from '../../src/adapters/fernet-stream.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { pythonFernet } from '../support/python-fernet.js';
@@ -175,5 +180,53 @@ describe('aktin-sftp decrypt', () => {
       assert.match(t.err(), why);
     }
     assert.equal(readFileSync(join(dir, 'export_2.zip'), 'utf8').length, 100);
+  });
+});
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+// Loaded into the child: reports its peak resident memory (KiB) on exit.
+const REPORT_RSS = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))';
+
+function spawnCli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string; maxRssMiB: number }> {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--import', REPORT_RSS, MAIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, maxRssMiB: Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024 }));
+  });
+}
+
+describe('aktin-sftp keygen and decrypt as a process', () => {
+  it('exit codes reach the shell, and decrypting a 128 MiB token keeps memory flat', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'decrypt-process-'));
+    const keygen = await spawnCli(['keygen'], dir);
+    assert.equal(keygen.code, 0, keygen.stderr);
+    writeFileSync(join(dir, 'rki.key'), keygen.stdout, { mode: 0o600 });
+    const key = parseFernetKey(keygen.stdout);
+    writeFileSync(join(dir, 'small'), fernetEncrypt(key, Buffer.from('x')));
+    const block = randomBytes(1024 * 1024);
+    const big = 96;
+    await pipeline(Readable.from((function* () { for (let i = 0; i < big; i++) yield block; })()), createFernetEncryptStream(key), createWriteStream(join(dir, 'big')));
+
+    const small = await spawnCli(['decrypt', '-k', 'rki.key', 'small'], dir);
+    assert.equal(small.code, 0, small.stderr);
+    const large = await spawnCli(['decrypt', '-k', 'rki.key', 'big'], dir);
+    assert.equal(large.code, 0, large.stderr);
+    assert.equal(statSync(join(dir, 'big.decrypted')).size, big * 1024 * 1024);
+    assert.ok(readFileSync(join(dir, 'big.decrypted')).subarray(5 * 1024 * 1024, 6 * 1024 * 1024).equals(block));
+    // Flat means a fixed overhead (about 50 MiB of not yet collected chunks, the same for 1 GiB);
+    // holding the token (128 MiB) and the plaintext (96 MiB) would add over 200 MiB.
+    const growth = large.maxRssMiB - small.maxRssMiB;
+    assert.ok(growth < 90, `peak RSS grew by ${growth.toFixed(0)} MiB (${small.maxRssMiB.toFixed(0)} -> ${large.maxRssMiB.toFixed(0)} MiB)`);
+
+    writeFileSync(join(dir, 'bad'), readFileSync(join(dir, 'small'), 'utf8').replace(/^gAAAAA/, 'gAAAAB'));
+    const bad = await spawnCli(['decrypt', '-k', 'rki.key', 'bad'], dir);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /bad is not a valid Fernet token for this key \[FERNET_INVALID_TOKEN\]/);
+    assert.ok(!bad.stderr.includes(keygen.stdout.trim()));
+    assert.ok(!readdirSync(dir).includes('bad.decrypted'));
   });
 });
