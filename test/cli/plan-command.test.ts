@@ -3,7 +3,7 @@
  * SFTP server, the CLI through runCli. Read-only, exit codes, JSON, --diff, and no secrets.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -74,14 +74,63 @@ describe('plan and show commands', () => {
     assert.equal(statSync(join(deployment.dir, 'plan.json')).isFile(), true);
   });
 
-  it('prints the plan document with --json, and the ledger change with --diff', async () => {
+  it('prints the plan document with --json (and only that), and the ledger change with --diff', async () => {
     const json = await cli('plan', '--json');
     assert.equal(json.code, 0);
     assert.equal(JSON.parse(json.out).format_version, '1.0');
+    writeFileSync(join(deployment.dir, 'stdout.json'), json.out);
+    const plan = await readPlanFile(join(deployment.dir, 'stdout.json'));
+    assert.deepEqual(plan.summary, { add: 2, change: 0, destroy: 3, publish_ledger: true });
     const diff = await cli('plan', '--diff');
     assert.match(diff.out, /^--- a\/status\.xml$/m);
     assert.match(diff.out, /^- {2}<request-status><id>4<\/id>/m);
     assert.match(diff.out, /^\+ {2}<request-status[^\n]*><id>4<\/id>[^\n]*<deleted>/m);
+  });
+
+  it('refuses to plan deletions when the broker lists no request for the tag, and saves nothing', async () => {
+    const t = io(deployment.dir);
+    const code = await runCli(['-c', deployment.configFile, 'plan', '-o', 'refused.json', '--detailed-exitcode'], { ...t.io, env: { AKTIN_SFTP_REQUESTS_TAG: 'nobody' } });
+    outputs.push(t.out(), t.err());
+    assert.equal(code, 1);
+    assert.match(t.err(), /PLAN_DELETE_CAP/);
+    assert.match(t.err(), /no request tagged 'nobody'/);
+    assert.match(t.err(), /--allow-mass-delete/);
+    assert.equal(existsSync(join(deployment.dir, 'refused.json')), false);
+    assert.deepEqual(readdirSync(join(sftp.root, 'rki')), []);
+  });
+
+  it('refuses more deletions than --max-delete, naming them', async () => {
+    const run = await cli('plan', '--max-delete', '1');
+    assert.equal(run.code, 1);
+    assert.match(run.err, /Refusing to delete 2 files: more than the cap of 1/);
+    assert.match(run.err, /request\(s\) 4, 6/);
+  });
+
+  it('exits 0 with --detailed-exitcode when there is nothing to do', async () => {
+    const empty = createDeployment({
+      brokerUrl: emulator.url,
+      tag: 'nobody',
+      sftp: { host: sftp.host, port: sftp.port, username: sftp.username, password: sftp.password, folder: 'rki', hostKeyFingerprint: sftp.hostKeyFingerprint },
+    });
+    const t = io(empty.dir);
+    const code = await runCli(['-c', empty.configFile, 'plan', '--detailed-exitcode'], t.io);
+    outputs.push(t.out(), t.err());
+    assert.equal(code, 0, t.err());
+    assert.match(t.out(), /^No changes\. The SFTP folder and the ledger match the broker\.$/m);
+  });
+
+  it('show warns about a plan of another tool version, and refuses an invalid plan', async () => {
+    const plan = JSON.parse(readFileSync(join(deployment.dir, 'plan.json'), 'utf8'));
+    writeFileSync(join(deployment.dir, 'old.json'), JSON.stringify({ ...plan, tool_version: '0.0.1' }));
+    const old = await cli('show', 'old.json');
+    assert.equal(old.code, 0);
+    assert.match(old.err, /old\.json was made by aktin-sftp 0\.0\.1; this is /);
+    assert.match(old.out, /^Plan: 2 to add, 0 to change, 3 to destroy\.$/m);
+    writeFileSync(join(deployment.dir, 'broken.json'), JSON.stringify({ ...plan, actions: [{ ...plan.actions[0], kind: 'chmod' }] }));
+    const broken = await cli('show', 'broken.json');
+    assert.equal(broken.code, 1);
+    assert.match(broken.err, /PLAN_INVALID/);
+    assert.match(broken.err, /\/actions\/0\/kind/);
   });
 
   it('shows a saved plan', async () => {
