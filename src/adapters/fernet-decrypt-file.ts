@@ -10,11 +10,11 @@ import { createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Deciph
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ProblemError, isProblemError, problem } from '../core/problem.js';
-import { checkTimestamp, invalidToken, isBase64Length, type FernetKey } from './fernet.js';
+import { checkTimestamp, invalidToken, type FernetKey } from './fernet.js';
+import { readTokenBytes } from './fernet-token-bytes.js';
 
 const HEADER = 25;
 const MAC = 32;
-const CHUNK = 256 * 1024; // a multiple of 4, so whole base64 groups decode per read
 
 type Write = (plain: Buffer) => Promise<unknown>;
 
@@ -60,7 +60,7 @@ async function scanToken(key: FernetKey, source: FileHandle, options: { ttl?: nu
   let held: Buffer = Buffer.alloc(0);
   let total = 0;
   let written = 0;
-  for await (const bytes of decodedChunks(source)) {
+  for await (const bytes of readTokenBytes(source)) {
     total += bytes.length;
     let all: Buffer = held.length > 0 ? Buffer.concat([held, bytes]) : bytes;
     if (!decipher) {
@@ -95,44 +95,6 @@ async function scanToken(key: FernetKey, source: FileHandle, options: { ttl?: nu
 async function writeAll(write: Write, plain: Buffer): Promise<number> {
   if (plain.length > 0) await write(plain);
   return plain.length;
-}
-
-/**
- * The token file as decoded bytes. The url-safe base64 alphabet is checked strictly; the
- * token may end with its '=' padding and whitespace (a newline), nothing else.
- */
-async function* decodedChunks(source: FileHandle): AsyncGenerator<Buffer> {
-  const buffer = Buffer.alloc(CHUNK);
-  let position = 0;
-  let carry = '';
-  let characters = 0;
-  let tail: string | undefined; // what follows the base64 characters, whitespace runs squeezed
-  for (;;) {
-    const { bytesRead } = await source.read(buffer, 0, CHUNK, position);
-    if (bytesRead === 0) break;
-    position += bytesRead;
-    const chunk = buffer.toString('latin1', 0, bytesRead);
-    if (tail !== undefined) {
-      tail = (tail + chunk).replace(/\s+/g, ' ');
-      if (!/^={0,2}\s?$/.test(tail)) throw invalidToken('not url-safe base64 (text after the padding)');
-      continue;
-    }
-    let text = carry + (characters === 0 && carry === '' ? chunk.trimStart() : chunk);
-    // One scan finds both the end of the token and any foreign character.
-    const end = text.search(/[^A-Za-z0-9_-]/);
-    if (end >= 0) {
-      tail = text.slice(end).replace(/\s+/g, ' ');
-      text = text.slice(0, end);
-      if (!/^={0,2}\s?$/.test(tail)) throw invalidToken('not url-safe base64');
-    }
-    const ready = tail === undefined ? text.length - (text.length % 4) : text.length;
-    characters += ready;
-    if (ready > 0) yield Buffer.from(text.slice(0, ready), 'base64url');
-    carry = text.slice(ready);
-  }
-  characters += carry.length;
-  if (!isBase64Length(characters, (tail ?? '').replace(/\s/g, '').length)) throw invalidToken('not url-safe base64 (length or padding)');
-  if (carry) yield Buffer.from(carry, 'base64url');
 }
 
 async function openFile(path: string, flags: string, mode: number | undefined, what: string): Promise<FileHandle> {
