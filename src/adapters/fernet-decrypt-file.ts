@@ -22,12 +22,12 @@ export async function decryptFile(key: FernetKey, input: string, output: string,
   if (resolve(input) === resolve(output)) {
     throw new ProblemError(problem('USAGE', 'The output must differ from the input', `Both are ${input}.`, 'Choose another output path.'));
   }
-  const source = await openFile(input, 'r', undefined, 'read the token file');
+  const source = await openFile(input, 'r', undefined, `Cannot read the token file ${input}`);
   try {
     if (!(await source.stat()).isFile()) throw new ProblemError(problem('FILE_IO', `Cannot read the token file ${input}`, 'It is not a regular file.'));
     await scanToken(key, source, options);
     const temp = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
-    const target = await openFile(temp, 'wx', 0o600, 'write the plaintext beside');
+    const target = await openFile(temp, 'wx', 0o600, `Cannot write ${output}`);
     try {
       let bytes: number;
       try {
@@ -97,11 +97,11 @@ async function writeAll(write: Write, plain: Buffer): Promise<number> {
   return plain.length;
 }
 
-async function openFile(path: string, flags: string, mode: number | undefined, what: string): Promise<FileHandle> {
+async function openFile(path: string, flags: string, mode: number | undefined, title: string): Promise<FileHandle> {
   try {
     return await open(path, flags, mode);
   } catch (error) {
-    throw fileProblem(`Cannot ${what} ${path}`, error);
+    throw fileProblem(title, error);
   }
 }
 
