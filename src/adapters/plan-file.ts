@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { checkPlanConsistency, decodePlan, encodePlan, isNewerMinorFormat } from '../core/plan-codec.js';
+import { decodePlan, encodePlan, isNewerMinorFormat } from '../core/plan-codec.js';
+import { checkPlanConsistency } from '../core/plan-consistency.js';
 import type { Plan } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
 
