@@ -2,14 +2,15 @@
  * An in-process SFTP server on ssh2's server side, backed by a folder, for fast tests and the
  * README demo. Like OpenSSH's sftp-server it refuses a plain RENAME onto an existing file; unlike
  * it, it offers no extensions (no posix-rename, no fsync), so the client's fallback path runs.
- * Listens on 127.0.0.1 only. The login directory is `root` itself.
+ * Listens on 127.0.0.1 only. The login directory is `root` itself (folder 'rki' is root/rki).
+ * Logins: the password, or a key from authorizedKeys (OpenSSH public key lines).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, posix } from 'node:path';
-import ssh2, { type Connection, type SFTPWrapper } from 'ssh2';
+import ssh2, { type AuthContext, type Connection, type ParsedKey, type SFTPWrapper } from 'ssh2';
 import { fingerprintOf } from '../src/adapters/host-key.js';
 
 const { Server, utils } = ssh2;
@@ -28,7 +29,7 @@ export interface LocalSftpServer {
   close(): Promise<void>;
 }
 
-export async function startLocalSftpServer(options: { root: string; username?: string; password?: string; port?: number }): Promise<LocalSftpServer> {
+export async function startLocalSftpServer(options: { root: string; username?: string; password?: string; authorizedKeys?: string[]; port?: number }): Promise<LocalSftpServer> {
   const username = options.username ?? 'aktin';
   const password = options.password ?? randomBytes(12).toString('hex');
   const keys = utils.generateKeyPairSync('ed25519');
@@ -36,14 +37,20 @@ export async function startLocalSftpServer(options: { root: string; username?: s
   const publicKey = Array.isArray(parsed) ? parsed[0] : parsed;
   if (publicKey instanceof Error || !publicKey) throw publicKey ?? new Error('no host key');
   const clients = new Set<Connection>();
+  const authorized = (options.authorizedKeys ?? []).map((line) => {
+    const key = utils.parseKey(line);
+    const one = Array.isArray(key) ? key[0] : key;
+    if (!one || one instanceof Error) throw new Error(`not an OpenSSH public key: ${line.slice(0, 40)}`);
+    return one;
+  });
 
   const server = new Server({ hostKeys: [keys.private] }, (client) => {
     clients.add(client);
     client.on('close', () => clients.delete(client));
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
-      if (ctx.method === 'password' && ctx.username === username && ctx.password === password) ctx.accept();
-      else ctx.reject(['password']);
+      if (ctx.username === username && (passwordMatches(ctx, password) || publicKeyMatches(ctx, authorized))) ctx.accept();
+      else ctx.reject(authorized.length > 0 ? ['password', 'publickey'] : ['password']);
     });
     client.on('ready', () => {
       client.on('session', (accept) => {
@@ -65,6 +72,21 @@ export async function startLocalSftpServer(options: { root: string; username?: s
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function passwordMatches(ctx: AuthContext, password: string): boolean {
+  if (ctx.method !== 'password') return false;
+  const [given, wanted] = [Buffer.from(ctx.password), Buffer.from(password)];
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/** The SSH publickey flow: a query without signature is answered OK, then the signature is checked. */
+function publicKeyMatches(ctx: AuthContext, authorized: ParsedKey[]): boolean {
+  if (ctx.method !== 'publickey') return false;
+  const key = authorized.find((k) => k.type === ctx.key.algo && k.getPublicSSH().equals(ctx.key.data));
+  if (!key) return false;
+  if (!ctx.signature) return true;
+  return key.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true;
 }
 
 function serveSftp(sftp: SFTPWrapper, root: string): void {

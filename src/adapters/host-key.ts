@@ -1,35 +1,43 @@
 /**
- * SSH host-key verification, failing closed: the key the server presents must match a pinned
- * SHA-256 fingerprint (several allowed, for rotation) or an OpenSSH known_hosts entry for the
- * host. There is no trust on first use: an unknown key is refused, with its fingerprint in the
- * message so that an operator can compare it out of band and pin it.
+ * SSH host-key verification, failing closed: the SHA-256 of the key the server presents must
+ * match a pinned fingerprint (several allowed, for rotation) or an OpenSSH known_hosts entry for
+ * the host. There is no trust on first use: an unknown key is refused, with its fingerprint in
+ * the message so that an operator can compare it out of band and pin it.
+ * Works on the digest ssh2 hands over with `hostHash: 'sha256'`; never reads files itself
+ * (the caller reads known_hosts before connecting, so a missing file is a clear error).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { SftpConfig } from '../core/config.js';
 import { ProblemError, problem } from '../core/problem.js';
 
 export type HostKeyVerdict = 'trusted' | 'unknown' | 'mismatch' | 'revoked';
 
-/** `SHA256:<base64 without padding>`, as `ssh-keygen -lf` prints it. */
+/** What a host key is checked against; knownHostsText is the known_hosts file's content. */
+export type HostKeyTrust = Pick<SftpConfig, 'host' | 'port' | 'hostKeyFingerprints'> & { readonly knownHostsText?: string };
+
+/** `SHA256:<base64 without padding>`, as `ssh-keygen -lf` prints it, from a key blob. */
 export function fingerprintOf(keyBlob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '');
+  return fingerprintOfDigest(sha256(keyBlob));
 }
 
-export function verifyHostKey(config: Pick<SftpConfig, 'host' | 'port' | 'hostKeyFingerprints' | 'knownHosts'>, keyBlob: Buffer): HostKeyVerdict {
-  const digest = createHash('sha256').update(keyBlob).digest();
-  const pinned = config.hostKeyFingerprints.some((pin) => {
-    const expected = Buffer.from(pin.replace(/^SHA256:/, ''), 'base64');
-    return expected.length === digest.length && timingSafeEqual(expected, digest);
-  });
-  const known = config.knownHosts ? knownHostsVerdict(readFileSync(config.knownHosts, 'utf8'), config.host, config.port, keyBlob) : 'unknown';
+/** The same fingerprint from the SHA-256 digest (ssh2's hex `hostHash` decoded). */
+export function fingerprintOfDigest(digest: Buffer): string {
+  return 'SHA256:' + digest.toString('base64').replace(/=+$/, '');
+}
+
+/** Verdict on a presented key, given as the hex SHA-256 ssh2 passes with `hostHash: 'sha256'`. */
+export function verifyHostKey(trust: HostKeyTrust, digestHex: string): HostKeyVerdict {
+  const digest = Buffer.from(digestHex, 'hex');
+  if (digest.length !== 32) return 'unknown';
+  const pinned = trust.hostKeyFingerprints.some((pin) => sameDigest(Buffer.from(pin.replace(/^SHA256:/, ''), 'base64'), digest));
+  const known = trust.knownHostsText === undefined ? 'unknown' : knownHostsVerdict(trust.knownHostsText, trust.host, trust.port, digest);
   if (known === 'revoked') return 'revoked';
   if (pinned || known === 'trusted') return 'trusted';
   return known;
 }
 
 /** Reads OpenSSH known_hosts text: plain and hashed host patterns, `[host]:port`, @revoked. */
-export function knownHostsVerdict(text: string, host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
+export function knownHostsVerdict(text: string, host: string, port: number, digest: Buffer): HostKeyVerdict {
   const name = port === 22 ? host : `[${host}]:${port}`;
   let sawHost = false;
   for (const raw of text.split('\n')) {
@@ -39,7 +47,7 @@ export function knownHostsVerdict(text: string, host: string, port: number, keyB
     const marker = fields[0]!.startsWith('@') ? fields.shift() : undefined;
     const [patterns, , key] = fields;
     if (!patterns || !key || marker === '@cert-authority' || !hostMatches(patterns, name)) continue;
-    const same = Buffer.from(key, 'base64').equals(keyBlob);
+    const same = sameDigest(sha256(Buffer.from(key, 'base64')), digest);
     if (marker === '@revoked') {
       if (same) return 'revoked';
       continue;
@@ -50,13 +58,21 @@ export function knownHostsVerdict(text: string, host: string, port: number, keyB
   return sawHost ? 'mismatch' : 'unknown';
 }
 
+function sha256(data: Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+function sameDigest(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 function hostMatches(patterns: string, name: string): boolean {
   let matched = false;
   for (const pattern of patterns.split(',')) {
     if (pattern.startsWith('|1|')) {
       const [, , salt, hash] = pattern.split('|');
-      const computed = createHmac('sha1', Buffer.from(salt ?? '', 'base64')).update(name).digest('base64');
-      if (computed === hash) matched = true;
+      const computed = createHmac('sha1', Buffer.from(salt ?? '', 'base64')).update(name).digest();
+      if (sameDigest(computed, Buffer.from(hash ?? '', 'base64'))) matched = true;
       continue;
     }
     const negated = pattern.startsWith('!');
@@ -71,7 +87,9 @@ function hostMatches(patterns: string, name: string): boolean {
 
 export function hostKeyProblem(config: Pick<SftpConfig, 'host' | 'port' | 'knownHosts' | 'hostKeyFingerprints'>, verdict: HostKeyVerdict, presented: string): ProblemError {
   const where = `${config.host}:${config.port}`;
-  const pin = `Compare it with 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub' on the server (out of band); if it matches, pin it under [SFTP] in the configuration:\n  HOST_KEY_FINGERPRINTS = ["${presented}"]`;
+  const pin =
+    `Compare it with 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub' run on the server (out of band); if it matches, pin it under [SFTP] in the configuration:\n` +
+    `  HOST_KEY_FINGERPRINTS = ["${presented}"]`;
   if (verdict === 'mismatch' || verdict === 'revoked') {
     return new ProblemError(
       problem(
@@ -83,12 +101,12 @@ export function hostKeyProblem(config: Pick<SftpConfig, 'host' | 'port' | 'known
       ),
     );
   }
-  const configured = config.hostKeyFingerprints.length + (config.knownHosts ? 1 : 0) === 0;
+  const nothingConfigured = config.hostKeyFingerprints.length === 0 && !config.knownHosts;
   return new ProblemError(
     problem(
       'HOST_KEY_UNKNOWN',
       `The SSH host key of ${where} is not trusted`,
-      `The server presented ${presented}. ${configured ? 'No host key is configured: aktin-sftp never trusts an unknown server.' : 'It matches none of the configured host keys.'} Nothing was sent.`,
+      `The server presented ${presented}. ${nothingConfigured ? 'No host key is configured (HOST_KEY_FINGERPRINTS or KNOWN_HOSTS): aktin-sftp never trusts an unknown server.' : 'It matches none of the configured host keys.'} Nothing was sent.`,
       pin,
     ),
   );

@@ -7,12 +7,13 @@ import { readFile } from 'node:fs/promises';
 import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import type { SftpConfig } from '../core/config.js';
 import { ProblemError, problem } from '../core/problem.js';
-import { fingerprintOf, hostKeyProblem, verifyHostKey } from './host-key.js';
+import { fingerprintOfDigest, hostKeyProblem, verifyHostKey } from './host-key.js';
 
 const { Client } = ssh2;
 export type SshClient = InstanceType<typeof Client>;
 
 export async function connectSftp(config: SftpConfig): Promise<{ conn: SshClient; sftp: SFTPWrapper }> {
+  const trust = { ...config, ...(config.knownHosts ? { knownHostsText: await readKnownHosts(config.knownHosts) } : {}) };
   const conn = new Client();
   let refusal: ProblemError | undefined;
   const options: ConnectConfig = {
@@ -22,9 +23,11 @@ export async function connectSftp(config: SftpConfig): Promise<{ conn: SshClient
     readyTimeout: config.timeoutSeconds * 1000,
     keepaliveInterval: 10_000,
     keepaliveCountMax: 3,
-    hostVerifier: (key: Buffer) => {
-      const verdict = verifyHostKey(config, key);
-      if (verdict !== 'trusted') refusal = hostKeyProblem(config, verdict, fingerprintOf(key));
+    // Always both: without hostVerifier ssh2 accepts any key; hostHash makes it pass the SHA-256 as hex.
+    hostHash: 'sha256',
+    hostVerifier: (digestHex: string) => {
+      const verdict = verifyHostKey(trust, digestHex);
+      if (verdict !== 'trusted') refusal = hostKeyProblem(config, verdict, fingerprintOfDigest(Buffer.from(digestHex, 'hex')));
       return verdict === 'trusted';
     },
     ...(config.password ? { password: config.password.reveal() } : {}),
@@ -45,6 +48,14 @@ export async function connectSftp(config: SftpConfig): Promise<{ conn: SshClient
   } catch (error) {
     conn.end();
     throw refusal ?? connectProblem(config, error);
+  }
+}
+
+async function readKnownHosts(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ProblemError(problem('CONFIG_INVALID', `Cannot read the known_hosts file ${path}`, (error as NodeJS.ErrnoException).code ?? 'unknown error', 'Check [SFTP] KNOWN_HOSTS, or pin the key with HOST_KEY_FINGERPRINTS instead.'), { cause: error });
   }
 }
 

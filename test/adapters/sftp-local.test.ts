@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import ssh2 from 'ssh2';
 import { openRemoteFolder } from '../../src/adapters/sftp-ssh2.js';
 import type { SftpConfig } from '../../src/core/config.js';
 import { isProblemError } from '../../src/core/problem.js';
@@ -11,8 +12,14 @@ import { Secret } from '../../src/core/secret.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
 import { remoteFolderContract } from '../../integration/remote-folder-contract.js';
 
+const { utils } = ssh2;
 const root = mkdtempSync(join(tmpdir(), 'sftp-local-'));
 mkdirSync(join(root, 'rki'));
+const keys = mkdtempSync(join(tmpdir(), 'sftp-local-keys-'));
+const clientKey = utils.generateKeyPairSync('ed25519', { passphrase: 'correct horse', cipher: 'aes256-ctr', rounds: 4 });
+const otherKey = utils.generateKeyPairSync('ed25519');
+writeFileSync(join(keys, 'client'), clientKey.private, { mode: 0o600 });
+writeFileSync(join(keys, 'other'), otherKey.private, { mode: 0o600 });
 let server: LocalSftpServer;
 const config = (change: Partial<SftpConfig> = {}): SftpConfig => ({
   host: server.host,
@@ -26,7 +33,7 @@ const config = (change: Partial<SftpConfig> = {}): SftpConfig => ({
 });
 
 before(async () => {
-  server = await startLocalSftpServer({ root });
+  server = await startLocalSftpServer({ root, authorizedKeys: [clientKey.public] });
 });
 after(async () => server?.close());
 
@@ -47,6 +54,32 @@ describe('SFTP adapter failures', () => {
     await assert.rejects(openRemoteFolder(config({ password: new Secret('wrong-password-123') })), (e: unknown) => {
       return isProblemError(e) && e.code === 'SFTP_AUTH' && e.message.includes(`${server.username}@127.0.0.1:${server.port}`) && !JSON.stringify(e.problems).includes('wrong-password-123');
     });
+  });
+
+  it('logs in with a private key and its passphrase', async () => {
+    const { password: _none, ...withoutPassword } = config();
+    const folder = await openRemoteFolder({ ...withoutPassword, privateKey: join(keys, 'client'), privateKeyPassphrase: new Secret('correct horse') });
+    assert.ok(Array.isArray(await folder.list()));
+    await folder.close();
+  });
+
+  it('reports a key the server does not accept, or a wrong passphrase, as SFTP_AUTH without the passphrase', async () => {
+    const { password: _none, ...withoutPassword } = config();
+    await assert.rejects(openRemoteFolder({ ...withoutPassword, privateKey: join(keys, 'other') }), (e: unknown) => isProblemError(e) && e.code === 'SFTP_AUTH' && /private key/.test(e.problems[0]!.detail!));
+    await assert.rejects(openRemoteFolder({ ...withoutPassword, privateKey: join(keys, 'client'), privateKeyPassphrase: new Secret('wrong staple') }), (e: unknown) => {
+      return isProblemError(e) && e.code === 'SFTP_AUTH' && !JSON.stringify(e.problems).includes('wrong staple') && !e.message.includes('wrong staple');
+    });
+  });
+
+  it('refuses a host whose known_hosts entry lists another key; an unreadable known_hosts is a config error', async () => {
+    const hostKey = server.hostKeyFingerprint;
+    const bad = join(keys, 'known_hosts_bad');
+    // otherKey.public is an OpenSSH line "ssh-ed25519 AAAA…": another key listed for this host.
+    writeFileSync(bad, `[127.0.0.1]:${server.port} ${otherKey.public.trim()}\n`);
+    await assert.rejects(openRemoteFolder(config({ hostKeyFingerprints: [], knownHosts: bad })), (e: unknown) => {
+      return isProblemError(e) && e.code === 'HOST_KEY_MISMATCH' && e.problems[0]!.detail!.includes(hostKey);
+    });
+    await assert.rejects(openRemoteFolder(config({ hostKeyFingerprints: [], knownHosts: join(keys, 'absent') })), (e: unknown) => isProblemError(e) && e.code === 'CONFIG_INVALID' && e.message.includes('absent'));
   });
 
   it('reports a refused connection', async () => {
