@@ -4,6 +4,7 @@
  * and host-key refusal.
  */
 import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,33 @@ describe('SFTP adapter against OpenSSH', () => {
     const other = readFileSync(`${process.env.SFTP_IT_CLIENT_KEY!}.pub`, 'utf8').trim().split(/\s+/);
     writeFileSync(bad, `[127.0.0.1]:${target.port} ${other[0]} ${other[1]}\n`);
     await assert.rejects(openRemoteFolder(config({ hostKeyFingerprints: [], knownHosts: bad })), (e: unknown) => isProblemError(e) && e.code === 'HOST_KEY_MISMATCH');
+  });
+
+  it('trusts a hashed known_hosts entry, as ssh-keyscan -H writes it', async () => {
+    const pub = readFileSync(process.env.SFTP_IT_HOSTKEY_PUB!, 'utf8').trim().split(/\s+/);
+    const salt = randomBytes(20);
+    const hashed = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(`[127.0.0.1]:${target.port}`).digest('base64')}`;
+    const file = join(mkdtempSync(join(tmpdir(), 'known-hosts-')), 'hashed');
+    writeFileSync(file, `# comment\n${hashed} ${pub[0]} ${pub[1]}\n`);
+    const folder = await openRemoteFolder(config({ hostKeyFingerprints: [], knownHosts: file }));
+    await folder.close();
+  });
+
+  it('refuses every host key when neither pins nor known_hosts are configured', async () => {
+    await assert.rejects(openRemoteFolder(config({ hostKeyFingerprints: [] })), (e: unknown) => {
+      return isProblemError(e) && e.code === 'HOST_KEY_UNKNOWN' && e.problems[0]!.hint!.includes(`HOST_KEY_FINGERPRINTS = ["${target.hostKeyFingerprint}"]`);
+    });
+  });
+
+  it('names a missing folder and never creates it', async () => {
+    const folder = await openRemoteFolder(config({ folder: 'no-such-folder' }));
+    try {
+      await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'SFTP_NO_SUCH_PATH' && e.message.includes('no-such-folder') && /never creates/.test(e.problems[0]!.hint!));
+      const { Readable } = await import('node:stream');
+      await assert.rejects(folder.write('x', Readable.from([Buffer.from('x')])), (e: unknown) => isProblemError(e) && e.code === 'SFTP_NO_SUCH_PATH');
+    } finally {
+      await folder.close();
+    }
   });
 
   it('cannot write outside the folder the account may write to', async () => {
