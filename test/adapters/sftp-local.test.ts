@@ -112,6 +112,7 @@ describe('SFTP adapter failures', () => {
   });
 
   it('a connection dropped mid-upload rejects the write and leaves no file under the final name', async () => {
+    const before = readdirSync(join(root, 'rki')).sort();
     const folder = await openRemoteFolder(config());
     const endless = new Readable({
       read() {
@@ -122,7 +123,17 @@ describe('SFTP adapter failures', () => {
     setTimeout(() => server.dropConnections(), 150);
     await assert.rejects(upload, (e: unknown) => isProblemError(e) && e.code === 'SFTP_CONNECTION');
     endless.destroy();
-    assert.ok(!readdirSync(join(root, 'rki')).includes('drop'), 'nothing under a final name');
+    const after = readdirSync(join(root, 'rki')).filter((n) => n !== '.drop.part').sort();
+    assert.deepEqual(after, before, 'at most the temporary file, nothing under another name');
+    await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'SFTP_CONNECTION', 'later calls fail at once, no hang');
+    await folder.close();
+  });
+
+  it('a connection dropped while a request is pending rejects it instead of hanging', async () => {
+    const folder = await openRemoteFolder(config());
+    const pending = Promise.all(Array.from({ length: 50 }, () => folder.list()));
+    server.dropConnections();
+    await assert.rejects(pending, (e: unknown) => isProblemError(e) && e.code === 'SFTP_CONNECTION' && e.message.includes('127.0.0.1'));
     await folder.close();
   });
 });
