@@ -1,7 +1,8 @@
 /**
  * Streaming a source into an open SFTP handle with several WRITE requests in flight: one awaited
- * write at a time is latency-bound (deps.md §2.3: 32 KiB × 1 ≈ 208 MiB/s, 64 KiB × 8 several
- * hundred). Returns only once every write is acknowledged; never leaves a request unsettled.
+ * write at a time is latency-bound (deps.md §2.3). 64 KiB × 8 measured 240–320 MiB/s to OpenSSH
+ * on loopback including fsync; 128 KiB × 16 was no faster, so the smaller buffer stays.
+ * Returns only once every write is acknowledged; never leaves a request unsettled.
  */
 import type { Readable } from 'node:stream';
 
