@@ -1,15 +1,19 @@
 /**
  * A request's completion exactly as the original tool stores it: Python's
  * `str(round(completed / nodes, 2))`. `round` works on the exact binary value of the double and
- * breaks exact ties to even (1/8 = 0.125 → "0.12", where JS toFixed gives "0.13"), and `str`
- * keeps at least one decimal ("1.0", "0.0"). The string is persisted in the ledger, so any
- * difference would show up as a false update once.
+ * breaks exact ties to even (1/8 = 0.125 → "0.12", where JS toFixed gives "0.13"; 1/40 is
+ * stored a little above 0.025 → "0.03", 3/40 a little below 0.075 → "0.07"), and `str` prints
+ * the shortest repr with at least one decimal ("1.0", "0.0", "0.1"). The string is persisted in
+ * the ledger, so any difference would show up as a false update once.
  */
 import type { NodeStatus } from './model.js';
 
 export function completionOf(completed: number, nodes: number): string {
+  if (!Number.isSafeInteger(completed) || !Number.isSafeInteger(nodes) || completed < 0 || nodes < 0) {
+    throw new Error(`completionOf(${completed}, ${nodes}): counts must be non-negative integers`);
+  }
   if (nodes === 0) return '0.0';
-  return pythonRound2(completed / nodes);
+  return formatHundredths(roundToHundredths(completed / nodes));
 }
 
 /** Nodes = status rows; completed = rows with a completed timestamp (as the original counts). */
@@ -17,14 +21,36 @@ export function nodeCounts(statuses: readonly NodeStatus[]): { nodes: number; co
   return { nodes: statuses.length, completed: statuses.filter((s) => s.states.completed !== undefined).length };
 }
 
-function pythonRound2(value: number): string {
-  // toFixed(60) is the exact decimal expansion for the ratios at hand (|x| ≤ 1, ≥ 2^-57 ulp).
-  const [whole, fraction] = value.toFixed(60).split('.') as [string, string];
-  let hundredths = Number(whole) * 100 + Number(fraction.slice(0, 2));
-  const rest = fraction.slice(2);
-  const half = '5'.padEnd(rest.length, '0');
-  if (rest > half || (rest === half && hundredths % 2 === 1)) hundredths += 1;
-  const digits = String(hundredths).padStart(3, '0');
-  const text = `${digits.slice(0, -2)}.${digits.slice(-2)}`.replace(/0$/, '');
-  return text.endsWith('.') ? `${text}0` : text;
+/** round(x, 2) × 100 for a finite x ≥ 0, on the double's exact value, ties to even. */
+function roundToHundredths(x: number): bigint {
+  const { mantissa, exponent } = exactBinary(x);
+  const scaled = mantissa * 100n; // x × 100 = scaled × 2^exponent
+  if (exponent >= 0) return scaled << BigInt(exponent);
+  const shift = BigInt(-exponent);
+  const whole = scaled >> shift;
+  const twiceRest = (scaled - (whole << shift)) * 2n; // compared with 2^shift: below, tie, above half
+  const unit = 1n << shift;
+  if (twiceRest > unit || (twiceRest === unit && whole % 2n === 1n)) return whole + 1n;
+  return whole;
+}
+
+/** x = mantissa × 2^exponent exactly (IEEE 754 binary64, x finite and ≥ 0). */
+function exactBinary(x: number): { mantissa: bigint; exponent: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  if (biased === 0) return { mantissa: fraction, exponent: -1074 };
+  return { mantissa: fraction | (1n << 52n), exponent: biased - 1075 };
+}
+
+/**
+ * Python's repr of the double nearest to hundredths / 100: for two decimals the shortest
+ * round-tripping form is the decimal itself, trailing zeros dropped but one decimal kept.
+ */
+function formatHundredths(hundredths: bigint): string {
+  const whole = hundredths / 100n;
+  const cents = (hundredths % 100n).toString().padStart(2, '0').replace(/0$/, '');
+  return `${whole}.${cents || '0'}`;
 }

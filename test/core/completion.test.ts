@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { completionOf, nodeCounts } from '../../src/core/completion.js';
 
@@ -11,6 +12,24 @@ describe('completionOf', () => {
     const ours: string[] = [];
     for (let n = 1; n <= 12; n++) for (let c = 0; c <= n; c++) ours.push(completionOf(c, n));
     assert.deepEqual(ours, PYTHON);
+  });
+
+  it('equals Python for every c/n with n ≤ 1000 (digest of the whole table)', () => {
+    // Produced once with Python 3.11:
+    //   python3 -c "import hashlib; print(hashlib.sha256('\\n'.join(str(round(c/n,2)) for n in range(1,1001) for c in range(n+1)).encode()).hexdigest())"
+    const lines: string[] = [];
+    for (let n = 1; n <= 1000; n++) for (let c = 0; c <= n; c++) lines.push(completionOf(c, n));
+    assert.equal(createHash('sha256').update(lines.join('\n')).digest('hex'), '40838761cb642cd249a1d01e8cebcd8430c3312d2ba98d2b573b2864aa70be41');
+  });
+
+  it('rounds the stored double, not the exact ratio: n = 40 (Python table)', () => {
+    // python3 -c "print([str(round(c/40,2)) for c in range(41)])"
+    const python = ['0.0', '0.03', '0.05', '0.07', '0.1', '0.12', '0.15', '0.17', '0.2', '0.23', '0.25', '0.28', '0.3', '0.33', '0.35', '0.38', '0.4', '0.42', '0.45', '0.47', '0.5', '0.53', '0.55', '0.57', '0.6', '0.62', '0.65', '0.68', '0.7', '0.72', '0.75', '0.78', '0.8', '0.82', '0.85', '0.88', '0.9', '0.93', '0.95', '0.97', '1.0'];
+    assert.deepEqual(Array.from({ length: 41 }, (_, c) => completionOf(c, 40)), python);
+  });
+
+  it('refuses counts that are not non-negative integers (a bug, not a problem)', () => {
+    for (const [c, n] of [[-1, 2], [1.5, 2], [1, Number.NaN]] as const) assert.throws(() => completionOf(c, n), /non-negative integers/);
   });
 
   it('breaks exact ties to even, unlike toFixed', () => {
