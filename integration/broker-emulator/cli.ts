@@ -1,33 +1,29 @@
 /**
  * `npm run broker-emulator -- [--port 8080] [--seed seed.json]`: the broker emulator on its
- * own, for trying aktin-sftp by hand or with the AKTIN docs' curl examples.
+ * own, for trying aktin-sftp by hand, the README demo, or the AKTIN docs' curl examples.
+ * The seed file format is described in seed.ts and README.md.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BrokerDriver, type NodeState } from '../broker-driver.js';
-import { startBrokerEmulator } from './index.js';
-
-interface SeedRequest {
-  tags: string[];
-  publish?: boolean;
-  nodes?: { key: string; status: NodeState; result?: string; resultType?: string; message?: string }[];
-}
+import { DEFAULT_API_KEYS, startBrokerEmulator, validateSeed, type EmulatorSeed } from './index.js';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' }, seed: { type: 'string' } } });
-const emulator = await startBrokerEmulator({ port: Number(values.port) });
-if (values.seed) {
-  const driver = new BrokerDriver(emulator.url);
-  const seed = JSON.parse(readFileSync(values.seed, 'utf8')) as { requests: SeedRequest[] };
-  for (const request of seed.requests) {
-    const id = await driver.createRequest({ tags: request.tags, publish: request.publish ?? true });
-    for (const node of request.nodes ?? []) {
-      const hospital = driver.node(node.key);
-      if (node.result !== undefined) await hospital.putResult(id, node.result, node.resultType ?? 'text/csv');
-      await hospital.postStatus(id, node.status, node.message === undefined ? {} : { message: node.message });
-    }
-  }
-  console.log(`Seeded ${seed.requests.length} request(s) from ${values.seed}.`);
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a port number (0 for any free port), got "${values.port}"`);
+  process.exit(64);
 }
+let seed: EmulatorSeed | undefined;
+if (values.seed) {
+  try {
+    seed = validateSeed(JSON.parse(readFileSync(values.seed, 'utf8')), DEFAULT_API_KEYS);
+  } catch (error) {
+    console.error(`Cannot use the seed file ${values.seed}: ${(error as Error).message}`);
+    process.exit(64);
+  }
+}
+const emulator = await startBrokerEmulator({ port, ...(seed ? { seed } : {}) });
+if (seed) console.log(`Seeded ${seed.requests.length} request(s) from ${values.seed} (ids 0..${seed.requests.length - 1}).`);
 console.log(`AKTIN Broker emulator listening on ${emulator.url} (admin key xxxAdmin1234; node keys xxxApiKey123, xxxApiKey567, xxxApiKey890). Ctrl-C stops it.`);
 process.once('SIGINT', () => void emulator.close().then(() => process.exit(0)));
 process.once('SIGTERM', () => void emulator.close().then(() => process.exit(0)));

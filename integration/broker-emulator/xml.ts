@@ -1,15 +1,16 @@
 /**
  * The broker's XML as JAXB RI writes it (broker-api.md §1.1, §4): declaration with
  * standalone="yes", no indentation (except inside the export zip), null values omitted,
- * timestamps as java.time.Instant.toString().
+ * element order as the Java fields, timestamps as java.time.Instant.toString().
  */
 import type { Node, StatusRow, StoredRequest } from './state.js';
-import { NODE_STATES } from './state.js';
 
 const NS = 'http://aktin.org/ns/exchange';
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
+/** RequestStatusInfo field order; `expired` is never set, `interaction` comes after it. */
+const ROW_STATES = ['retrieved', 'queued', 'processing', 'completed', 'rejected', 'failed'] as const;
 
-/** Instant.toString(): fraction only when non-zero. */
+/** Instant.toString(): UTC, fraction only when non-zero (JS dates carry milliseconds at most). */
 export function instant(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z');
 }
@@ -21,60 +22,80 @@ export function escapeXml(text: string): string {
 const element = (name: string, value: Date | string | undefined) =>
   value === undefined ? '' : `<${name}>${value instanceof Date ? instant(value) : escapeXml(value)}</${name}>`;
 
-export function requestInfo(request: StoredRequest, withTypes: boolean): string {
-  return (
-    `<request id="${request.id}">` +
-    element('published', request.published) +
-    element('closed', request.closed) +
-    `<targeted>${request.targeted}</targeted>` +
-    (withTypes ? request.definitions.map((d) => element('type', d.type)).join('') : '') +
-    '</request>'
-  );
+function requestChildren(request: StoredRequest, withTypes: boolean): string[] {
+  return [
+    element('published', request.published),
+    element('closed', request.closed),
+    `<targeted>${request.targeted}</targeted>`,
+    ...(withTypes ? request.definitions.map((d) => element('type', d.type)) : []),
+  ].filter(Boolean);
 }
 
+/** R1 (`withTypes`) and R2 (no types). */
 export function requestList(requests: StoredRequest[], withTypes: boolean): string {
-  if (requests.length === 0) return `${DECLARATION}<request-list xmlns="${NS}"/>`;
-  return `${DECLARATION}<request-list xmlns="${NS}">${requests.map((r) => requestInfo(r, withTypes)).join('')}</request-list>`;
+  const entries = requests.map((r) => `<request id="${r.id}">${requestChildren(r, withTypes).join('')}</request>`);
+  return list('request-list', entries);
 }
 
+/** M1: with the node-status block, whose `<node>` is always 0 and shows retrieved…failed only. */
+export function myRequestList(requests: StoredRequest[], rowOf: (id: number) => StatusRow | undefined): string {
+  const entries = requests.map((r) => {
+    const row = rowOf(r.id);
+    const states = ROW_STATES.map((s) => element(s, row?.states[s])).filter(Boolean);
+    const status = states.length > 0 ? `<node-status><node>0</node>${states.join('')}</node-status>` : '';
+    return `<request id="${r.id}">${requestChildren(r, true).join('')}${status}</request>`;
+  });
+  return list('request-list', entries);
+}
+
+/** R6/M2 request info. */
 export function singleRequest(request: StoredRequest): string {
-  return DECLARATION + requestInfo(request, true).replace('<request ', `<request xmlns="${NS}" `);
+  return `${DECLARATION}<request id="${request.id}" xmlns="${NS}">${requestChildren(request, true).join('')}</request>`;
 }
 
-function statusInfo(row: StatusRow, indent: string): string {
-  const parts = [
+function statusChildren(row: StatusRow): string[] {
+  return [
     element('node', String(row.node)),
     element('deleted', row.deleted),
-    ...NODE_STATES.filter((s) => s !== 'interaction').map((s) => element(s, row.states[s])),
+    ...ROW_STATES.map((s) => element(s, row.states[s])),
     element('interaction', row.states.interaction),
     element('type', row.message?.type),
   ].filter(Boolean);
-  if (!indent) return `<request-status-info>${parts.join('')}</request-status-info>`;
-  return `${indent}<request-status-info>\n${parts.map((p) => `${indent}    ${p}`).join('\n')}\n${indent}</request-status-info>`;
 }
 
-/** `request-status-list`; `pretty` as inside the export zip. */
+/** R8 `request-status-list`; `pretty` as inside the export zip. */
 export function statusList(rows: StatusRow[], pretty = false): string {
-  if (rows.length === 0) return `${DECLARATION}${pretty ? '\n' : ''}<request-status-list xmlns="${NS}"/>`;
-  if (!pretty) return `${DECLARATION}<request-status-list xmlns="${NS}">${rows.map((r) => statusInfo(r, '')).join('')}</request-status-list>`;
-  return `${DECLARATION}\n<request-status-list xmlns="${NS}">\n${rows.map((r) => statusInfo(r, '    ')).join('\n')}\n</request-status-list>\n`;
+  if (!pretty) return list('request-status-list', rows.map((r) => `<request-status-info>${statusChildren(r).join('')}</request-status-info>`));
+  if (rows.length === 0) return `${DECLARATION}\n<request-status-list xmlns="${NS}"/>\n`;
+  const entries = rows.map((r) => `    <request-status-info>\n${statusChildren(r).map((c) => `        ${c}\n`).join('')}    </request-status-info>\n`);
+  return `${DECLARATION}\n<request-status-list xmlns="${NS}">\n${entries.join('')}</request-status-list>\n`;
 }
 
-export function nodeList(nodes: Node[]): string {
-  const entries = nodes
-    .map((n) => `<ns2:node><ns2:id>${n.id}</ns2:id><ns2:clientDN>${escapeXml(n.dn)}</ns2:clientDN><ns2:last-contact>${instant(n.lastContact)}</ns2:last-contact><ns2:websocket>false</ns2:websocket></ns2:node>`)
-    .join('');
-  return `${DECLARATION}<ns2:node-list xmlns:ns2="${NS}">${entries}</ns2:node-list>`;
-}
-
+/** The request info inside the export zip (`request.xml`), pretty-printed. */
 export function prettyRequest(request: StoredRequest): string {
-  const lines = [
-    `<request id="${request.id}" xmlns="${NS}">`,
-    request.published ? `    ${element('published', request.published)}` : '',
-    request.closed ? `    ${element('closed', request.closed)}` : '',
-    `    <targeted>${request.targeted}</targeted>`,
-    ...request.definitions.map((d) => `    ${element('type', d.type)}`),
-    '</request>',
-  ].filter(Boolean);
-  return `${DECLARATION}\n${lines.join('\n')}\n`;
+  const children = requestChildren(request, true).map((c) => `    ${c}\n`);
+  return `${DECLARATION}\n<request id="${request.id}" xmlns="${NS}">\n${children.join('')}</request>\n`;
+}
+
+const nodeChildren = (n: Node) =>
+  `<ns2:id>${n.id}</ns2:id><ns2:clientDN>${escapeXml(n.dn)}</ns2:clientDN><ns2:last-contact>${instant(n.lastContact)}</ns2:last-contact><ns2:websocket>false</ns2:websocket>`;
+
+/** N1: an `ns2:` prefix throughout, because Node.modules forces it (§4.5). */
+export function nodeList(nodes: Node[]): string {
+  const entries = nodes.map((n) => `<ns2:node>${nodeChildren(n)}</ns2:node>`).join('');
+  return entries ? `${DECLARATION}<ns2:node-list xmlns:ns2="${NS}">${entries}</ns2:node-list>` : `${DECLARATION}<ns2:node-list xmlns:ns2="${NS}"/>`;
+}
+
+/** N2/M8: one node, with the always empty modules map. */
+export function singleNode(node: Node): string {
+  return `${DECLARATION}<ns2:node xmlns:ns2="${NS}">${nodeChildren(node)}<ns2:modules/></ns2:node>`;
+}
+
+export function brokerStatus(now: Date): string {
+  const module = (id: string) => `<module id="${id}"><version>1.5.2</version></module>`;
+  return `${DECLARATION}<broker-status xmlns="${NS}"><timestamp>${instant(now)}</timestamp><node-software>${module('broker-api')}${module('broker-server')}</node-software></broker-status>`;
+}
+
+function list(root: string, entries: string[]): string {
+  return entries.length === 0 ? `${DECLARATION}<${root} xmlns="${NS}"/>` : `${DECLARATION}<${root} xmlns="${NS}">${entries.join('')}</${root}>`;
 }
