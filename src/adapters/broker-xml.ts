@@ -10,6 +10,9 @@ import { ProblemError, problem } from '../core/problem.js';
 export const EXCHANGE_NS = 'http://aktin.org/ns/exchange';
 export const MAX_XML_BYTES = 16 * 1024 * 1024;
 
+/** java.time.Instant.toString(): UTC, 0–9 fraction digits. */
+const INSTANT = /^\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/;
+
 type XmlNode = Record<string, unknown>;
 
 const parser = new XMLParser({
@@ -27,11 +30,14 @@ const parser = new XMLParser({
 export function parseRequestIds(xml: string, source: string): string[] {
   const { element, prefix } = root(xml, 'request-list', source);
   const requests = (element[`${prefix}request`] as XmlNode[] | undefined) ?? [];
-  return requests.map((r) => {
+  const ids = requests.map((r) => {
     const id: string = String(r['@_id'] ?? '');
-    if (!isRequestId(id)) throw protocolError(source, `a request id ${JSON.stringify(String(r['@_id'])).slice(0, 40)} is not a number`);
+    if (!isRequestId(id)) throw protocolError(source, `a request id ${JSON.stringify(id).slice(0, 40)} is not a number`);
     return id;
   });
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw protocolError(source, `request ${twice} is listed twice`);
+  return ids;
 }
 
 /** The rows of a `request-status-list`. */
@@ -44,7 +50,10 @@ export function parseStatusList(xml: string, source: string): NodeStatus[] {
     const states: Partial<Record<NodeState, string>> = {};
     for (const state of NODE_STATES) {
       const value = row[`${prefix}${state}`];
-      if (value !== undefined) states[state] = text(value);
+      if (value === undefined) continue;
+      const time = text(value);
+      if (!INSTANT.test(time)) throw protocolError(source, `node ${node} has a ${state} time ${JSON.stringify(time).slice(0, 40)} that is not an ISO-8601 UTC instant`);
+      states[state] = time;
     }
     const type = row[`${prefix}type`];
     return { node, states, ...(type === undefined ? {} : { messageType: text(type) }) };
