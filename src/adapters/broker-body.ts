@@ -23,10 +23,15 @@ export function guardBody(request: ClientRequest, response: IncomingMessage, opt
   };
   arm();
   response.on('data', arm);
-  response.on('error', (error) => guard.destroy(networkProblem(options.endpoint, options.about, error)));
+  const cut = (cause?: Error) => {
+    const received = `${guard.bytes}${options.expected === undefined ? '' : ` of ${options.expected}`} bytes`;
+    const error = new Error(`connection closed after ${received}${cause ? ` (${cause.message})` : ''}`, { cause });
+    guard.destroy(networkProblem(options.endpoint, options.about, Object.assign(error, { code: (cause as { code?: string } | undefined)?.code })));
+  };
+  response.on('error', (error) => cut(error));
   response.on('close', () => {
     clearTimeout(timer);
-    if (!response.complete) guard.destroy(networkProblem(options.endpoint, options.about, new Error(`connection closed after ${guard.bytes}${options.expected === undefined ? '' : ` of ${options.expected}`} bytes`)));
+    if (!response.complete) cut();
   });
   guard.on('close', () => {
     clearTimeout(timer);

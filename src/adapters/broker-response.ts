@@ -30,9 +30,14 @@ export function readBody(response: IncomingMessage, cap: number, endpoint: strin
         reject(protocolProblem(endpoint, about, `the answer is larger than ${cap} bytes`));
       } else chunks.push(chunk);
     });
-    response.on('error', (error) => reject(networkProblem(endpoint, about, error)));
+    const cut = (cause?: Error) => {
+      const received = `${length}${expected === undefined ? '' : ` of ${expected}`} bytes`;
+      const error = new Error(`connection closed after ${received}${cause ? ` (${cause.message})` : ''}`, { cause });
+      reject(networkProblem(endpoint, about, Object.assign(error, { code: (cause as { code?: string } | undefined)?.code })));
+    };
+    response.on('error', (error) => cut(error));
     response.on('close', () => {
-      if (!response.complete) reject(networkProblem(endpoint, about, new Error(`connection closed after ${length}${expected === undefined ? '' : ` of ${expected}`} bytes`)));
+      if (!response.complete) cut();
     });
     response.on('end', () => {
       if (expected !== undefined && length !== expected) reject(networkProblem(endpoint, about, new Error(`body truncated: ${length} of ${expected} bytes`)));
