@@ -47,7 +47,8 @@ export function adminRoutes(state: BrokerState, downloads: Map<string, Download>
     { ...admin, method: 'POST', template: '/broker/request', name: 'create', handle: (ctx) => {
       const type = contentType(ctx);
       const created = state.createRequest(now(), type ? { type, body: ctx.body } : undefined);
-      return { status: 201, headers: { Location: `http://${ctx.request.headers.host}/broker/request/${created.id}` } };
+      const scheme = (ctx.request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+      return { status: 201, headers: { Location: `${scheme}://${ctx.request.headers.host}/broker/request/${created.id}` } };
     } },
     { ...admin, method: 'PUT', template: '/broker/request/{id}', name: 'definition', handle: (ctx) => {
       const id = intParam(ctx.params[0]);

@@ -7,6 +7,7 @@
  * It is test equipment: it never listens beyond 127.0.0.1 and keeps everything in memory.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { adminRoutes, type Download } from './admin-routes.js';
 import { Faults, type FaultConfig } from './faults.js';
@@ -36,6 +37,8 @@ export interface BrokerEmulatorOptions {
   readonly faults?: FaultConfig;
   readonly seed?: EmulatorSeed;
   readonly clock?: () => Date;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
 }
 
 export interface BrokerEmulator {
@@ -78,7 +81,7 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
     await faults.send(name, response, body);
   };
 
-  const server = http.createServer(async (request, response) => {
+  const handler = async (request: IncomingMessage, response: ServerResponse) => {
     requests += 1;
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -97,7 +100,9 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(error));
       else response.destroy();
     }
-  });
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+  // 'connection' counts TCP connections for HTTPS too (secureConnection would miss failed handshakes).
   server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -105,7 +110,7 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     stats: () => ({ connections, requests }),
     setFaults: (config) => faults.set(config),

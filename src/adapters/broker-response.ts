@@ -74,18 +74,24 @@ export function statusProblem(endpoint: string, about: string, status: number): 
   return error;
 }
 
+/** TLS verification failures: the same on every attempt, so never retried. */
+const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME/;
+
 export function networkProblem(endpoint: string, about: string, cause: unknown): ProblemError {
   const e = cause as Error & { code?: string };
+  const certificate = CERTIFICATE_ERROR.test(e.code ?? '');
   const error = new ProblemError(
     problem(
       'BROKER_NETWORK',
-      `No complete answer from the broker to ${endpoint}`,
+      certificate ? `The broker's TLS certificate is not trusted (${endpoint})` : `No complete answer from the broker to ${endpoint}`,
       `While reading ${about}: ${[e.code, e.message].filter(Boolean).join(' ')}.`,
-      'Check [BROKER] URL and TIMEOUT, and that the broker is reachable.',
+      certificate
+        ? 'Set REQUESTS_CA_BUNDLE to a PEM file with the CA that signed the broker\'s certificate, and check that [BROKER] URL names a host the certificate is for.'
+        : 'Check [BROKER] URL and TIMEOUT, and that the broker is reachable.',
     ),
     { cause },
   );
-  retryable.add(error);
+  if (!certificate) retryable.add(error);
   return error;
 }
 
