@@ -1,0 +1,100 @@
+/**
+ * The broker connection: one keep-alive http/https Agent (maxSockets = concurrency) reused by
+ * every call, the Bearer header, a socket idle timeout covering connect, the wait for the answer
+ * and each read, the status check (only 200 passes), and the retry policy for calls that are
+ * safe to repeat. Knows nothing of what the calls mean; never puts the API key in a message.
+ */
+import { readFileSync } from 'node:fs';
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { EventSink } from '../app/ports.js';
+import type { BrokerConfig } from '../core/config.js';
+import { ProblemError, problem } from '../core/problem.js';
+import { networkProblem, readBody, statusProblem } from './broker-response.js';
+import { withRetries } from './broker-retry.js';
+
+export interface TransportOptions {
+  readonly broker: BrokerConfig;
+  readonly caBundle?: string;
+  readonly concurrency: number;
+  readonly retries: number;
+  readonly backoffMs: number;
+  readonly onEvent?: EventSink;
+}
+
+export interface Call {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly query?: URLSearchParams;
+  /** What is being read, for messages: "the status of request 4". */
+  readonly about: string;
+  readonly accept: string;
+}
+
+export class BrokerTransport {
+  readonly timeoutMs: number;
+  readonly #base: URL;
+  readonly #agent: http.Agent;
+  readonly #transport: typeof http | typeof https;
+
+  constructor(private readonly options: TransportOptions) {
+    this.#base = new URL(options.broker.url);
+    this.#transport = this.#base.protocol === 'https:' ? https : http;
+    this.timeoutMs = options.broker.timeoutSeconds * 1000;
+    const ca = options.caBundle === undefined ? undefined : readCaBundle(options.caBundle);
+    this.#agent = new this.#transport.Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency, ...(ca ? { ca } : {}) });
+  }
+
+  /** A small body as text, retried as a whole on 5xx and network errors. */
+  text(call: Call, cap: number): Promise<string> {
+    return this.retrying(() => this.textOnce(call, cap));
+  }
+
+  async textOnce(call: Call, cap: number): Promise<string> {
+    const { response } = await this.send(call);
+    return (await readBody(response, cap, `${call.method} ${call.path}`, call.about)).toString('utf8');
+  }
+
+  retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    const { retries, backoffMs, onEvent } = this.options;
+    return withRetries(attempt, { retries, backoffMs, ...(onEvent ? { onEvent } : {}) });
+  }
+
+  /** Sends one call; resolves once the status is 200, with the body unread. */
+  send(call: Call): Promise<{ request: ClientRequest; response: IncomingMessage }> {
+    const endpoint = `${call.method} ${call.path}`;
+    const url = new URL(this.#base.pathname.replace(/\/+$/, '') + call.path + (call.query ? `?${call.query}` : ''), this.#base);
+    return new Promise((resolve, reject) => {
+      const request = this.#transport.request(url, {
+        method: call.method,
+        agent: this.#agent,
+        timeout: this.timeoutMs,
+        headers: { Authorization: `Bearer ${this.options.broker.apiKey.reveal()}`, Accept: call.accept },
+      });
+      request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      request.on('error', (error) => reject(networkProblem(endpoint, call.about, error)));
+      request.on('response', (response) => {
+        if (response.statusCode === 200) return resolve({ request, response });
+        response.resume();
+        reject(statusProblem(endpoint, call.about, response.statusCode ?? 0));
+      });
+      request.end();
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+function readCaBundle(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'error';
+    throw new ProblemError(
+      problem('CONFIG_INVALID', `The CA bundle ${path} cannot be read`, `REQUESTS_CA_BUNDLE names ${path}: ${code}.`, 'Point REQUESTS_CA_BUNDLE at a readable PEM file, or remove it to trust the system CAs.'),
+      { cause: error },
+    );
+  }
+}
