@@ -1,27 +1,17 @@
 /**
- * The admin side of the emulated broker (broker-api.md §3.1–§3.3): requests, the tag filter,
- * status lists, nodes, export and download, with the status codes and quirks of §11.
+ * The admin side of the emulated broker (broker-api.md §3.1, §3.2): requests, the tag filter,
+ * status lists and nodes, with the status codes and quirks of §11. Export: export-routes.ts.
  */
-import { randomUUID } from 'node:crypto';
-import { exportBundle } from './bundle.js';
 import type { Context, Route } from './router.js';
 import { intParam } from './router.js';
 import { bareType, type BrokerState } from './state.js';
 import { PredicateError, compilePredicate } from './tag-filter.js';
 import { nodeList, requestList, singleNode, singleRequest, statusList } from './xml.js';
 
-const DOWNLOAD_LIFETIME_MS = 10 * 60 * 1000;
 const ALLOW = { Allow: 'GET,PUT,DELETE,OPTIONS' };
 const XML = 'application/xml';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface Download {
-  readonly body: Buffer;
-  readonly name: string;
-  readonly created: Date;
-}
-
-export function adminRoutes(state: BrokerState, downloads: Map<string, Download>, now: () => Date): Route[] {
+export function adminRoutes(state: BrokerState, now: () => Date): Route[] {
   const contentType = (ctx: Context) => (ctx.request.headers['content-type'] ? bareType(ctx.request.headers['content-type']) : undefined);
   const request = (ctx: Context) => state.requests.get(intParam(ctx.params[0]) ?? -1);
   const admin = { access: 'admin' } as const;
@@ -94,22 +84,6 @@ export function adminRoutes(state: BrokerState, downloads: Map<string, Download>
     { ...admin, method: 'GET', template: '/broker/node/{id}', name: 'node', produces: XML, handle: (ctx) => {
       const node = [...state.nodes.values()].find((n) => n.id === intParam(ctx.params[0]));
       return node ? { status: 200, body: singleNode(node), type: XML } : { status: 404 };
-    } },
-    { ...admin, method: 'POST', template: '/broker/export/request-bundle/{id}', name: 'export', produces: 'text/plain', handle: (ctx) => {
-      const id = intParam(ctx.params[0]);
-      if (id === undefined) return { status: 404 };
-      const found = state.requests.get(id);
-      if (!found || found.definitions.length === 0) return { status: 500 }; // NPE in RequestBundleExport
-      const uuid = randomUUID();
-      downloads.set(uuid, { body: exportBundle(state, id), name: `export_${id}.zip`, created: now() });
-      return { status: 200, body: uuid, type: 'text/plain' };
-    } },
-    { method: 'GET', template: '/broker/download/{uuid}', name: 'download', access: 'none', handle: (ctx) => {
-      for (const [uuid, d] of downloads) if (now().getTime() - d.created.getTime() > DOWNLOAD_LIFETIME_MS) downloads.delete(uuid);
-      const download = UUID.test(ctx.params[0]!) ? downloads.get(ctx.params[0]!.toLowerCase()) : undefined;
-      if (!download) return { status: 404 };
-      const headers = { 'Content-Disposition': `inline; filename="${download.name}"`, 'Last-Modified': download.created.toUTCString() };
-      return { status: 200, body: download.body, type: 'application/zip', headers };
     } },
   ];
 }

@@ -9,7 +9,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { adminRoutes, type Download } from './admin-routes.js';
+import { adminRoutes } from './admin-routes.js';
+import { exportRoutes } from './export-routes.js';
 import { Faults, type FaultConfig } from './faults.js';
 import { nodeRoutes } from './node-routes.js';
 import { createRouter, type Answer, type Context } from './router.js';
@@ -57,8 +58,7 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   if (options.seed) applySeed(state, validateSeed(options.seed, keys), keys, now);
   const faults = new Faults();
   faults.set(options.faults ?? {});
-  const downloads = new Map<string, Download>();
-  const route = createRouter([...adminRoutes(state, downloads, now), ...nodeRoutes(state, now)]);
+  const route = createRouter([...adminRoutes(state, now), ...exportRoutes(state, now), ...nodeRoutes(state, now)]);
   let connections = 0;
   let requests = 0;
 
