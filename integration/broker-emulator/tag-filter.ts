@@ -21,7 +21,11 @@ export function compilePredicate(predicate: string): (definition: string) => boo
       // Without namespace awareness, unprefixed names match despite the default xmlns; prefixed
       // declarations stay so that attributes like xsi:type still parse.
       const text = definition.replace(/\sxmlns\s*=\s*("[^"]*"|'[^']*')/g, '');
-      const document = new DOMParser({ onError: () => undefined }).parseFromString(text, 'text/xml');
+      // Java's parser gives up on malformed XML, and the broker then skips the request.
+      const onError = (level: 'warning' | 'error' | 'fatalError', message: string) => {
+        if (level !== 'warning') throw new Error(message);
+      };
+      const document = new DOMParser({ onError }).parseFromString(text, 'text/xml');
       return stringValue(xpath.select(predicate, document as unknown as Node)) === 'true';
     } catch {
       return false;
