@@ -11,6 +11,7 @@ import type { BrokerReader, BundleDownload, EventSink } from '../app/ports.js';
 import { fingerprintOf } from '../core/broker-fingerprint.js';
 import { completionOf, nodeCounts } from '../core/completion.js';
 import type { BrokerConfig } from '../core/config.js';
+import { runBounded } from '../core/run-bounded.js';
 import { compareRequestIds, isRequestId, type BrokerRequest, type BrokerSnapshot, type RequestId } from '../core/model.js';
 import { guardBody } from './broker-body.js';
 import { contentLength, protocolProblem } from './broker-response.js';
@@ -61,20 +62,21 @@ class HttpBrokerReader implements BrokerReader {
     const list = await this.#http.text({ method: 'GET', path: '/broker/request/filtered', query, about: `the request list for tag '${tag}'`, accept: 'application/xml' }, MAX_XML_BYTES);
     const ids = parseRequestIds(list, 'GET /broker/request/filtered');
     const requests = new Array<BrokerRequest>(ids.length);
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-      while (next < ids.length && !failed) {
-        const index = next++;
+    let failure: { error: unknown } | undefined;
+    // The first failure stops the other workers taking ids; it is what the caller sees.
+    await runBounded(
+      ids.map((id, index) => ({ id, index })),
+      this.#concurrency,
+      async ({ id, index }) => {
         try {
-          requests[index] = await this.#request(ids[index]!);
+          requests[index] = await this.#request(id);
         } catch (error) {
-          failed = true; // the other workers stop taking ids
-          throw error;
+          failure ??= { error };
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#concurrency, ids.length) }, worker));
+      },
+      () => failure === undefined,
+    );
+    if (failure) throw failure.error;
     return { tag, requests: requests.sort((a, b) => compareRequestIds(a.id, b.id)) };
   }
 

@@ -22,7 +22,7 @@ import { publishLedger, runRemoval } from './apply-removal.js';
 import { LedgerWriter } from './ledger-writer.js';
 import type { BrokerReader, Clock, EventSink, LedgerStore, RemoteFolder } from './ports.js';
 import { readCurrentState, type CurrentSnapshot } from './current-state.js';
-import { runBounded } from './run-bounded.js';
+import { runBounded } from '../core/run-bounded.js';
 
 export interface ApplyDeps {
   readonly broker: BrokerReader;

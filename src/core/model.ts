@@ -6,7 +6,9 @@
 /** A broker request id: decimal digits only, so it is safe inside a file name. */
 export type RequestId = string;
 
-const REQUEST_ID = /^(0|[1-9][0-9]{0,17})$/;
+/** The one request-id pattern, also the source of the remote names' patterns. */
+export const REQUEST_ID_SOURCE = '(?:0|[1-9][0-9]{0,17})';
+const REQUEST_ID = new RegExp(`^${REQUEST_ID_SOURCE}$`);
 
 export function isRequestId(value: string): value is RequestId {
   return REQUEST_ID.test(value);

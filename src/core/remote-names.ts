@@ -4,12 +4,12 @@
  * names are ours: hidden (leading dot, so `*.zip` globs of consumers skip them) and tied to the
  * plan that wrote them, so a later plan can recognise and remove leftovers safely.
  */
-import { isRequestId, type RequestId } from './model.js';
+import { REQUEST_ID_SOURCE, isRequestId, type RequestId } from './model.js';
 
 export const LEDGER_FILE_NAME = 'status.xml';
 
-const EXPORT_NAME = /^export_(0|[1-9][0-9]{0,17})\.zip$/;
-const TEMP_NAME = /^\.(export_(?:0|[1-9][0-9]{0,17})\.zip|status\.xml)\.([0-9a-f]{8})\.part$/;
+const EXPORT_NAME = new RegExp(`^export_(${REQUEST_ID_SOURCE})\\.zip$`);
+const TEMP_NAME = new RegExp(`^\\.(export_${REQUEST_ID_SOURCE}\\.zip|status\\.xml)\\.([0-9a-f]{8})\\.part$`);
 
 export function exportFileName(id: RequestId): string {
   if (!isRequestId(id)) throw new Error(`not a request id: ${JSON.stringify(id)}`);
