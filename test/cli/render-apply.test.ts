@@ -25,7 +25,8 @@ const report = (change: Partial<ApplyReport>): ApplyReport => ({
 describe('apply output', () => {
   it('logs plain lines when not on a terminal', () => {
     const t = terminal(false);
-    const progress = createApplyProgress(t.io, plain, 2);
+    const progress = createApplyProgress(t.io, plain);
+    progress.onEvent({ type: 'apply_start', plan_id: 'p', actions: 2 });
     progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
     progress.onEvent({ type: 'action_done', address: 'export_2.zip', kind: 'create', bytes: 2048 });
     progress.onEvent({ type: 'action_failed', address: 'export_3.zip', kind: 'update', message: 'broker down' });
@@ -35,7 +36,8 @@ describe('apply output', () => {
   it('draws one progress line with count, bytes and rate on a terminal', () => {
     const t = terminal(true);
     let clock = 0;
-    const progress = createApplyProgress(t.io, plain, 3, () => clock);
+    const progress = createApplyProgress(t.io, plain, () => clock);
+    progress.onEvent({ type: 'apply_start', plan_id: 'p', actions: 3 });
     progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
     clock = 1000;
     progress.onEvent({ type: 'action_progress', address: 'export_2.zip', bytes: 3 * 1024 * 1024 });
