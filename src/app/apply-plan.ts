@@ -2,8 +2,9 @@
  * Applies a plan: exactly its actions, never more, and only if the world still is what the
  * plan was computed from. The caller holds the ledger lock for the whole call.
  *
- * Order and safety rules (peers.md §1.1, §2.1.6):
- * 1. Refuse a stale plan (plan-freshness.ts) before touching anything.
+ * Order and safety rules (docs/apply-safety.md):
+ * 1. Refuse a stale plan (plan-freshness.ts), and one holding actions the planner does not make
+ *    from the plan's own inputs (plan-provenance.ts), before touching anything.
  * 2. Uploads first, with bounded concurrency; each re-checks its precondition just before it
  *    runs and is recorded in the ledger (atomic write) as soon as it finished.
  * 3. Removals only if every upload succeeded (a failed run never deletes).
@@ -16,6 +17,7 @@ import { isCleanup, isPublish, isRemoval, isUpload } from '../core/action-kinds.
 import type { Observation } from '../core/observation.js';
 import type { PlannedAction, Plan, PublishLedgerAction } from '../core/plan.js';
 import { checkPlanFreshness } from '../core/plan-freshness.js';
+import { checkPlanProvenance } from '../core/plan-provenance.js';
 import { ProblemError, isProblemError, problem, type Problem } from '../core/problem.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
 import { runBounded } from '../core/run-bounded.js';
@@ -65,6 +67,8 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const { observation } = options;
   const freshness = checkPlanFreshness(plan, observation);
   if (freshness.mode === 'stale') throw new ProblemError(freshness.problems);
+  const foreign = checkPlanProvenance(plan, observation, freshness.mode);
+  if (foreign.length > 0) throw new ProblemError(foreign);
 
   const ledger = new LedgerWriter(deps.ledgerStore, observation.ledger);
   const files = new Map(observation.listing.files.map((f) => [f.name, f] as const));

@@ -17,7 +17,7 @@ export const EXIT = {
   STALE_PLAN: 3,
   /** Another apply holds the ledger lock. Nothing was changed. */
   LOCKED: 4,
-  /** Invalid command line or configuration. Nothing was changed. */
+  /** Invalid command line, configuration or saved plan. Nothing was changed. */
   USAGE: 64,
   /** Interrupted by SIGINT/SIGTERM after finishing the action in flight. */
   INTERRUPTED: 130,
@@ -34,6 +34,7 @@ export function exitCodeFor(code: ProblemCode): ExitCode {
     case 'USAGE':
     case 'CONFIG_NOT_FOUND':
     case 'CONFIG_INVALID':
+    case 'PLAN_INVALID':
       return EXIT.USAGE;
     case 'INTERRUPTED':
       return EXIT.INTERRUPTED;
@@ -48,7 +49,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   2    plan --detailed-exitcode: changes planned; drift: drift found
   3    apply: the saved plan is stale, nothing was changed
   4    apply: the ledger is locked by another run, nothing was changed
-  64   invalid command line or configuration
+  64   invalid command line, configuration or saved plan
   130  interrupted`;
 
 /** `plan`: 2 for changes only when --detailed-exitcode asked for it. */
