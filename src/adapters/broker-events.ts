@@ -12,6 +12,7 @@ import type { BrokerEventSource, EventSourceState, EventSubscription } from '../
 import { parseBrokerFrame, MAX_FRAME_CHARS, type BrokerEvent } from '../core/broker-event.js';
 import type { BrokerConfig } from '../core/config.js';
 import { ProblemError, problem } from '../core/problem.js';
+import { backoffDelay } from '../core/watch-schedule.js';
 
 export interface BrokerEventsOptions {
   readonly broker: BrokerConfig;
@@ -39,11 +40,6 @@ export function websocketUrl(brokerUrl: string): string {
   return url.toString();
 }
 
-/** Equal jitter: half the exponential delay fixed, half random, so many watchers do not reconnect in step. */
-export function backoffDelay(failures: number, initialMs: number, maxMs: number, random: () => number): number {
-  const full = Math.min(maxMs, initialMs * 2 ** Math.min(failures, 30));
-  return Math.round(full / 2 + (full / 2) * random());
-}
 
 export class WebsocketBrokerEvents implements BrokerEventSource {
   readonly url: string;
@@ -93,7 +89,7 @@ export class WebsocketBrokerEvents implements BrokerEventSource {
         clearTimeout(pongTimer);
         ws.terminate();
         if (stopped) return;
-        const retryInMs = backoffDelay(failures, initial, max, random);
+        const retryInMs = backoffDelay(failures, initial, max, random());
         failures += 1;
         retry = setTimeout(connect, retryInMs);
         onState({ connected: false, reason: `the broker websocket ${this.url}: ${reason}`, retryInMs });
