@@ -41,6 +41,8 @@ export interface WebsocketAids {
   loseFrames(count: number): void;
   /** false: pings get no pong (a half-open socket as the client sees it). */
   answerPings(on: boolean): void;
+  /** false: upgrades are answered 503 (the websocket stays down after a drop); true again: accepted. */
+  acceptSessions(on: boolean): void;
   /** Closes a session after this long without a frame either way (0: never, the default). */
   idleTimeout(ms: number): void;
   stats(): WebsocketStats;
@@ -61,6 +63,7 @@ export function createWebsocketHub(): WebsocketHub {
   let toLose = 0;
   let pongs = true;
   let idleMs = 0;
+  let accepting = true;
   let lastSendAt = 0; // keeps delayed frames in order
   const pending = new Set<NodeJS.Timeout>();
   const counts = { upgrades: 0, refused: 0, sent: 0, lost: 0, pings: 0 };
@@ -78,6 +81,10 @@ export function createWebsocketHub(): WebsocketHub {
   return {
     handleUpgrade(request, socket, head, caller) {
       counts.upgrades += 1;
+      if (!accepting) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
       if (!caller) {
         counts.refused += 1;
         // The broker aborts by sending an empty accept: a 101 a conforming client must reject.
@@ -139,6 +146,7 @@ export function createWebsocketHub(): WebsocketHub {
     delayFrames: (ms) => void (delayMs = ms),
     loseFrames: (count) => void (toLose = count),
     answerPings: (on) => void (pongs = on),
+    acceptSessions: (on) => void (accepting = on),
     idleTimeout(ms) {
       idleMs = ms;
       for (const ws of sessions) touch(ws);

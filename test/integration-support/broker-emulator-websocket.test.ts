@@ -118,6 +118,21 @@ describe('broker emulator: the admin websocket (§8)', () => {
     assert.equal(emulator.websocket.stats().open, 0);
   });
 
+  it('can keep the websocket down after a drop', async () => {
+    emulator.websocket.acceptSessions(false);
+    try {
+      const refused = new WebSocket(`${emulator.url.replace(/^http/, 'ws')}/broker/websocket`, { headers: { Authorization: 'Bearer xxxAdmin1234' } });
+      opened.push(refused);
+      const [error] = (await once(refused, 'error')) as [Error];
+      assert.match(error.message, /503/);
+    } finally {
+      emulator.websocket.acceptSessions(true);
+    }
+    const socket = await connect();
+    assert.equal(await socket.next(), 'welcome Admin');
+    socket.ws.close();
+  });
+
   it('closes an idle session after the idle timeout', async () => {
     emulator.websocket.idleTimeout(100);
     try {
