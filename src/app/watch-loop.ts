@@ -13,6 +13,8 @@ import type { CycleReport, CycleResult, CycleScope, CycleTrigger } from '../core
 import { backoffDelay, decide } from '../core/watch-schedule.js';
 import type { BrokerEventSource, EventSourceState } from './ports.js';
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export interface WatchTimers {
   /** Epoch milliseconds. */
   now(): number;
@@ -107,7 +109,8 @@ export async function runWatch(options: WatchOptions): Promise<void> {
     let handle: unknown;
     await new Promise<void>((resolve) => {
       wake = resolve;
-      if (until !== undefined) handle = timers.setTimeout(poke, Math.max(0, until - timers.now()));
+      // Node fires longer timeouts at once (TimeoutOverflowWarning); waking early only re-decides.
+      if (until !== undefined) handle = timers.setTimeout(poke, Math.min(MAX_TIMEOUT_MS, Math.max(0, until - timers.now())));
     });
     if (handle !== undefined) timers.clearTimeout(handle);
   };
