@@ -34,3 +34,28 @@ export interface CycleReport {
   readonly eventLagMs?: number;
   readonly outcome: CycleOutcome;
 }
+
+/** One log line per cycle: trigger, ids, actions, duration, and the lag or the retry. */
+export function cycleLogLine(report: CycleReport): string {
+  const scope = report.scope === 'all' ? 'all requests' : `request${report.scope.length === 1 ? '' : 's'} ${abbreviate(report.scope)}`;
+  const attempt = report.attempt > 1 ? ` (attempt ${report.attempt})` : '';
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const head = `watch: ${report.trigger} cycle for ${scope}${attempt}`;
+  if (!report.outcome.ok) return `${head} failed after ${seconds(report.durationMs)}: ${errorText(report.outcome.error)}; retry in ${seconds(report.outcome.retryInMs)}`;
+  const done = Object.entries(report.outcome.result.actions).filter(([, n]) => n > 0);
+  const actions = done.length === 0 ? 'no changes' : done.map(([kind, n]) => `${n} ${kind}`).join(', ');
+  const lag = report.eventLagMs === undefined ? '' : `, ${seconds(report.eventLagMs)} after the first event`;
+  return `${head}: ${actions} in ${seconds(report.durationMs)}${lag}`;
+}
+
+/** The first ids and how many more: a resync after a burst must not print thousands. */
+function abbreviate(ids: readonly string[], shown = 10): string {
+  return ids.length <= shown ? ids.join(', ') : `${ids.slice(0, shown).join(', ')} and ${ids.length - shown} more`;
+}
+
+/** A problem's code and title; anything else is unexpected (its message, never a stack). */
+function errorText(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code) ? `${code}: ${message}` : `unexpected error: ${message}`;
+}
