@@ -11,6 +11,7 @@ import type { EventSourceState } from '../app/ports.js';
 import type { BrokerEvent } from '../core/broker-event.js';
 import { ProblemError, problem } from '../core/problem.js';
 import type { CycleReport } from '../core/watch-cycle.js';
+import { assessHealth } from '../core/watch-health.js';
 import type { ListenAddress } from '../core/watch-listen.js';
 
 export interface WatchHttpOptions {
@@ -53,19 +54,7 @@ export async function startWatchHttp(options: WatchHttpOptions): Promise<WatchHt
   let lastSuccessAt: number | undefined;
   let lastCycle: { trigger: string; ok: boolean; at: number; code?: string } | undefined;
 
-  const health = () => {
-    const reasons: string[] = [];
-    if (!up) reasons.push('the broker websocket is down');
-    if (lastSuccessAt === undefined) reasons.push('no cycle has succeeded yet');
-    else if (now() - lastSuccessAt > options.staleAfterMs) reasons.push(`the last successful cycle is older than ${Math.round(options.staleAfterMs / 1000)} s`);
-    return {
-      status: reasons.length === 0 ? 'ok' : 'unhealthy',
-      connected: up,
-      lastSuccessfulCycle: lastSuccessAt === undefined ? null : new Date(lastSuccessAt).toISOString(),
-      lastCycle: lastCycle === undefined ? null : { ...lastCycle, at: new Date(lastCycle.at).toISOString() },
-      reasons,
-    };
-  };
+  const health = () => assessHealth({ now: now(), connected: up, lastSuccessAt, lastCycle, staleAfterMs: options.staleAfterMs });
 
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;

@@ -117,14 +117,15 @@ export async function runWatch(options: WatchOptions): Promise<void> {
 
   const cycle = async (trigger: CycleTrigger, scope: CycleScope) => {
     const startedAtMs = timers.now();
-    const covered = new Map(scope === 'all' ? pending : [...pending].filter(([id]) => scope.includes(id)));
+    const wanted = scope === 'all' ? undefined : new Set(scope);
+    const covered = new Map([...pending].filter(([id]) => wanted === undefined || wanted.has(id)));
     for (const id of covered.keys()) pending.delete(id);
     if (pending.size === 0) lastEventAt = undefined;
     if (scope === 'all') {
       full = undefined;
       lastFullAt = startedAtMs;
     }
-    const earliest = covered.size > 0 ? Math.min(...covered.values()) : undefined;
+    const earliest = earliestOf(covered);
     const attempt = failures + 1;
     let outcome: CycleReport['outcome'];
     try {
@@ -149,7 +150,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
 
   try {
     while (!signal.aborted) {
-      const firstEventAt = pending.size > 0 ? Math.min(...pending.values()) : undefined;
+      const firstEventAt = earliestOf(pending);
       const decision = decide({ now: timers.now(), gateUntil, retryAt, full, lastFullAt, pending: pending.size, firstEventAt, lastEventAt }, timing);
       if (decision.kind === 'wait') await sleep(decision.until);
       else if (decision.kind === 'full') await cycle(decision.trigger, 'all');
@@ -159,6 +160,13 @@ export async function runWatch(options: WatchOptions): Promise<void> {
     signal.removeEventListener('abort', poke);
     await subscription.close();
   }
+}
+
+/** The earliest event time (a loop: a spread of a huge map would overflow the stack). */
+function earliestOf(times: ReadonlyMap<RequestId, number>): number | undefined {
+  let earliest: number | undefined;
+  for (const at of times.values()) if (earliest === undefined || at < earliest) earliest = at;
+  return earliest;
 }
 
 /** A reporting callback must not take the daemon down. */
