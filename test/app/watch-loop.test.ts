@@ -261,6 +261,19 @@ describe('runWatch', () => {
     assert.ok(w.source.closed);
   });
 
+  it('takes a burst far larger than the broker would send into one cycle', async () => {
+    const w = harness({ debounceMs: 100 });
+    w.source.up();
+    await w.finish(0);
+    for (let id = 0; id < 150_000; id += 1) w.source.frame(`status ${id} 0 completed`);
+    await w.timers.advance(100);
+    assert.equal((w.scopes()[1] as string[]).length, 150_000);
+    assert.equal((w.scopes()[1] as string[])[149_999], '149999');
+    await w.finish(1);
+    w.controller.abort();
+    await w.done;
+  });
+
   it('survives an observer that throws', async () => {
     const w = harness({ onCycle: () => { throw new Error('log sink broken'); }, onEvent: () => { throw new Error('metrics broken'); } });
     w.source.up();
