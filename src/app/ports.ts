@@ -126,3 +126,23 @@ export type AppEvent =
   | { readonly type: 'action_failed'; readonly address: string; readonly kind: ActionKind; readonly message: string };
 
 export type EventSink = (event: AppEvent) => void;
+
+/**
+ * The broker's admin websocket as events (broker-api.md §8). It reconnects by itself; every
+ * change of connection is reported, because events are lost while it is down and a watch must
+ * then reconcile in full.
+ */
+export interface BrokerEventSource {
+  /** Starts connecting; events and connection changes arrive through the callbacks until closed. */
+  subscribe(onEvent: (event: import('../core/broker-event.js').BrokerEvent) => void, onState: (state: EventSourceState) => void): EventSubscription;
+}
+
+/** connected: the broker welcomed the session. disconnected: down (or never up), next try in retryInMs. */
+export type EventSourceState =
+  | { readonly connected: true }
+  | { readonly connected: false; readonly reason: string; readonly retryInMs: number };
+
+export interface EventSubscription {
+  /** Stops listening and reconnecting; resolves once the socket is closed. */
+  close(): Promise<void>;
+}
