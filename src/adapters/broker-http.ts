@@ -57,10 +57,12 @@ class HttpBrokerReader implements BrokerReader {
     });
   }
 
-  async readSnapshot(tag: string): Promise<BrokerSnapshot> {
+  async readSnapshot(tag: string, only?: readonly RequestId[]): Promise<BrokerSnapshot> {
     const query = new URLSearchParams({ type: QUERY_TYPE, predicate: tagPredicate(tag) }); // + becomes %2B
     const list = await this.#http.text({ method: 'GET', path: '/broker/request/filtered', query, about: `the request list for tag '${tag}'`, accept: 'application/xml' }, MAX_XML_BYTES);
-    const ids = parseRequestIds(list, 'GET /broker/request/filtered');
+    const listed = parseRequestIds(list, 'GET /broker/request/filtered');
+    const wanted = only === undefined ? null : new Set(only);
+    const ids = wanted === null ? listed : listed.filter((id) => wanted.has(id));
     const requests = new Array<BrokerRequest>(ids.length);
     let failure: { error: unknown } | undefined;
     // The first failure stops the other workers taking ids; it is what the caller sees.
@@ -77,7 +79,8 @@ class HttpBrokerReader implements BrokerReader {
       () => failure === undefined,
     );
     if (failure) throw failure.error;
-    return { tag, requests: requests.sort((a, b) => compareRequestIds(a.id, b.id)) };
+    const sorted = requests.sort((a, b) => compareRequestIds(a.id, b.id));
+    return wanted === null ? { tag, requests: sorted } : { tag, requests: sorted, listed: listed.length };
   }
 
   async openBundle(id: RequestId): Promise<BundleDownload> {

@@ -4,9 +4,12 @@
  */
 import type { Argv } from 'yargs';
 import type { Config } from '../core/config.js';
+import { compareRequestIds, isRequestId, type RequestId } from '../core/model.js';
 import type { PlanOptions } from '../core/plan.js';
+import { ProblemError, problem } from '../core/problem.js';
 
 export interface PlanSafetyArgs {
+  readonly only?: readonly string[];
   readonly 'max-delete'?: number;
   readonly 'allow-mass-delete': boolean;
   readonly 'prune-orphans': boolean;
@@ -20,6 +23,11 @@ export function planSafetyOptions<T>(y: Argv<T>): Argv<T & PlanSafetyArgs> {
       default: false,
       describe: 'Allow deletions above the cap, and when the broker lists no tagged request at all',
     })
+    .option('only', {
+      type: 'string',
+      array: true,
+      describe: 'Plan only these request ids (Terraform\'s -target): nothing else is read or changed, except the ledger upload',
+    })
     .option('prune-orphans', {
       type: 'boolean',
       default: false,
@@ -32,5 +40,18 @@ export function planOptionsFrom(args: PlanSafetyArgs, config: Config): PlanOptio
     max_delete: args['max-delete'] ?? config.apply.maxDelete,
     allow_mass_delete: args['allow-mass-delete'],
     prune_orphans: args['prune-orphans'],
+    ...(args.only === undefined ? {} : { only: requestIdsOf(args.only) }),
   };
+}
+
+/** `--only 2 7`, `--only 2,7`: distinct request ids in ascending order; anything else is a usage error. */
+function requestIdsOf(values: readonly string[]): RequestId[] {
+  const ids = values.flatMap((v) => String(v).split(',')).map((v) => v.trim());
+  const bad = ids.find((id) => !isRequestId(id));
+  if (bad !== undefined || ids.length === 0) {
+    throw new ProblemError(
+      problem('USAGE', `--only takes request ids (whole numbers), got ${JSON.stringify(bad ?? '').slice(0, 40)}`, undefined, 'Example: aktin-sftp plan --only 2 7'),
+    );
+  }
+  return [...new Set(ids)].sort(compareRequestIds);
 }
