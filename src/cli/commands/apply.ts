@@ -86,7 +86,7 @@ async function readSavedPlan(path: string, config: Config): Promise<Plan> {
 }
 
 async function applyWith(world: World, config: Config, saved: Plan | undefined, args: ApplyArgs & GlobalArgs, io: CliIo): Promise<number> {
-  const chalk = chalkFor(io, !args.color);
+  const chalk = chalkFor(io, args.color);
   let plan: Plan;
   let current: CurrentSnapshot | undefined;
   if (saved) plan = saved;

@@ -25,7 +25,7 @@ export const driftCommand: CliCommand<DriftArgs> = {
       showWarnings(io, world.warnings);
       const report = await findDrift(world);
       if (args.json) io.stdout.write(JSON.stringify(driftToJson(report), null, 2) + '\n');
-      else io.stdout.write(renderDrift(report, chalkFor(io, !args.color)));
+      else io.stdout.write(renderDrift(report, chalkFor(io, args.color)));
       return report.items.length > 0 ? EXIT.CHANGES : EXIT.OK;
     } finally {
       await world.close();

@@ -47,7 +47,7 @@ export const planCommand: CliCommand<PlanArgs> = {
         { tag: config.tag, folder: config.sftp.folder, configSha256: configDigest(nonSecretConfigView(config)), options: planOptionsFrom(args, config) },
       );
       if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
-      const chalk = chalkFor(io, !args.color);
+      const chalk = chalkFor(io, args.color);
       if (args.json) io.stdout.write(renderPlanJson(plan));
       else {
         io.stdout.write(renderPlan(plan, chalk, { saved: args.out !== undefined }));

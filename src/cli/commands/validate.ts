@@ -16,6 +16,7 @@ import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { showWarnings } from '../load-config.js';
+import type { ColorChoice } from '../color.js';
 import { chalkFor } from '../render-problems.js';
 
 interface ValidateArgs {
@@ -44,7 +45,7 @@ export const validateCommand: CliCommand<ValidateArgs> = {
     if (problems.length > 0 || !ledger) throw new ProblemError(problems);
     const lock = await readLedgerLock(config.workingDir);
     if (args.json) io.stdout.write(JSON.stringify(toJson(config, ledger, lock, [...warnings, ...keyWarnings]), null, 2) + '\n');
-    else io.stdout.write(renderSummary(config, ledger, lock, io, !args.color));
+    else io.stdout.write(renderSummary(config, ledger, lock, io, args.color));
     return EXIT.OK;
   },
 };
@@ -77,8 +78,8 @@ function toJson(config: Config, ledger: LedgerSnapshot, lock: LockInfo | null, w
   };
 }
 
-function renderSummary(config: Config, snapshot: LedgerSnapshot, lock: LockInfo | null, io: CliIo, noColor: boolean): string {
-  const chalk = chalkFor(io, noColor);
+function renderSummary(config: Config, snapshot: LedgerSnapshot, lock: LockInfo | null, io: CliIo, color: ColorChoice): string {
+  const chalk = chalkFor(io, color);
   const { sftp } = config;
   const facts = ledgerFacts(snapshot);
   const trust =

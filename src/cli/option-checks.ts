@@ -1,0 +1,203 @@
+/**
+ * The command line checked as a whole before any command runs: unknown and misspelt options,
+ * Terraform habits (`-out=FILE`, `-detailed-exitcode`), repeated options, options without their
+ * value and missing arguments. Each is a USAGE problem (exit 64) that says what was meant.
+ * Works on the raw words and on what yargs parsed from them, with yargs' option tables.
+ */
+import { closest } from '../core/did-you-mean.js';
+import { repeatedOption, type OptionRead } from '../core/option-values.js';
+import { problem, type Problem } from '../core/problem.js';
+
+/** What yargs' getOptions() tells about the options of the command being run. */
+export interface OptionTables {
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly alias: Readonly<Record<string, readonly string[]>>;
+  readonly boolean: readonly string[];
+  readonly string: readonly string[];
+  readonly number: readonly string[];
+  readonly demandedOptions: Readonly<Record<string, unknown>>;
+}
+
+export interface CommandShape {
+  /** `decrypt` */
+  readonly name: string;
+  /** The yargs command string, `decrypt <input>`: `<x>` required, `[x]` optional. */
+  readonly usage: string;
+}
+
+/** How a value is shown in "did you mean --out FILE?"; other options take VALUE. */
+const PLACEHOLDERS: Readonly<Record<string, string>> = {
+  config: 'FILE',
+  out: 'FILE',
+  output: 'FILE',
+  key: 'KEYFILE',
+  'max-delete': 'N',
+  color: 'WHEN',
+  ttl: 'SECONDS',
+};
+
+/** What a missing required argument is, in words; the others are named by their option. */
+export const POSITIONAL_NOUNS: Readonly<Record<string, string>> = {
+  key: 'the key file',
+  input: 'the token file',
+  lock_id: 'the lock ID',
+  planfile: 'the plan file',
+};
+
+const NOT_CHECKED = new Set(['help', 'version', '$0', '_']);
+
+/** Options whose value a rule reads (--max-delete by the rule of [APPLY] MAX_DELETE). */
+export type ValueRules = Readonly<Record<string, (raw: unknown) => OptionRead>>;
+
+/**
+ * The problems of the command line, none when it is sound. `parsed` is what yargs made of the
+ * words; the values of `rules` in it are replaced by what the rules read (`"3"` becomes 3).
+ */
+export function checkCommandLine(
+  tokens: readonly string[],
+  parsed: Record<string, unknown>,
+  tables: OptionTables,
+  command?: CommandShape,
+  rules: ValueRules = {},
+): Problem[] {
+  if (parsed.help === true || parsed.version === true) return [];
+  const names = new Names(tables);
+  const hint = `Run 'aktin-sftp ${command ? `${command.name} ` : ''}--help' for usage.`;
+  const problems: Problem[] = [];
+  const add = (title: string, detail?: string) => problems.push(problem('USAGE', title, detail, hint));
+
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token === '--') break; // what follows is not options
+    if (token.startsWith('--')) {
+      const name = token.slice(2).split('=')[0]!;
+      if (name === '' || names.known(name) || (name.startsWith('no-') && names.negatable(name.slice(3)))) continue;
+      const near = closest(name, names.long());
+      add(`Unknown option --${name}${near ? ` (did you mean --${near}?)` : ''}`, command ? `${command.name} has no option --${name}.` : undefined);
+    } else if (/^-[^-\d.]/.test(token)) {
+      const [name, ...rest] = token.slice(1).split('=');
+      const value = rest.length > 0 ? rest.join('=') : undefined;
+      if (name!.length === 1) {
+        if (!names.known(name!)) add(`Unknown option -${name}`, command ? `${command.name} has no option -${name}.` : undefined);
+        continue;
+      }
+      problems.push(singleDash(token, name!, value ?? nextValue(tokens, i), names, hint));
+    }
+  }
+
+  // What yargs made of a mistaken word (-out=FILE: -o "") only repeats the problem.
+  if (problems.length > 0) return problems;
+
+  for (const name of names.canonical()) {
+    const value = parsed[name];
+    const rule = rules[name];
+    if (rule && value !== undefined) {
+      const read = rule(value);
+      if (read.ok) for (const key of names.spellings(name)) parsed[key] = read.value;
+      else problems.push({ ...read.problem, hint: read.problem.hint ?? hint });
+    } else if (Array.isArray(value)) problems.push({ ...repeatedOption(names.spelled(name), value.length), hint });
+    else if (value === '' && tables.string.includes(name) && !names.isPositional(name, command)) {
+      add(`${names.spelled(name)} needs a value: --${name} ${PLACEHOLDERS[name] ?? 'VALUE'}`);
+    } else if (typeof value === 'number' && Number.isNaN(value)) add(`${names.spelled(name)} must be a number`);
+  }
+
+  if (problems.length > 0) return problems; // a missing argument is often a misspelt one
+  for (const name of Object.keys(tables.demandedOptions)) {
+    if (names.isPositional(name, command) || (parsed[name] !== undefined && parsed[name] !== '')) continue;
+    const short = names.shortOf(name);
+    const how = short ? `-${short} ${PLACEHOLDERS[name] ?? 'VALUE'}` : `--${name} ${PLACEHOLDERS[name] ?? 'VALUE'}`;
+    add(`${command?.name ?? 'aktin-sftp'} needs ${POSITIONAL_NOUNS[name] ?? `--${name}`}: ${how}`);
+  }
+  for (const { name, required } of positionals(command)) {
+    if (!required || (parsed[name] !== undefined && parsed[name] !== '')) continue;
+    add(`${command!.name} needs ${POSITIONAL_NOUNS[name] ?? name.toUpperCase()}: aktin-sftp ${usageLine(command!)}`);
+  }
+  return problems;
+}
+
+function singleDash(token: string, name: string, value: string | undefined, names: Names, hint: string): Problem {
+  const meant = names.known(name) ? name : closest(name, names.long());
+  const takesValue = meant !== undefined && !names.isBoolean(meant);
+  const suggestion = meant === undefined ? undefined : `--${meant}${takesValue ? ` ${value ?? PLACEHOLDERS[meant] ?? 'VALUE'}` : ''}`;
+  return problem(
+    'USAGE',
+    `${token} is not an option${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+    'Options of more than one letter take two dashes (--detailed-exitcode, --out FILE); single letters take one (-c FILE) and are not combined.',
+    hint,
+  );
+}
+
+/** The word after `-out` when it is a value, so the suggestion shows it: `--out tfplan`. */
+function nextValue(tokens: readonly string[], i: number): string | undefined {
+  const next = tokens[i + 1];
+  return next !== undefined && !next.startsWith('-') ? next : undefined;
+}
+
+function positionals(command: CommandShape | undefined): { name: string; required: boolean }[] {
+  if (!command) return [];
+  return [...command.usage.matchAll(/([<[])([^>\]]+)[>\]]/g)].map((m) => ({ name: m[2]!.replace(/\.\.\.$/, ''), required: m[1] === '<' }));
+}
+
+function usageLine(command: CommandShape): string {
+  return command.usage.replace(/<([^>]+)>/g, (_, n: string) => n.toUpperCase()).replace(/\[([^\]]+)\]/g, (_, n: string) => `[${n.toUpperCase()}]`);
+}
+
+/** Option names with their aliases: `-c` and `--config` are one option, shown as `--config (-c)`. */
+class Names {
+  private readonly toCanonical = new Map<string, string>();
+
+  constructor(private readonly tables: OptionTables) {
+    for (const name of Object.keys(tables.key)) this.toCanonical.set(name, name);
+    for (const [primary, aliases] of Object.entries(tables.alias)) {
+      const group = [primary, ...aliases];
+      const longest = group.reduce((a, b) => (b.length > a.length ? b : a));
+      for (const n of group) this.toCanonical.set(n, longest);
+    }
+  }
+
+  known(name: string): boolean {
+    return this.toCanonical.has(name) || this.toCanonical.has(kebab(name));
+  }
+
+  negatable(name: string): boolean {
+    const c = this.toCanonical.get(name);
+    return c !== undefined && (this.isBoolean(c) || c === 'color');
+  }
+
+  isBoolean(name: string): boolean {
+    return this.tables.boolean.includes(name);
+  }
+
+  isPositional(name: string, command: CommandShape | undefined): boolean {
+    return positionals(command).some((p) => p.name === name);
+  }
+
+  /** Long names, for suggestions; `no-color` too, as people type `--no-colour`. */
+  long(): string[] {
+    const long = [...new Set(this.toCanonical.values())].filter((n) => n.length > 1 && !NOT_CHECKED.has(n));
+    return [...long, ...long.filter((n) => this.negatable(n)).map((n) => `no-${n}`), 'help', 'version'];
+  }
+
+  canonical(): string[] {
+    return [...new Set(this.toCanonical.values())].filter((n) => !NOT_CHECKED.has(n));
+  }
+
+  shortOf(name: string): string | undefined {
+    return [...this.toCanonical].find(([n, c]) => c === name && n.length === 1)?.[0];
+  }
+
+  /** Every key yargs sets for the option: aliases and the camelCase form. */
+  spellings(name: string): string[] {
+    const all = [...this.toCanonical].filter(([, c]) => c === name).map(([n]) => n);
+    return [...new Set([...all, ...all.map((n) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()))])];
+  }
+
+  spelled(name: string): string {
+    const short = this.shortOf(name);
+    return name.length === 1 ? `-${name}` : `--${name}${short ? ` (-${short})` : ''}`;
+  }
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
