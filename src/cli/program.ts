@@ -122,7 +122,8 @@ function usageProblem(message: string, argv: readonly string[]): Problem {
   const hint = `Run 'aktin-sftp ${name ? `${name} ` : ''}--help' for usage.`;
   const recommended = /^Did you mean (\S+)\?/.exec(message);
   if (recommended) {
-    const word = argv.find((a) => !a.startsWith('-')) ?? '';
+    // The first word that is neither an option nor the value of a global one (-c FILE).
+    const word = argv.find((a, i) => !a.startsWith('-') && !/^(-c|--config|--color)$/.test(argv[i - 1] ?? '')) ?? '';
     return problem('USAGE', `Unknown command ${JSON.stringify(word)} (did you mean ${recommended[1]}?)`, undefined, hint);
   }
   const positional = /^Not enough non-option arguments: got (\d+)/.exec(message);
