@@ -34,12 +34,12 @@ function forceColor(value: string | undefined): ColorLevel | undefined {
 }
 
 /**
- * The `--color` value as yargs hands it over: `--no-color` arrives as false, a bare `--color`
- * as '' (meaning always, as for ls and git). Anything else is a usage error.
+ * The `--color` value as yargs hands it over: `--no-color` arrives as false; a bare `--color`
+ * is `auto`, what the former boolean `--color` meant. Anything else is a usage error.
  */
 export function readColorOption(value: unknown): OptionRead {
   if (value === false) return { ok: true, value: 'never' };
-  if (value === true || value === '') return { ok: true, value: 'always' };
+  if (value === true || value === '') return { ok: true, value: 'auto' };
   if (typeof value === 'string' && (COLOR_CHOICES as readonly string[]).includes(value)) return { ok: true, value };
   if (Array.isArray(value)) return { ok: false, problem: repeatedOption('--color', value.length) };
   return {

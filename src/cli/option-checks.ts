@@ -71,6 +71,10 @@ export function checkCommandLine(
     if (token === '--') break; // what follows is not options
     if (token.startsWith('--')) {
       const name = token.slice(2).split('=')[0]!;
+      if (names.known(name) && !token.includes('=') && lacksValue(tokens, i, names, name)) {
+        add(`${names.spelled(names.canonicalOf(name))} needs a value: --${names.canonicalOf(name)} ${PLACEHOLDERS[names.canonicalOf(name)] ?? 'VALUE'}`);
+        continue;
+      }
       if (name === '' || names.known(name) || (name.startsWith('no-') && names.negatable(name.slice(3)))) continue;
       const near = closest(name, names.long());
       add(`Unknown option --${name}${near ? ` (did you mean --${near}?)` : ''}`, command ? `${command.name} has no option --${name}.` : undefined);
@@ -79,6 +83,9 @@ export function checkCommandLine(
       const value = rest.length > 0 ? rest.join('=') : undefined;
       if (name!.length === 1) {
         if (!names.known(name!)) add(`Unknown option -${name}`, command ? `${command.name} has no option -${name}.` : undefined);
+        else if (value === undefined && lacksValue(tokens, i, names, name!)) {
+          add(`${names.spelled(names.canonicalOf(name!))} needs a value: -${name} ${PLACEHOLDERS[names.canonicalOf(name!)] ?? 'VALUE'}`);
+        }
         continue;
       }
       problems.push(singleDash(token, name!, value ?? nextValue(tokens, i), names, hint));
@@ -127,6 +134,19 @@ function singleDash(token: string, name: string, value: string | undefined, name
   );
 }
 
+/**
+ * An option that takes a value, given without one: last on the line, or followed by another
+ * option. yargs would quietly use the default (`-c` alone meant ./config.toml) or "" (`-o`
+ * alone made the plan file the current folder). A negative number is a value (yargs takes it).
+ * A bare `--color` is `auto`, as the former boolean `--color` meant.
+ */
+function lacksValue(tokens: readonly string[], i: number, names: Names, name: string): boolean {
+  const canonical = names.canonicalOf(name);
+  if (canonical === 'color' || !names.takesValue(canonical)) return false;
+  const next = tokens[i + 1];
+  return next === undefined || (next.startsWith('-') && !/^-\d/.test(next));
+}
+
 /** The word after `-out` when it is a value, so the suggestion shows it: `--out tfplan`. */
 function nextValue(tokens: readonly string[], i: number): string | undefined {
   const next = tokens[i + 1];
@@ -162,6 +182,15 @@ class Names {
   negatable(name: string): boolean {
     const c = this.toCanonical.get(name);
     return c !== undefined && (this.isBoolean(c) || c === 'color');
+  }
+
+  canonicalOf(name: string): string {
+    return this.toCanonical.get(name) ?? this.toCanonical.get(kebab(name)) ?? name;
+  }
+
+  /** Declared as a string or number option (positionals are not written as options). */
+  takesValue(name: string): boolean {
+    return this.tables.string.includes(name) || this.tables.number.includes(name);
   }
 
   isBoolean(name: string): boolean {
