@@ -17,7 +17,8 @@ import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { checkCommandLine, POSITIONAL_NOUNS, type OptionTables, type ValueRules } from './option-checks.js';
+import { checkCommandLine, type OptionTables, type ValueRules } from './option-checks.js';
+import { NOUNS } from './option-names.js';
 import { PLAN_OPTION_RULES } from './plan-options.js';
 import { chalkFor, problemsToJson, renderProblems } from './render-problems.js';
 
@@ -130,7 +131,7 @@ function usageProblem(message: string, argv: readonly string[]): Problem {
   if (positional && command) {
     const missing = [...command.command.matchAll(/<([^>]+)>/g)].map((m) => m[1]!)[Number(positional[1])];
     const usage = command.command.replace(/<([^>]+)>/g, (_, n: string) => n.toUpperCase()).replace(/\[([^\]]+)\]/g, (_, n: string) => `[${n.toUpperCase()}]`);
-    if (missing) return problem('USAGE', `${name} needs ${POSITIONAL_NOUNS[missing] ?? missing.toUpperCase()}: aktin-sftp ${usage}`, undefined, hint);
+    if (missing) return problem('USAGE', `${name} needs ${NOUNS[missing] ?? missing.toUpperCase()}: aktin-sftp ${usage}`, undefined, hint);
   }
   return problem('USAGE', message.replace(/^Unknown arguments?: /, 'Unexpected argument: '), undefined, hint);
 }
