@@ -105,6 +105,9 @@ describe('usage errors change nothing', () => {
     { argv: ['plan', '-out', 'tfplan'], message: /-out is not an option \(did you mean --out tfplan\?\)/ },
     { argv: ['plan', '-detailed-exitcode'], message: /-detailed-exitcode is not an option \(did you mean --detailed-exitcode\?\)/ },
     { argv: ['plan', '--detailed-exitcod'], message: /Unknown option --detailed-exitcod \(did you mean --detailed-exitcode\?\)/ },
+    { argv: ['show'], message: /show needs the plan file: aktin-sftp show PLANFILE/ },
+    { argv: ['validate', 'extra'], message: /Unexpected argument: extra/ },
+    { argv: ['--bogus', 'validate'], message: /Unknown option --bogus\b/ },
     { argv: ['plna'], message: /Unknown command "plna" \(did you mean plan\?\)/ },
   ];
 
