@@ -1,10 +1,13 @@
 /**
  * The safety options shared by `plan` and `apply` (no plan file): deletion cap, mass-delete
- * override, orphan pruning. Command-line values win over the configuration.
+ * override, orphan pruning. Command-line values win over the configuration, and are read by the
+ * configuration's own rule (core/option-values.ts): a bad --max-delete is a usage error before
+ * anything runs, never NaN.
  */
 import type { Argv } from 'yargs';
 import type { Config } from '../core/config.js';
 import { compareRequestIds, isRequestId, type RequestId } from '../core/model.js';
+import { readOptionValue, type OptionRead } from '../core/option-values.js';
 import type { PlanOptions } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
 
@@ -17,7 +20,10 @@ export interface PlanSafetyArgs {
 
 export function planSafetyOptions<T>(y: Argv<T>): Argv<T & PlanSafetyArgs> {
   return y
-    .option('max-delete', { type: 'number', describe: 'Refuse to plan more deletions than this (overrides [APPLY] MAX_DELETE)' })
+    .option('max-delete', {
+      type: 'string', // not 'number': yargs would turn "abc" into NaN before any rule sees it; read by PLAN_OPTION_RULES
+      describe: 'Refuse to plan more deletions than N, a whole number >= 0 (overrides [APPLY] MAX_DELETE)',
+    })
     .option('allow-mass-delete', {
       type: 'boolean',
       default: false,
@@ -32,8 +38,13 @@ export function planSafetyOptions<T>(y: Argv<T>): Argv<T & PlanSafetyArgs> {
       type: 'boolean',
       default: false,
       describe: 'Also remove export_<id>.zip files the ledger does not know',
-    });
+    }) as unknown as Argv<T & PlanSafetyArgs>;
 }
+
+/** Options read by a configuration key's rule; program.ts applies them before any command runs. */
+export const PLAN_OPTION_RULES: Readonly<Record<string, (raw: unknown) => OptionRead>> = {
+  'max-delete': (raw) => readOptionValue('--max-delete', 'APPLY.MAX_DELETE', raw, 'N'),
+};
 
 export function planOptionsFrom(args: PlanSafetyArgs, config: Config): PlanOptions {
   return {
