@@ -1,6 +1,8 @@
 /**
  * Fault injection for tests and benchmarks, off by default. Per route (or `any`): an error rate
- * and status, added latency, dropped connections, truncated bodies and a slow or stalling body.
+ * and status, added latency, dropped connections, truncated bodies, a slow or stalling body, and
+ * answers a proxy or a broken server could give: a 200 HTML page, a body that is not what the
+ * route produced, a Content-Length that does not match the body.
  * Deterministic: each route draws from its own sequence seeded by `seed`, so the n-th request on
  * a route meets the same fate in every run whatever other routes see.
  */
@@ -31,6 +33,15 @@ export interface RouteFault {
   readonly slowBody?: { readonly chunkBytes: number; readonly intervalMs: number };
   /** Shorthand for slowBody with ten chunks a second. */
   readonly slowBodyBytesPerSecond?: number;
+  /** Answer `200 text/html` with a login page instead, as a proxy in the way does. */
+  readonly htmlPage?: boolean;
+  /** Send these bytes instead of the route's body, under the route's headers (a non-zip "zip"). */
+  readonly replaceBody?: string | Buffer;
+  /**
+   * Announce a Content-Length this many bytes larger (> 0: the whole body is sent, then the
+   * connection closed short of it) or smaller (< 0: more body than announced) than the body.
+   */
+  readonly lengthMismatch?: number;
 }
 
 export interface FaultConfig {
@@ -74,6 +85,7 @@ export class Faults {
   async send(route: FaultRoute, response: ServerResponse, body: Buffer | undefined): Promise<void> {
     const fault = this.for(route);
     if (!body || body.length === 0 || response.req.method === 'HEAD') return void response.end(body);
+    if (fault.htmlPage || fault.replaceBody !== undefined || fault.lengthMismatch) return rewritten(response, fault, body);
     if (fault.truncate) {
       response.write(body.subarray(0, Math.min(fault.truncateAt ?? Math.floor(body.length / 2), body.length - 1)));
       await new Promise((r) => setTimeout(r, 20));
@@ -94,6 +106,22 @@ export class Faults {
     if (!draw) this.#draws.set(route, (draw = mulberry32(((this.#config.seed ?? 1) ^ hash(route)) >>> 0)));
     return draw;
   }
+}
+
+const LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form method="post"><input name="user"></form></body></html>';
+
+/**
+ * Writes the answer on the socket itself, so that headers and body can disagree, and closes the
+ * connection (the client must not read another answer out of the surplus). The route's headers
+ * come from what node rendered for it: they are only sent on the first write, which never happens.
+ */
+function rewritten(response: ServerResponse, fault: RouteFault, routeBody: Buffer): void {
+  const rendered = ((response as unknown as { _header?: string })._header ?? '').split('\r\n').slice(1).filter(Boolean);
+  const body = fault.htmlPage ? Buffer.from(LOGIN_PAGE) : fault.replaceBody === undefined ? routeBody : Buffer.from(fault.replaceBody);
+  const replaced = /^(content-length|connection|keep-alive):/i;
+  const kept = fault.htmlPage ? ['Content-Type: text/html;charset=utf-8'] : rendered.filter((line) => !replaced.test(line));
+  const headers = [...kept, `Content-Length: ${Math.max(0, body.length + (fault.lengthMismatch ?? 0))}`, 'Connection: close'];
+  response.socket?.end(Buffer.concat([Buffer.from(['HTTP/1.1 200 OK', ...headers, '', ''].join('\r\n')), body]));
 }
 
 function hash(text: string): number {

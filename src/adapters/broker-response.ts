@@ -32,7 +32,8 @@ export function readBody(response: IncomingMessage, cap: number, endpoint: strin
     });
     const cut = (cause?: Error) => {
       const received = `${length}${expected === undefined ? '' : ` of ${expected}`} bytes`;
-      const error = new Error(`connection closed after ${received}${cause ? ` (${cause.message})` : ''}`, { cause });
+      const timedOut = (cause as { code?: string } | undefined)?.code === 'ETIMEDOUT';
+      const error = new Error(timedOut ? `${cause!.message}, after ${received}` : `connection closed after ${received}${cause ? ` (${cause.message})` : ''}`, { cause });
       reject(networkProblem(endpoint, about, Object.assign(error, { code: (cause as { code?: string } | undefined)?.code })));
     };
     response.on('error', (error) => cut(error));
@@ -93,6 +94,19 @@ export function networkProblem(endpoint: string, about: string, cause: unknown):
   );
   if (!certificate) retryable.add(error);
   return error;
+}
+
+/** An https:// URL aimed at a plain-HTTP port: the same on every attempt, so never retried. */
+export function plainHttpProblem(host: string, endpoint: string, about: string, cause: unknown): ProblemError {
+  return new ProblemError(
+    problem(
+      'BROKER_NETWORK',
+      `The server at https://${host} answered in plain HTTP; use http:// or check the port`,
+      `While reading ${about} (${endpoint}): the TLS handshake got an HTTP answer instead.`,
+      'Check [BROKER] URL: http:// for a broker without TLS, or the port the broker serves HTTPS on.',
+    ),
+    { cause },
+  );
 }
 
 export function protocolProblem(endpoint: string, about: string, why: string): ProblemError {
