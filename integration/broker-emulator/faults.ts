@@ -7,6 +7,7 @@
  * a route meets the same fate in every run whatever other routes see.
  */
 import type { ServerResponse } from 'node:http';
+import { rewritten } from './fault-answers.js';
 
 /** Route names: the admin client's four, the rest of the API, and `any` for every route. */
 export type FaultRoute =
@@ -106,22 +107,6 @@ export class Faults {
     if (!draw) this.#draws.set(route, (draw = mulberry32(((this.#config.seed ?? 1) ^ hash(route)) >>> 0)));
     return draw;
   }
-}
-
-const LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form method="post"><input name="user"></form></body></html>';
-
-/**
- * Writes the answer on the socket itself, so that headers and body can disagree, and closes the
- * connection (the client must not read another answer out of the surplus). The route's headers
- * come from what node rendered for it: they are only sent on the first write, which never happens.
- */
-function rewritten(response: ServerResponse, fault: RouteFault, routeBody: Buffer): void {
-  const rendered = ((response as unknown as { _header?: string })._header ?? '').split('\r\n').slice(1).filter(Boolean);
-  const body = fault.htmlPage ? Buffer.from(LOGIN_PAGE) : fault.replaceBody === undefined ? routeBody : Buffer.from(fault.replaceBody);
-  const replaced = /^(content-length|connection|keep-alive):/i;
-  const kept = fault.htmlPage ? ['Content-Type: text/html;charset=utf-8'] : rendered.filter((line) => !replaced.test(line));
-  const headers = [...kept, `Content-Length: ${Math.max(0, body.length + (fault.lengthMismatch ?? 0))}`, 'Connection: close'];
-  response.socket?.end(Buffer.concat([Buffer.from(['HTTP/1.1 200 OK', ...headers, '', ''].join('\r\n')), body]));
 }
 
 function hash(text: string): number {

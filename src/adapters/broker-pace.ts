@@ -52,7 +52,7 @@ export class Pace {
     if (waited - this.#lastByteAt >= this.#idleMs) return `no data for ${seconds(this.#idleMs)} s`;
     if (waited - this.#windowStart < this.#windowMs) return undefined;
     const needed = Math.ceil((MIN_BYTES_PER_SECOND * this.#windowMs) / 1000);
-    if (this.#windowBytes < needed) return `only ${this.#windowBytes} bytes in ${seconds(this.#windowMs)} s, less than the 1 KiB/s a download must keep up (3 × TIMEOUT windows)`;
+    if (this.#windowBytes < needed) return `only ${this.#windowBytes} bytes in ${seconds(this.#windowMs)} s (3 × TIMEOUT), less than the 1 KiB/s a download must keep up`;
     this.#windowStart = waited;
     this.#windowBytes = 0;
     return undefined;
