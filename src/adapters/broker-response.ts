@@ -96,19 +96,6 @@ export function networkProblem(endpoint: string, about: string, cause: unknown):
   return error;
 }
 
-/** An https:// URL aimed at a plain-HTTP port: the same on every attempt, so never retried. */
-export function plainHttpProblem(host: string, endpoint: string, about: string, cause: unknown): ProblemError {
-  return new ProblemError(
-    problem(
-      'BROKER_NETWORK',
-      `The server at https://${host} answered in plain HTTP; use http:// or check the port`,
-      `While reading ${about} (${endpoint}): the TLS handshake got an HTTP answer instead.`,
-      'Check [BROKER] URL: http:// for a broker without TLS, or the port the broker serves HTTPS on.',
-    ),
-    { cause },
-  );
-}
-
 export function protocolProblem(endpoint: string, about: string, why: string): ProblemError {
   return new ProblemError(
     problem('BROKER_PROTOCOL', `Unexpected answer from the broker to ${endpoint}`, `While reading ${about}: ${why}.`, 'Check that [BROKER] URL points at an AKTIN Broker ≥ 1.3.3.'),

@@ -18,7 +18,8 @@ import type { EventSink } from '../app/ports.js';
 import type { BrokerConfig } from '../core/config.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { seconds } from './broker-pace.js';
-import { networkProblem, plainHttpProblem, readBody, statusProblem } from './broker-response.js';
+import { isPlainHttpAnswer, plainHttpProblem } from './broker-plain-http.js';
+import { networkProblem, readBody, statusProblem } from './broker-response.js';
 import { withRetries } from './broker-retry.js';
 
 export interface TransportOptions {
@@ -123,11 +124,6 @@ export class BrokerTransport {
   close(): void {
     this.#agent.destroy();
   }
-}
-
-/** What OpenSSL says when the other side answers a ClientHello with plain-HTTP text. */
-function isPlainHttpAnswer(base: URL, error: Error & { code?: string }): boolean {
-  return base.protocol === 'https:' && /wrong version number|packet length too long|http request/i.test(error.message) && (error.code === 'EPROTO' || /^ERR_SSL_/.test(error.code ?? ''));
 }
 
 function readCaBundle(path: string): Buffer {

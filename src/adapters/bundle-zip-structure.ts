@@ -7,16 +7,13 @@
  * lies in the kept tail (it does for every real bundle), its entries are walked and counted too.
  * Answers are phrases for "While reading the bundle of request 4: …"; undefined means consistent.
  */
+import { readZip64 } from './bundle-zip64.js';
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
 const END = 0x06054b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_END = 0x06064b50;
 const END_BYTES = 22;
 const MAX_COMMENT = 0xffff;
-const LOCATOR_BYTES = 20;
-const ZIP64_END_BYTES = 56;
 const CENTRAL_HEADER_BYTES = 46;
 
 /** Tail the caller keeps: the largest end record with its comment, zip64 records, and room for the central directory. */
@@ -72,30 +69,6 @@ function findEnd(tail: Buffer): number | string {
   if (stray === undefined) return 'no end-of-central-directory record in the last 64 KiB: the body is not a complete zip';
   const after = tail.length - (stray + END_BYTES + tail.readUInt16LE(stray + 20));
   return after > 0 ? `${after} bytes follow the end of the zip` : `the zip comment is cut short by ${-after} bytes`;
-}
-
-function readZip64(tail: Buffer, at: number, tailStart: number) {
-  const locator = at - LOCATOR_BYTES;
-  if (locator < 0 || tail.readUInt32LE(locator) !== ZIP64_LOCATOR) return 'the end record asks for zip64 but no zip64 locator precedes it';
-  const recordAt = big(tail.readBigUInt64LE(locator + 8));
-  const local = recordAt - tailStart;
-  if (tail.readUInt32LE(locator + 4) !== 0 || tail.readUInt32LE(locator + 16) !== 1) return 'it is a split (multi-disk) zip';
-  if (local < 0 || local + ZIP64_END_BYTES > locator || tail.readUInt32LE(local) !== ZIP64_END) return `no zip64 end record at offset ${recordAt}, where the locator points`;
-  if (local + 12 + big(tail.readBigUInt64LE(local + 4)) !== locator) return 'the zip64 end record does not end where its locator starts';
-  const fields = {
-    disk: tail.readUInt32LE(local + 16),
-    directoryDisk: tail.readUInt32LE(local + 20),
-    entriesHere: big(tail.readBigUInt64LE(local + 24)),
-    entries: big(tail.readBigUInt64LE(local + 32)),
-    size: big(tail.readBigUInt64LE(local + 40)),
-    offset: big(tail.readBigUInt64LE(local + 48)),
-  };
-  return { recordAt, fields };
-}
-
-/** A 64-bit field as a number; beyond 2^53 it cannot be a real offset, so it stays implausible. */
-function big(value: bigint): number {
-  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
 }
 
 function walkDirectory(directory: Buffer, entries: number): string | undefined {
