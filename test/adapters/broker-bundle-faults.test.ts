@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createBrokerReader, type BrokerReaderOptions } from '../../src/adapters/broker-http.js';
 import type { ProblemError } from '../../src/core/problem.js';
@@ -85,7 +86,7 @@ describe('bundle downloads that are not a complete zip', () => {
   it('errors the stream of a zip without its end (a body that is longer than announced)', async () => {
     const error = await streamFailure({ lengthMismatch: -100 });
     assert.equal(error.code, 'BROKER_PROTOCOL');
-    assert.match(error.problems[0]!.detail!, /no end-of-central-directory record|does not end where/);
+    assert.match(error.problems[0]!.detail!, /no end-of-central-directory record in the last 64 KiB: the body is not a complete zip/);
     assert.match(error.problems[0]!.detail!, /\(\d+ bytes received\)/);
   });
 
@@ -145,6 +146,34 @@ describe('broker answers that drip', () => {
     const bundle = await reader().openBundle('0');
     assert.ok(bundle.size! > 8 * 8 * 1024, 'more than four seconds of chunks: past the 3 s deadline and one pace window');
     assert.equal(await consume(bundle.stream), bundle.size);
+  });
+});
+
+describe('answers whose headers drip', () => {
+  it('fails a server that sends its headers a byte at a time, by the deadline, and retries it', async () => {
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      connections += 1;
+      const answer = Buffer.from(`HTTP/1.1 200 OK\r\n${'X-Padding: ' + 'p'.repeat(400)}\r\nContent-Length: 0\r\n\r\n`);
+      let at = 0;
+      const drip = setInterval(() => (at < answer.length && !socket.destroyed ? socket.write(answer.subarray(at, ++at)) : clearInterval(drip)), 300);
+      socket.on('close', () => clearInterval(drip));
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      const broker = createBrokerReader({ broker: { url, apiKey: new Secret(KEY), timeoutSeconds: 1 }, backoffMs: 5, retries: 1 });
+      const error = await failure(broker.readSnapshot('rki'));
+      await broker.close();
+      assert.equal(error.code, 'BROKER_NETWORK');
+      assert.equal(error.message, 'No complete answer from the broker to GET /broker/request/filtered');
+      assert.match(error.problems[0]!.detail!, /ETIMEDOUT no complete answer within 3 s \(3 × TIMEOUT\)\.$/);
+      assert.equal(connections, 2, 'the first attempt and one retry');
+      clean(error);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
