@@ -104,8 +104,9 @@ export class BrokerTransport {
       const endDeadline = () => clearTimeout(deadline);
       request.on('close', endDeadline);
       request.on('timeout', () => {
+        // Destroying the response, once there is one, is what makes its reader see this reason and not "aborted".
         const why = response ? `no data for ${seconds(this.timeoutMs)} s` : `no answer within ${seconds(this.timeoutMs)} s`;
-        request.destroy(Object.assign(new Error(why), { code: 'ETIMEDOUT' }));
+        (response ?? request).destroy(Object.assign(new Error(why), { code: 'ETIMEDOUT' }));
       });
       request.on('error', (error) => {
         endDeadline();

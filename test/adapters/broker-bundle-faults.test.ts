@@ -132,6 +132,13 @@ describe('broker answers that drip', () => {
     clean(error!);
   });
 
+  it('fails a status list that stalls after its headers by the idle timeout, saying so', async () => {
+    emulator.setFaults({ routes: { status: { slowBody: { chunkBytes: 10, intervalMs: 2500 } } } });
+    const error = await failure(reader().readSnapshot('rki'));
+    assert.equal(error.code, 'BROKER_NETWORK');
+    assert.match(error.problems[0]!.detail!, /the status of request 0: ETIMEDOUT no data for 1 s, after 10 of \d+ bytes\.$/);
+  });
+
   it('fails an export id that drips, by the same deadline', async () => {
     emulator.setFaults({ routes: { export: { slowBody: { chunkBytes: 1, intervalMs: 800 } } } });
     const error = await failure(reader().openBundle('0'));
