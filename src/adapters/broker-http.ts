@@ -93,7 +93,7 @@ class HttpBrokerReader implements BrokerReader {
     return this.#http.retrying(async () => {
       const exported = { method: 'POST', path: `/broker/export/request-bundle/${id}`, about: `the export of request ${id}`, accept: 'text/plain' } as const;
       const uuid = (await this.#http.textOnce(exported, 1024)).trim();
-      if (!UUID.test(uuid)) throw protocolProblem(`POST ${exported.path}`, exported.about, `the download id "${uuid.slice(0, 40)}" is not a UUID`);
+      if (!UUID.test(uuid)) throw protocolProblem(`POST ${exported.path}`, exported.about, `the answer (${uuid.length} characters) is not a download id (a UUID)`);
       const endpoint = `GET /broker/download/{uuid} (request ${id})`;
       const { request, response, endDeadline } = await this.#http.send({ method: 'GET', path: `/broker/download/${uuid}`, about, accept: '*/*' });
       endDeadline(); // the body is timed by its pace (broker-pace.ts), not by a deadline
