@@ -5,9 +5,10 @@
  * Adapters report warnings into the world's event sink as they happen, so the CLI shows them
  * when they occur (a posix-rename fallback at the first rename, a broker retry at the retry).
  */
-import type { Connection, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
+import type { BrokerEventSource, Connection, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
 import type { Config } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
+import { WebsocketBrokerEvents } from '../adapters/broker-events.js';
 import { createBrokerReader } from '../adapters/broker-http.js';
 import { loadConfig } from '../adapters/config-file.js';
 import { decryptFile } from '../adapters/fernet-decrypt-file.js';
@@ -20,8 +21,9 @@ import { formatLedgerXml } from '../adapters/ledger-xml.js';
 import { readPlanFile, writePlanFile } from '../adapters/plan-file.js';
 import { openRemoteFolder } from '../adapters/sftp-ssh2.js';
 import { newPlanId, systemClock } from '../adapters/system-clock.js';
+import { startWatchHttp } from '../adapters/watch-http.js';
 
-export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readPlanFile, writeNewKeyFile, writePlanFile };
+export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readPlanFile, startWatchHttp, writeNewKeyFile, writePlanFile };
 
 export function openWorld(config: Config, events: EventSink): World {
   const warn = (message: string) => events({ type: 'warning', message });
@@ -69,4 +71,9 @@ function openLedgerStore(workingDir: string, warn: (message: string) => void): L
     readLock: () => readLedgerLock(workingDir),
     forceUnlock: (lockId) => forceUnlock(workingDir, lockId),
   };
+}
+
+/** The broker's admin websocket, for `watch`: Bearer on the upgrade, the REST client's CA bundle. */
+export function openBrokerEvents(config: Config): BrokerEventSource {
+  return new WebsocketBrokerEvents({ broker: config.broker, ...(config.caBundle === undefined ? {} : { caBundle: config.caBundle }) });
 }

@@ -11,6 +11,7 @@ import { applyCommand } from './commands/apply.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { driftCommand } from './commands/drift.js';
 import { forceUnlockCommand } from './commands/force-unlock.js';
+import { watchCommand } from './commands/watch.js';
 import { keygenCommand } from './commands/keygen.js';
 import { planCommand } from './commands/plan.js';
 import { showCommand } from './commands/show.js';
@@ -31,6 +32,7 @@ const COMMANDS: readonly CliCommand<any>[] = [
   keygenCommand,
   decryptCommand,
   forceUnlockCommand,
+  watchCommand,
 ];
 
 /** The value rules of options: one place, applied before any command runs. */

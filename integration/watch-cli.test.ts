@@ -1,0 +1,89 @@
+/**
+ * `aktin-sftp watch` through the built CLI on real parts: the broker emulator over HTTP and its
+ * websocket, the real sshd. A node's result reaches the SFTP folder after one targeted cycle
+ * that asks the broker only about that request; SIGTERM ends the daemon with 0 and no lock.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fernetDecrypt, parseFernetKey } from '../src/adapters/fernet.js';
+import type { RemoteFolder } from '../src/app/ports.js';
+import { BrokerDriver } from './broker-driver.js';
+import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
+import { startCli } from './support/cli-process.js';
+import { createDeployment, openTargetFolder, sshdTarget, type Deployment } from './support/e2e-world.js';
+import { tempDir } from '../test/support/temp-dir.js';
+
+/** Polls until `check` holds; the deadline only bounds a hang, it assumes nothing about speed. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, deadlineMs = 120_000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('aktin-sftp watch', () => {
+  let emulator: BrokerEmulator;
+  let deployment: Deployment;
+  let folder: RemoteFolder;
+  const driver = () => new BrokerDriver(emulator.url);
+  const hospital = () => driver().node('xxxApiKey123');
+
+  before(async () => {
+    emulator = await startBrokerEmulator({ port: 0 });
+    for (let i = 0; i < 2; i++) {
+      const id = await driver().createRequest({ tags: ['rki'] });
+      await hospital().putResult(id, Buffer.from(`result ${id}`), 'text/plain');
+      await hospital().postStatus(id, 'completed');
+    }
+    const target = sshdTarget({ own: 'watch' });
+    deployment = createDeployment({ brokerUrl: emulator.url, tag: 'rki', sftp: target, dir: tempDir('watch-cli'), extraToml: '[WATCH]\nDEBOUNCE = 1\n' });
+    folder = await openTargetFolder(target);
+    for (const file of await folder.list()) await folder.remove(file.name);
+  });
+  after(async () => {
+    await folder?.close();
+    await emulator?.close();
+  });
+
+  it('reconciles at start, then uploads a new result after a targeted cycle, and stops cleanly on SIGTERM', async () => {
+    const run = startCli(['watch', '-c', deployment.configFile, '--listen', '127.0.0.1:0'], { cwd: deployment.dir });
+    try {
+      await eventually('the start cycle', () => (/start cycle for all requests: .* in /.test(run.stderrSoFar()) ? true : undefined));
+      assert.deepEqual((await folder.list()).map((f) => f.name).sort(), ['export_0.zip', 'export_1.zip', 'status.xml']);
+      await eventually('the websocket', () => (/connected to the broker's websocket/.test(run.stderrSoFar()) ? true : undefined));
+
+      const statusBefore = emulator.stats().calls.status ?? 0;
+      const id = await driver().createRequest({ tags: ['rki'] });
+      await hospital().putResult(id, Buffer.from('the new result'), 'text/plain');
+      await hospital().postStatus(id, 'completed');
+      const token = await eventually(`export_${id}.zip`, async () => (await folder.read(`export_${id}.zip`, 1 << 20)) ?? undefined);
+      assert.ok(fernetDecrypt(parseFernetKey(deployment.key), token).subarray(0, 2).equals(Buffer.from('PK')), 'a bundle, encrypted');
+
+      // Every targeted cycle reads the one request's status, nothing else.
+      const targeted = await eventually('the cycle log', () => {
+        const lines = run.stderrSoFar().split('\n').filter((l) => new RegExp(`events cycle for request ${id}: `).test(l));
+        return lines.length > 0 ? lines : undefined;
+      });
+      assert.ok(run.stderrSoFar().split('\n').every((l) => !/events cycle for requests? (?!\d+:)/.test(l) || l.includes(`request ${id}`)));
+      assert.equal((emulator.stats().calls.status ?? 0) - statusBefore, targeted.length);
+
+      const url = /\/healthz and \/metrics on (http:\S+)/.exec(run.stderrSoFar())?.[1];
+      assert.ok(url);
+      const health = await fetch(`${url}/healthz`);
+      assert.equal(health.status, 200);
+      assert.equal(((await health.json()) as { connected: boolean }).connected, true);
+      assert.match(await (await fetch(`${url}/metrics`)).text(), /aktin_sftp_watch_cycles_total\{trigger="events",outcome="ok"\} [1-9]/);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    const done = await run.done;
+    assert.equal(done.code, 0, done.stderr);
+    assert.ok(!/Error|at .*\.js:\d+/.test(done.stderr), done.stderr);
+    assert.ok(!existsSync(join(deployment.workingDir, 'status.xml.lock')), 'the lock is released');
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * `aktin-sftp watch`: a daemon that reconciles on the broker's websocket events — a full
+ * reconcile at start, a targeted one seconds after events name requests, a full one every
+ * [WATCH] RESYNC and after every reconnect — under the same lock, planner and applier as
+ * `apply --auto-approve`. SIGTERM/SIGINT finish the cycle in flight and exit 0.
+ */
+import { reconcilerFor } from '../../app/watch-reconcile.js';
+import { runWatch } from '../../app/watch-loop.js';
+import { planIdentityOf } from '../../core/plan-freshness.js';
+import { ProblemError, problem } from '../../core/problem.js';
+import { cycleLogLine } from '../../core/watch-cycle.js';
+import { parseListenAddress } from '../../core/watch-listen.js';
+import type { CliCommand } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { loadConfigFor } from '../load-config.js';
+import { openBrokerEvents, openWorld, startWatchHttp } from '../open-world.js';
+import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
+import { warningsTo } from '../render-events.js';
+
+interface WatchArgs extends PlanSafetyArgs {
+  readonly listen?: string;
+}
+
+export const watchCommand: CliCommand<WatchArgs> = {
+  command: 'watch',
+  describe: 'Stay running: apply within seconds of the broker\'s events, with a full reconcile every [WATCH] RESYNC',
+  builder: (y) => planSafetyOptions(y.option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464' })),
+  epilog:
+    'Examples:\n  aktin-sftp watch -c /etc/aktin/settings.toml\n  aktin-sftp watch -c settings.toml --listen 127.0.0.1:9464\n' +
+    'One log line per cycle on stderr. Exit codes: 0 stopped by SIGTERM/SIGINT, 64 invalid configuration or --listen, 1 error.',
+  run: async (args, io) => {
+    const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
+    if (listen && !listen.ok) throw new ProblemError(listen.problems);
+    const config = await loadConfigFor(args.config, io);
+    const options = planOptionsFrom(args, config);
+    if (options.only) throw new ProblemError(problem('USAGE', 'watch takes no --only', 'It targets the requests the broker\'s events name, and reconciles all of them every [WATCH] RESYNC.'));
+    const resyncMs = config.watch.resyncSeconds * 1000;
+    const http = listen ? await startWatchHttp({ listen: listen.value, staleAfterMs: 2 * resyncMs }) : undefined;
+    if (http) io.stderr.write(`watch: /healthz and /metrics on ${http.url}\n`);
+    const stop = io.interrupt ?? new AbortController().signal;
+    try {
+      await runWatch({
+        source: openBrokerEvents(config),
+        reconcile: reconcilerFor(openWorld(config, warningsTo(io)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency }),
+        signal: stop,
+        debounceMs: config.watch.debounceSeconds * 1000,
+        resyncMs,
+        onCycle: (report) => {
+          io.stderr.write(`${new Date().toISOString()} ${cycleLogLine(report)}\n`);
+          http?.recordCycle(report);
+        },
+        onState: (state) => {
+          io.stderr.write(`${new Date().toISOString()} watch: ${state.connected ? 'connected to the broker\'s websocket' : `websocket down (${state.reason}); retry in ${Math.round(state.retryInMs / 1000)} s`}\n`);
+          http?.recordState(state);
+        },
+        onEvent: (event) => http?.recordEvent(event),
+      });
+    } finally {
+      await http?.close();
+    }
+    return EXIT.OK;
+  },
+};
