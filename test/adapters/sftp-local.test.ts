@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -11,10 +10,11 @@ import { Secret } from '../../src/core/secret.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
 import { remoteFolderContract } from '../../integration/remote-folder-contract.js';
 import { CLIENT_KEY_PASSPHRASE, clientKey as fixtureClientKey, otherKey as fixtureOtherKey } from '../support/ssh-keys.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'sftp-local-'));
+const root = tempDir('sftp-local');
 mkdirSync(join(root, 'rki'));
-const keys = mkdtempSync(join(tmpdir(), 'sftp-local-keys-'));
+const keys = tempDir('sftp-local-keys');
 const clientKey = fixtureClientKey();
 const otherKey = fixtureOtherKey();
 let server: LocalSftpServer;
