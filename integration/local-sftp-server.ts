@@ -113,6 +113,11 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
     return { mode: s.mode, uid: s.uid, gid: s.gid, size: s.size, atime: Math.floor(s.atimeMs / 1000), mtime: Math.floor(s.mtimeMs / 1000) };
   };
   const run = (reqid: number, work: () => Promise<void>) => void work().catch((error) => fail(reqid, error));
+  // A dropped connection leaves files open, as a real server's session ends: close them then.
+  sftp.on('close', () => {
+    for (const value of handles.values()) if ('close' in value) void value.close().catch(() => undefined);
+    handles.clear();
+  });
 
   sftp.on('OPEN', (reqid, path, flags, attrs) =>
     run(reqid, async () => {
