@@ -53,6 +53,8 @@ describe('npm package', () => {
     }
     assert.ok(files.some((f) => f.startsWith('docs/recipes/')), 'the recipes are not in the package');
     assert.deepEqual(files.filter((f) => /^(src|test|integration|node_modules|plans)\//.test(f)), [], 'sources or tests in the package');
+    // Source maps point at src/, which is not shipped.
+    assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'source maps in the package');
     assert.match(readFileSync(join(checkout, 'LICENSE'), 'utf8'), /^Apache License\s+Version 2\.0, January 2004/);
 
     const prefix = join(work, 'prefix');
