@@ -4,8 +4,7 @@
  * temporary files, and takes over the lock the dead process left.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fernetDecrypt, parseFernetKey } from '../src/adapters/fernet.js';
@@ -15,6 +14,7 @@ import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/inde
 import { startLocalSftpServer, type LocalSftpServer } from './local-sftp-server.js';
 import { runCliProcess, startCli } from './support/cli-process.js';
 import { createDeployment, type Deployment } from './support/e2e-world.js';
+import { tempDir } from '../test/support/temp-dir.js';
 
 const REQUESTS = 6;
 const EXPECTED_NAMES = [...Array.from({ length: REQUESTS }, (_, i) => `export_${i}.zip`), 'status.xml'].sort();
@@ -25,7 +25,7 @@ describe('crash recovery', () => {
 
   before(async () => {
     emulator = await startBrokerEmulator({ port: 0 });
-    sftp = await startLocalSftpServer({ root: mkdtempSync(join(tmpdir(), 'crash-sftp-')) });
+    sftp = await startLocalSftpServer({ root: tempDir('crash-sftp') });
     const driver = new BrokerDriver(emulator.url);
     const hospital = driver.node('xxxApiKey123');
     for (let i = 0; i < REQUESTS; i++) {

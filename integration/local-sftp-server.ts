@@ -4,6 +4,8 @@
  * it, it offers no extensions (no posix-rename, no fsync), so the client's fallback path runs.
  * Listens on 127.0.0.1 only. The login directory is `root` itself (folder 'rki' is root/rki).
  * Logins: the password, or a key from authorizedKeys (OpenSSH public key lines).
+ * The host key is the fixed test key in test/fixtures/ssh/ unless one is given: keys generated
+ * by ssh2 are now and then rejected by its own parser, which made runs flaky.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -12,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join, posix } from 'node:path';
 import ssh2, { type AuthContext, type Connection, type ParsedKey, type SFTPWrapper } from 'ssh2';
 import { fingerprintOf } from '../src/adapters/host-key.js';
+import { hostKey } from '../test/support/ssh-keys.js';
 
 const { Server, utils } = ssh2;
 const STATUS = utils.sftp.STATUS_CODE;
@@ -29,11 +32,11 @@ export interface LocalSftpServer {
   close(): Promise<void>;
 }
 
-export async function startLocalSftpServer(options: { root: string; username?: string; password?: string; authorizedKeys?: string[]; port?: number }): Promise<LocalSftpServer> {
+export async function startLocalSftpServer(options: { root: string; username?: string; password?: string; authorizedKeys?: string[]; port?: number; hostKey?: string }): Promise<LocalSftpServer> {
   const username = options.username ?? 'aktin';
   const password = options.password ?? randomBytes(12).toString('hex');
-  const keys = utils.generateKeyPairSync('ed25519');
-  const parsed = utils.parseKey(keys.public);
+  const hostPrivate = options.hostKey ?? hostKey().private;
+  const parsed = utils.parseKey(hostPrivate);
   const publicKey = Array.isArray(parsed) ? parsed[0] : parsed;
   if (publicKey instanceof Error || !publicKey) throw publicKey ?? new Error('no host key');
   const clients = new Set<Connection>();
@@ -44,7 +47,7 @@ export async function startLocalSftpServer(options: { root: string; username?: s
     return one;
   });
 
-  const server = new Server({ hostKeys: [keys.private] }, (client) => {
+  const server = new Server({ hostKeys: [hostPrivate] }, (client) => {
     clients.add(client);
     client.on('close', () => clients.delete(client));
     client.on('error', () => undefined);
@@ -110,6 +113,11 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
     return { mode: s.mode, uid: s.uid, gid: s.gid, size: s.size, atime: Math.floor(s.atimeMs / 1000), mtime: Math.floor(s.mtimeMs / 1000) };
   };
   const run = (reqid: number, work: () => Promise<void>) => void work().catch((error) => fail(reqid, error));
+  // A dropped connection leaves files open, as a real server's session ends: close them then.
+  sftp.on('close', () => {
+    for (const value of handles.values()) if ('close' in value) void value.close().catch(() => undefined);
+    handles.clear();
+  });
 
   sftp.on('OPEN', (reqid, path, flags, attrs) =>
     run(reqid, async () => {

@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openRemoteFolder } from '../src/adapters/sftp-ssh2.js';
@@ -15,6 +14,7 @@ import { isProblemError } from '../src/core/problem.js';
 import { Secret } from '../src/core/secret.js';
 import { remoteFolderContract } from './remote-folder-contract.js';
 import { sftpConfigOf, sshdTarget } from './support/e2e-world.js';
+import { tempDir } from '../test/support/temp-dir.js';
 
 const target = sshdTarget();
 const config = (change: Partial<SftpConfig> = {}): SftpConfig => sftpConfigOf(target, change);
@@ -44,7 +44,7 @@ describe('SFTP adapter against OpenSSH', () => {
   });
 
   it('trusts a known_hosts entry and refuses a changed key', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'known-hosts-'));
+    const dir = tempDir('known-hosts');
     const pub = readFileSync(process.env.SFTP_IT_HOSTKEY_PUB!, 'utf8').trim().split(/\s+/);
     const good = join(dir, 'good');
     writeFileSync(good, `[127.0.0.1]:${target.port} ${pub[0]} ${pub[1]}\n`);
@@ -61,7 +61,7 @@ describe('SFTP adapter against OpenSSH', () => {
     const pub = readFileSync(process.env.SFTP_IT_HOSTKEY_PUB!, 'utf8').trim().split(/\s+/);
     const salt = randomBytes(20);
     const hashed = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(`[127.0.0.1]:${target.port}`).digest('base64')}`;
-    const file = join(mkdtempSync(join(tmpdir(), 'known-hosts-')), 'hashed');
+    const file = join(tempDir('known-hosts'), 'hashed');
     writeFileSync(file, `# comment\n${hashed} ${pub[0]} ${pub[1]}\n`);
     const folder = await openRemoteFolder(config({ hostKeyFingerprints: [], knownHosts: file }));
     await folder.close();

@@ -5,13 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateFernetKey } from '../../src/adapters/fernet.js';
 import { openRemoteFolder } from '../../src/adapters/sftp-ssh2.js';
 import type { SftpConfig } from '../../src/core/config.js';
 import { Secret } from '../../src/core/secret.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 export interface SftpTarget {
   readonly host: string;
@@ -68,7 +68,7 @@ export interface Deployment {
 }
 
 export function createDeployment(options: { brokerUrl: string; tag: string; sftp: SftpTarget; dir?: string; extraToml?: string }): Deployment {
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'aktin-sftp-e2e-'));
+  const dir = options.dir ?? tempDir('e2e');
   const workingDir = dir;
   const keyFile = join(dir, 'rki.key');
   const key = generateFernetKey();

@@ -1,25 +1,21 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { loadConfig } from '../../src/adapters/config-file.js';
 import { checkConfig } from '../../src/core/config-rules.js';
 import type { ProblemError } from '../../src/core/problem.js';
 import { failure } from '../support/problems.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const FIXTURES = new URL('../fixtures/config/', import.meta.url);
 const PIN = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
 
-const created: string[] = [];
-after(() => created.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
 /** A folder with the config text, a key file and a working dir, so paths exist. */
 function deployment(toml: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'config-file-'));
-  created.push(dir);
+  const dir = tempDir('config-file');
   mkdirSync(join(dir, 'work'));
   for (const f of ['encryption.key', 'ca-bundle.pem', 'known_hosts', 'id_ed25519']) writeFileSync(join(dir, f), 'x');
   const file = join(dir, 'settings.toml');

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fernetEncrypt, generateFernetKey, parseFernetKey } from '../../src/adapters/fernet.js';
 import { decryptFile } from '../../src/adapters/fernet-decrypt-file.js';
 import { loadVectors } from '../support/fernet-vectors.js';
 import { failure } from '../support/problems.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'fernet-file-'));
+const dir = () => tempDir('fernet-file');
 const key = parseFernetKey(generateFernetKey());
 
 describe('decryptFile', () => {

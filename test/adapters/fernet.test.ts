@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -15,6 +14,7 @@ import { fernetTokenSize } from '../../src/core/fernet-size.js';
 import { isProblemError } from '../../src/core/problem.js';
 import { loadVectors } from '../support/fernet-vectors.js';
 import { pythonFernet } from '../support/python-fernet.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const invalid = (e: unknown) => isProblemError(e) && e.code === 'FERNET_INVALID_TOKEN';
 
@@ -173,7 +173,7 @@ describe('streaming encryption', () => {
 });
 
 describe('interoperability with Python cryptography.Fernet', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fernet-interop-'));
+  const dir = tempDir('fernet-interop');
   const keyText = generateFernetKey();
   const key = parseFernetKey(keyText);
   const keyFile = join(dir, 'key');

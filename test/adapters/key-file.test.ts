@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fernetDecrypt, fernetEncrypt, generateFernetKey } from '../../src/adapters/fernet.js';
 import { readKeyFile, writeNewKeyFile } from '../../src/adapters/key-file.js';
 import { failure } from '../support/problems.js';
 import { pythonFernet } from '../support/python-fernet.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'key-file-'));
+const dir = () => tempDir('key-file');
 
 function keyFile(content: string, mode = 0o600): string {
   const path = join(dir(), 'rki.key');

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createLedgerStore } from '../../src/adapters/ledger-file.js';
 import type { Ledger } from '../../src/core/model.js';
 import { failure } from '../support/problems.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const FIXTURES = new URL('../fixtures/ledger/', import.meta.url);
-const workDir = () => mkdtempSync(join(tmpdir(), 'ledger-file-'));
+const workDir = () => tempDir('ledger-file');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const entry = (id: string) => ({ id, completion: '1.0', uploaded: '2026-11-22 10:00:00' });
 

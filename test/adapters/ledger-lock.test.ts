@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { acquireLedgerLock, forceUnlock } from '../../src/adapters/ledger-lock.js';
 import type { LockInfo } from '../../src/app/ports.js';
 import { failure } from '../support/problems.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
-const workDir = () => mkdtempSync(join(tmpdir(), 'ledger-lock-'));
+const workDir = () => tempDir('ledger-lock');
 const acquire = (dir: string, onWarning?: (m: string) => void) =>
   acquireLedgerLock(dir, 'apply', { now: NOW, toolVersion: '9.9.9', ...(onWarning ? { onWarning } : {}) });
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
@@ -10,6 +9,7 @@ import type { Plan } from '../../src/core/plan.js';
 import { planChanges } from '../../src/core/planner.js';
 import { brokerRequest as req, exportFiles, plannerInput, remoteFile, trackedEntry } from '../support/builders.js';
 import { failure } from '../support/problems.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function samplePlan(): Plan {
   const outcome = planChanges(
@@ -19,7 +19,7 @@ function samplePlan(): Plan {
   return outcome.value;
 }
 
-const dir = () => mkdtempSync(join(tmpdir(), 'plan-file-'));
+const dir = () => tempDir('plan-file');
 
 /** Writes the sample plan as JSON after `change`, and returns the problem reading it gives. */
 async function readBroken(change: (plan: Record<string, any>) => void) {

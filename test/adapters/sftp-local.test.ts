@@ -1,25 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import ssh2 from 'ssh2';
 import { openRemoteFolder } from '../../src/adapters/sftp-ssh2.js';
 import type { SftpConfig } from '../../src/core/config.js';
 import { isProblemError } from '../../src/core/problem.js';
 import { Secret } from '../../src/core/secret.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
 import { remoteFolderContract } from '../../integration/remote-folder-contract.js';
+import { CLIENT_KEY_PASSPHRASE, clientKey as fixtureClientKey, otherKey as fixtureOtherKey } from '../support/ssh-keys.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const { utils } = ssh2;
-const root = mkdtempSync(join(tmpdir(), 'sftp-local-'));
+const root = tempDir('sftp-local');
 mkdirSync(join(root, 'rki'));
-const keys = mkdtempSync(join(tmpdir(), 'sftp-local-keys-'));
-const clientKey = utils.generateKeyPairSync('ed25519', { passphrase: 'correct horse', cipher: 'aes256-ctr', rounds: 4 });
-const otherKey = utils.generateKeyPairSync('ed25519');
-writeFileSync(join(keys, 'client'), clientKey.private, { mode: 0o600 });
-writeFileSync(join(keys, 'other'), otherKey.private, { mode: 0o600 });
+const keys = tempDir('sftp-local-keys');
+const clientKey = fixtureClientKey();
+const otherKey = fixtureOtherKey();
 let server: LocalSftpServer;
 const config = (change: Partial<SftpConfig> = {}): SftpConfig => ({
   host: server.host,
@@ -58,15 +55,15 @@ describe('SFTP adapter failures', () => {
 
   it('logs in with a private key and its passphrase', async () => {
     const { password: _none, ...withoutPassword } = config();
-    const folder = await openRemoteFolder({ ...withoutPassword, privateKey: join(keys, 'client'), privateKeyPassphrase: new Secret('correct horse') });
+    const folder = await openRemoteFolder({ ...withoutPassword, privateKey: clientKey.privatePath, privateKeyPassphrase: new Secret(CLIENT_KEY_PASSPHRASE) });
     assert.ok(Array.isArray(await folder.list()));
     await folder.close();
   });
 
   it('reports a key the server does not accept, or a wrong passphrase, as SFTP_AUTH without the passphrase', async () => {
     const { password: _none, ...withoutPassword } = config();
-    await assert.rejects(openRemoteFolder({ ...withoutPassword, privateKey: join(keys, 'other') }), (e: unknown) => isProblemError(e) && e.code === 'SFTP_AUTH' && /private key/.test(e.problems[0]!.detail!));
-    await assert.rejects(openRemoteFolder({ ...withoutPassword, privateKey: join(keys, 'client'), privateKeyPassphrase: new Secret('wrong staple') }), (e: unknown) => {
+    await assert.rejects(openRemoteFolder({ ...withoutPassword, privateKey: otherKey.privatePath }), (e: unknown) => isProblemError(e) && e.code === 'SFTP_AUTH' && /private key/.test(e.problems[0]!.detail!));
+    await assert.rejects(openRemoteFolder({ ...withoutPassword, privateKey: clientKey.privatePath, privateKeyPassphrase: new Secret('wrong staple') }), (e: unknown) => {
       return isProblemError(e) && e.code === 'SFTP_AUTH' && !JSON.stringify(e.problems).includes('wrong staple') && !e.message.includes('wrong staple');
     });
   });

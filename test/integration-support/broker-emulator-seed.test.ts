@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
 import { DEFAULT_API_KEYS, startBrokerEmulator, validateSeed, type BrokerEmulator, type EmulatorSeed } from '../../integration/broker-emulator/index.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SEED: EmulatorSeed = {
   requests: [
@@ -53,7 +53,7 @@ describe('broker emulator seed', () => {
   });
 
   it('runs as a command with --port and --seed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'broker-seed-'));
+    const dir = tempDir('broker-seed');
     const file = join(dir, 'seed.json');
     writeFileSync(file, JSON.stringify(SEED));
     const child = spawn(process.execPath, ['--import', 'tsx', 'integration/broker-emulator/cli.ts', '--port', '0', '--seed', file], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -78,7 +78,7 @@ describe('broker emulator seed', () => {
   });
 
   it('refuses a bad seed file with exit code 64', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'broker-seed-'));
+    const dir = tempDir('broker-seed');
     const file = join(dir, 'seed.json');
     writeFileSync(file, '{"requests": [{"tags": 1}]}');
     const child = spawn(process.execPath, ['--import', 'tsx', 'integration/broker-emulator/cli.ts', '--port', '0', '--seed', file], { stdio: ['ignore', 'pipe', 'pipe'] });

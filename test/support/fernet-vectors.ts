@@ -1,11 +1,11 @@
 /**
- * The official Fernet spec vectors (fernet/spec), read from ../shared/fernet-vectors/ beside
- * the repository, where CI clones them. Missing vectors fail the test with the path looked at.
+ * The official Fernet spec vectors (fernet/spec), vendored in test/fixtures/fernet/ so that a
+ * fresh clone tests with nothing beside it (see the README there for their origin).
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const VECTORS_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'fernet-vectors');
+export const VECTORS_DIR = resolve(import.meta.dirname, '..', 'fixtures', 'fernet');
 
 export interface FernetVector {
   readonly token: string;
@@ -24,7 +24,7 @@ export function loadVectors(name: 'generate' | 'verify' | 'invalid'): FernetVect
   try {
     raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>[];
   } catch (error) {
-    throw new Error(`Fernet spec vectors not found at ${path}: the shared/ folder must sit beside the repository`, { cause: error });
+    throw new Error(`Fernet spec vectors not readable at ${path}: test/fixtures/fernet/ is part of the repository`, { cause: error });
   }
   if (raw.length === 0) throw new Error(`${path} holds no vectors`);
   return raw.map((v) => ({

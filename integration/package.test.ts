@@ -1,0 +1,92 @@
+/**
+ * The npm package works as a user gets it: `npm pack` from a clean copy of the checkout (no
+ * dist/, so `prepack` must build), then `npm install -g --prefix DIR` of the tarball, then the
+ * installed `aktin-sftp` runs `--version`, `validate` and `show` (which needs the packed schemas).
+ * Dependencies come from the npm cache that `npm ci` filled (--prefer-offline); only package
+ * metadata the cache lacks is asked of the npm registry. Install scripts are not run (npm 11
+ * skips those not in allowScripts): ssh2 works without its optional native binding.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { tempDir } from '../test/support/temp-dir.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+/** What a clean checkout does not have: build output, installed modules, local runs. */
+const NOT_IN_A_CHECKOUT = new Set(['node_modules', 'dist', '.git', '.aktin-sftp-demo']);
+
+/** npm's own lifecycle variables would point a nested npm at this checkout (npm_config_local_prefix…). */
+function npmEnv(): NodeJS.ProcessEnv {
+  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) || keep.has(k.toLowerCase())));
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = npmEnv()) {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 240_000 });
+  return { code: result.status, stdout: result.stdout ?? '', stderr: `${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
+}
+
+describe('npm package', () => {
+  it('packs from a clean checkout, installs into a prefix and runs --version, validate and show', async (t) => {
+    const work = tempDir('package', t);
+    const checkout = join(work, 'checkout');
+    cpSync(ROOT, checkout, {
+      recursive: true,
+      filter: (source) => {
+        const rel = relative(ROOT, source);
+        return rel === '' || !(NOT_IN_A_CHECKOUT.has(rel.split('/')[0]!) || rel.endsWith('.log'));
+      },
+    });
+    // The build needs the devDependencies (TypeScript); a checkout after `npm ci` has them.
+    symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
+
+    const pack = run('npm', ['pack', '--json', '--pack-destination', work], checkout);
+    assert.equal(pack.code, 0, pack.stderr);
+    const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
+    const files = packed.files.map((f) => f.path);
+    for (const wanted of ['package.json', 'README.md', 'LICENSE', 'dist/main.js', 'dist/cli/program.js', 'schemas/plan.schema.json', 'schemas/config.schema.json', 'schemas/ledger.xsd', 'docs/configuration.md']) {
+      assert.ok(files.includes(wanted), `${wanted} is not in the package`);
+    }
+    assert.ok(files.some((f) => f.startsWith('docs/recipes/')), 'the recipes are not in the package');
+    assert.deepEqual(files.filter((f) => /^(src|test|integration|node_modules|plans)\//.test(f)), [], 'sources or tests in the package');
+    // Source maps point at src/, which is not shipped.
+    assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'source maps in the package');
+    assert.match(readFileSync(join(checkout, 'LICENSE'), 'utf8'), /^Apache License\s+Version 2\.0, January 2004/);
+
+    const prefix = join(work, 'prefix');
+    const install = run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename)], work);
+    assert.equal(install.code, 0, install.stderr);
+    const bin = join(prefix, 'bin', 'aktin-sftp');
+    assert.ok(existsSync(bin), `${bin} was not installed`);
+
+    // Run from a folder outside the checkout, so nothing resolves against it.
+    const site = tempDir('package-site', t);
+    const env = { PATH: process.env.PATH ?? '', HOME: site, NO_COLOR: '1' };
+    const version = run(bin, ['--version'], site, env);
+    assert.equal(version.code, 0, version.stderr);
+    assert.equal(version.stdout, `${VERSION}\n`);
+
+    writeFileSync(join(site, 'rki.key'), randomBytes(32).toString('base64url') + '=', { mode: 0o600 });
+    writeFileSync(
+      join(site, 'settings.toml'),
+      `[BROKER]\nURL = "http://127.0.0.1:9/"\nAPI_KEY = "package-test-key"\n[REQUESTS]\nTAG = "rki"\n` +
+        `[SFTP]\nHOST = "127.0.0.1"\nUSERNAME = "sftpuser"\nPASSWORD = "package-test-pw"\nTIMEOUT = "25"\nFOLDERNAME = "rki"\n` +
+        `HOST_KEY_FINGERPRINTS = ["SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"]\n` +
+        `[SECURITY]\nPATH_ENCRYPTION_KEY = "rki.key"\n[MISC]\nWORKING_DIR = "."\n`,
+    );
+    const valid = run(bin, ['validate', '-c', 'settings.toml'], site, env);
+    assert.equal(valid.code, 0, valid.stderr);
+    assert.match(valid.stdout, /settings\.toml is valid/);
+    const missing = run(bin, ['validate', '-c', 'absent.toml'], site, env);
+    assert.equal(missing.code, 64, missing.stderr);
+
+    // show validates against schemas/plan.schema.json, found relative to the installed dist/.
+    const show = run(bin, ['show', join(ROOT, 'plans', 'update.json'), '--format', 'markdown'], site, env);
+    assert.equal(show.code, 0, show.stderr);
+    assert.equal(show.stdout, readFileSync(join(ROOT, 'test', 'fixtures', 'plan-markdown', 'update.md'), 'utf8'));
+  });
+});
