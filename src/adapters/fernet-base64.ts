@@ -26,11 +26,11 @@ export class Base64UrlEncoder {
         this.#held = group;
         return out;
       }
-      written = out.latin1Write(group.toString('base64url'), 0);
+      written = out.write(group.toString('base64url'), 0, 'latin1');
     }
     const whole = read + (bytes.length - read) - ((bytes.length - read) % 3);
     for (; read < whole; read += SLICE) {
-      written += out.latin1Write(bytes.toString('base64url', read, Math.min(read + SLICE, whole)), written);
+      written += out.write(bytes.toString('base64url', read, Math.min(read + SLICE, whole)), written, 'latin1');
     }
     this.#held = Buffer.from(bytes.subarray(whole));
     return out;
