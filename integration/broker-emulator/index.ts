@@ -8,7 +8,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { adminRoutes } from './admin-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { Faults, type FaultConfig } from './faults.js';
@@ -46,9 +46,17 @@ export interface BrokerEmulator {
   readonly url: string;
   readonly port: number;
   /** HTTP connections opened and requests received since the start. */
-  stats(): { connections: number; requests: number };
+  stats(): { connections: number; requests: number } & EmulatorLoad;
   setFaults(faults: FaultConfig): void;
   close(): Promise<void>;
+}
+
+/** For benchmarks: bytes on the wire (closed and open connections) and time spent answering. */
+export interface EmulatorLoad {
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Sum over requests of the time from arrival to the last byte of the answer handed to the socket. */
+  readonly busyMs: number;
 }
 
 export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): Promise<BrokerEmulator> {
@@ -61,6 +69,8 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   const route = createRouter([...adminRoutes(state, now), ...exportRoutes(state, now), ...nodeRoutes(state, now)]);
   let connections = 0;
   let requests = 0;
+  const load = { bytesIn: 0, bytesOut: 0, busyNs: 0n };
+  const open = new Set<Socket>();
 
   const authenticate = (request: IncomingMessage): Context['caller'] => {
     const header = request.headers.authorization ?? '';
@@ -83,6 +93,8 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
 
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
     requests += 1;
+    const arrived = process.hrtime.bigint();
+    response.once('finish', () => (load.busyNs += process.hrtime.bigint() - arrived));
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const resolved = route(request, url.pathname);
@@ -103,7 +115,15 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   };
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
   // 'connection' counts TCP connections for HTTPS too (secureConnection would miss failed handshakes).
-  server.on('connection', () => (connections += 1));
+  server.on('connection', (socket: Socket) => {
+    connections += 1;
+    open.add(socket);
+    socket.once('close', () => {
+      open.delete(socket);
+      load.bytesIn += socket.bytesRead;
+      load.bytesOut += socket.bytesWritten;
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
@@ -112,7 +132,12 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
-    stats: () => ({ connections, requests }),
+    stats: () => {
+      const live = [...open];
+      const bytesIn = load.bytesIn + live.reduce((sum, s) => sum + s.bytesRead, 0);
+      const bytesOut = load.bytesOut + live.reduce((sum, s) => sum + s.bytesWritten, 0);
+      return { connections, requests, bytesIn, bytesOut, busyMs: Number(load.busyNs) / 1e6 };
+    },
     setFaults: (config) => faults.set(config),
     close: () =>
       new Promise<void>((resolve) => {
