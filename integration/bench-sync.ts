@@ -4,13 +4,14 @@
  * (integration/sshd/start.sh, stopped at the end), and the built CLI run as cron runs it,
  * `node dist/main.js apply --auto-approve -c settings.toml`, three times per N: first sync, a
  * run with no change, a run after 1% of the requests changed (a second node completed with a
- * result). Per run it prints the child's wall time, CPU time (user+sys) and peak RSS (read in
+ * result), then start-up alone: `--version` and `validate` (config, key and that ledger) five
+ * times each, the best and the median. Per run it prints the child's wall time, CPU time (user+sys) and peak RSS (read in
  * the child at exit by a preloaded probe), broker calls and bytes on the wire, the files
  * uploaded and their bytes, the ledger writes seen in the working directory, and the busy time
  * of the emulator (CPU time of this process during the run, and the sum of its answering times)
  * and of sshd (CPU of its sessions), so the tool's own overhead shows as a ratio.
  *
- *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed] [--cpu-prof DIR]
+ *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR]
  *   npm run bench -- 200                     # a quick run
  *   npm run bench -- 2000 --cpu-prof /tmp/p  # also a V8 CPU profile of each CLI run, in DIR
  *
@@ -35,11 +36,11 @@ const option = (name: string, fallback: string) => {
 };
 const size = Number(option('size', '2048'));
 const nodesPerRequest = Math.max(1, Number(option('nodes', '2')));
-const runs = option('runs', 'first,nochange,changed').split(',');
+const runs = option('runs', 'first,nochange,changed,startup').split(',');
 const profileDir = option('cpu-prof', '');
 const sizes = args.length > 0 ? args.map(Number) : [200, 2000, 5000];
 if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(size) || size <= 0) {
-  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed] [--cpu-prof DIR]');
+  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR]');
   process.exit(64);
 }
 
@@ -189,6 +190,31 @@ function report(n: number, r: RunFigures): void {
   );
 }
 
+/** Start-up cost: a command that needs no network, five times; wall and CPU, best and median. */
+async function startup(dir: string, configFile: string, n: number): Promise<void> {
+  for (const command of [['--version'], ['validate', '-c', configFile]]) {
+    const probeFile = join(dir, '.bench-probe.json');
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    let rss = 0;
+    for (let i = 0; i < 5; i++) {
+      const start = process.hrtime.bigint();
+      const child = spawn(process.execPath, ['--import', PROBE, CLI, ...command], { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile }, stdio: 'ignore' });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      wall.push(Number(process.hrtime.bigint() - start) / 1e9);
+      const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as Probe;
+      cpu.push((probe.userCPUTime + probe.systemCPUTime) / 1e6);
+      rss = Math.max(rss, probe.maxRSS);
+      if (code !== 0) throw new Error(`${command.join(' ')} exited ${code}`);
+    }
+    const stats = (v: number[]) => {
+      const sorted = [...v].sort((a, b) => a - b);
+      return `best ${sorted[0]!.toFixed(3)} s, median ${sorted[2]!.toFixed(3)} s`;
+    };
+    console.log(`${String(n).padStart(5)} start-up ${command[0]!.padEnd(9)} wall ${stats(wall)}; CPU ${stats(cpu)}; peak RSS ${(rss / 1024).toFixed(0)} MiB`);
+  }
+}
+
 async function startSshd(): Promise<Record<string, string>> {
   const child = spawn('bash', [join(import.meta.dirname, 'sshd', 'start.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -222,6 +248,10 @@ try {
     try {
       const { configFile } = createDeployment({ brokerUrl: emulator.url, tag: TAG, sftp: target, dir });
       for (const run of runs) {
+        if (run === 'startup') {
+          await startup(dir, configFile, n);
+          continue;
+        }
         if (run === 'changed') {
           // 1% of the requests: the second node (or the first, re-submitting) completes with a result.
           const driver = new BrokerDriver(emulator.url);
