@@ -9,7 +9,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { adminRoutes } from './admin-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { Faults, type FaultConfig, type FaultRoute } from './faults.js';
@@ -48,12 +48,20 @@ export interface BrokerEmulatorOptions {
 export interface BrokerEmulator {
   readonly url: string;
   readonly port: number;
-  /** HTTP connections opened, requests received, and calls per route name (`status`, `filtered`, …) since the start. */
-  stats(): { connections: number; requests: number; calls: Readonly<Partial<Record<FaultRoute, number>>> };
+  /** HTTP connections opened, requests received, calls per route name (`status`, `filtered`, …), bytes and busy time since the start. */
+  stats(): { connections: number; requests: number; calls: Readonly<Partial<Record<FaultRoute, number>>> } & EmulatorLoad;
   /** The admin websocket at `/broker/websocket` and its test aids. */
   readonly websocket: WebsocketAids;
   setFaults(faults: FaultConfig): void;
   close(): Promise<void>;
+}
+
+/** For benchmarks: bytes on the wire (closed and open connections) and time spent answering. */
+export interface EmulatorLoad {
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Sum over requests of the time from arrival to the last byte of the answer handed to the socket. */
+  readonly busyMs: number;
 }
 
 export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): Promise<BrokerEmulator> {
@@ -69,6 +77,8 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   const calls: Partial<Record<FaultRoute, number>> = {};
   const hub = createWebsocketHub();
   state.listeners.add((frame) => hub.broadcast(frame));
+  const load = { bytesIn: 0, bytesOut: 0, busyNs: 0n };
+  const open = new Set<Socket>();
 
   const authenticate = (request: IncomingMessage): Context['caller'] => {
     const header = request.headers.authorization ?? '';
@@ -91,6 +101,8 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
 
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
     requests += 1;
+    const arrived = process.hrtime.bigint();
+    response.once('finish', () => (load.busyNs += process.hrtime.bigint() - arrived));
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const resolved = route(request, url.pathname);
@@ -112,7 +124,15 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   };
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
   // 'connection' counts TCP connections for HTTPS too (secureConnection would miss failed handshakes).
-  server.on('connection', () => (connections += 1));
+  server.on('connection', (socket: Socket) => {
+    connections += 1;
+    open.add(socket);
+    socket.once('close', () => {
+      open.delete(socket);
+      load.bytesIn += socket.bytesRead;
+      load.bytesOut += socket.bytesWritten;
+    });
+  });
   server.on('upgrade', (request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname !== WEBSOCKET_PATH) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
@@ -126,7 +146,12 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
-    stats: () => ({ connections, requests, calls: { ...calls } }),
+    stats: () => {
+      const live = [...open];
+      const bytesIn = load.bytesIn + live.reduce((sum, s) => sum + s.bytesRead, 0);
+      const bytesOut = load.bytesOut + live.reduce((sum, s) => sum + s.bytesWritten, 0);
+      return { connections, requests, calls: { ...calls }, bytesIn, bytesOut, busyMs: Number(load.busyNs) / 1e6 };
+    },
     websocket: hub,
     setFaults: (config) => faults.set(config),
     close: () =>

@@ -1,54 +1,43 @@
 /**
  * Streaming Fernet encryption: a bundle of any size becomes one standard Fernet token with
- * flat memory. AES-CBC and HMAC-SHA256 are incremental; base64 is emitted in multiples of
- * 3 bytes, carrying 0–2 bytes between chunks; the HMAC is appended at the end. Output is
+ * flat memory. AES-CBC and HMAC-SHA256 are incremental; base64 is emitted for whole 3-byte
+ * groups, carrying 0–2 bytes between chunks; the HMAC is appended at the end. Output is
  * byte-identical to fernetEncrypt() for the same time and IV.
  */
 import { createCipheriv, createHmac, randomBytes, type Cipher, type Hmac } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { fernetHeader, toBase64Url, type FernetKey } from './fernet.js';
+import { Base64UrlEncoder } from './fernet-base64.js';
 
 class FernetEncryptStream extends Transform {
   readonly #cipher: Cipher;
   readonly #hmac: Hmac;
-  #header: Buffer | null;
-  #carry: Buffer = Buffer.alloc(0);
+  readonly #base64 = new Base64UrlEncoder();
 
   constructor(key: FernetKey, now: number, iv: Buffer) {
     super();
     this.#cipher = createCipheriv('aes-128-cbc', key.encryptionKey, iv);
     this.#hmac = createHmac('sha256', key.signingKey);
-    this.#header = fernetHeader(now, iv);
+    this.#authenticate(fernetHeader(now, iv));
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#emit(this.#cipher.update(chunk), false);
+    this.#authenticate(this.#cipher.update(chunk));
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    this.#emit(this.#cipher.final(), false);
-    this.#emit(Buffer.alloc(0), true);
+    this.#authenticate(this.#cipher.final());
+    // Only the last piece takes Python's '=' padding.
+    this.push(toBase64Url(Buffer.concat([this.#base64.rest(), this.#hmac.digest()])), 'latin1');
     callback();
   }
 
-  /** Feeds authenticated bytes to the HMAC and pushes their base64, keeping alignment. */
-  #emit(ciphertext: Buffer, last: boolean): void {
-    const parts: Buffer[] = [this.#carry];
-    if (this.#header) {
-      this.#hmac.update(this.#header);
-      parts.push(this.#header);
-      this.#header = null;
-    }
-    this.#hmac.update(ciphertext);
-    parts.push(ciphertext);
-    if (last) parts.push(this.#hmac.digest());
-    const pending: Buffer = Buffer.concat(parts);
-    const ready = last ? pending.length : pending.length - (pending.length % 3);
-    // Whole 3-byte groups need no padding, so Node's fast 'base64url' is exact; only the
-    // final piece takes Python's '=' padding.
-    if (ready > 0) this.push(last ? toBase64Url(pending.subarray(0, ready)) : pending.subarray(0, ready).toString('base64url'), 'latin1');
-    this.#carry = pending.subarray(ready);
+  /** Feeds bytes to the HMAC and pushes their base64 (whole groups only). */
+  #authenticate(bytes: Buffer): void {
+    this.#hmac.update(bytes);
+    const text = this.#base64.encode(bytes);
+    if (text.length > 0) this.push(text);
   }
 }
 

@@ -19,13 +19,14 @@
  * appears for the first time adds a line, so it changes the fingerprint even when it reported
  * nothing that counts (its row changes the completion ratio too).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { compareRequestIds, type NodeStatus } from './model.js';
 
 const VERSION_LINE = 'aktin-sftp broker fingerprint v1';
 
 export function fingerprintOf(statuses: readonly NodeStatus[]): string {
-  return createHash('sha256').update(fingerprintText(statuses)).digest('hex');
+  // One-shot hash: half the cost of createHash().update().digest() for a text this short.
+  return hash('sha256', fingerprintText(statuses), 'hex');
 }
 
 /** The canonical text the fingerprint is the digest of (exported for tests and debugging). */

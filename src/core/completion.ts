@@ -13,12 +13,25 @@ export function completionOf(completed: number, nodes: number): string {
     throw new Error(`completionOf(${completed}, ${nodes}): counts must be non-negative integers`);
   }
   if (nodes === 0) return '0.0';
-  return formatHundredths(roundToHundredths(completed / nodes));
+  // A broker has a handful of nodes, so a run meets few distinct pairs: the exact BigInt
+  // rounding is done once per pair.
+  const key = `${completed}/${nodes}`;
+  let text = known.get(key);
+  if (text === undefined) {
+    if (known.size >= MAX_KNOWN) known.clear();
+    known.set(key, (text = formatHundredths(roundToHundredths(completed / nodes))));
+  }
+  return text;
 }
+
+const known = new Map<string, string>();
+const MAX_KNOWN = 4096;
 
 /** Nodes = status rows; completed = rows with a completed timestamp (as the original counts). */
 export function nodeCounts(statuses: readonly NodeStatus[]): { nodes: number; completed: number } {
-  return { nodes: statuses.length, completed: statuses.filter((s) => s.states.completed !== undefined).length };
+  let completed = 0;
+  for (const s of statuses) if (s.states.completed !== undefined) completed++;
+  return { nodes: statuses.length, completed };
 }
 
 /** round(x, 2) × 100 for a finite x ≥ 0, on the double's exact value, ties to even. */

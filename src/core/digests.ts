@@ -2,13 +2,14 @@
  * Fingerprints of a plan's inputs, so that apply can tell whether the world moved since the
  * plan was made. Canonical text in, sha256 hex out; deterministic and order-independent.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { BrokerSnapshot, RemoteListing } from './model.js';
 import type { PlanInputs } from './plan.js';
 import type { Ledger } from './model.js';
 
 export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot for what fits comfortably in one call; the streaming form for large inputs.
+  return text.length <= 1 << 20 ? hash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
 export function brokerDigest(snapshot: BrokerSnapshot): string {

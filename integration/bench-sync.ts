@@ -1,0 +1,284 @@
+/**
+ * Benchmark of the whole job (issue 9): the broker emulator in this process, seeded with N
+ * tagged requests (plus a tenth as many under another tag), the real test sshd
+ * (integration/sshd/start.sh, stopped at the end), and the built CLI run as cron runs it,
+ * `node dist/main.js apply --auto-approve -c settings.toml`, three times per N: first sync, a
+ * run with no change, a run after 1% of the requests changed (a second node completed with a
+ * result), then start-up alone: `--version` and `validate` (config, key and that ledger) five
+ * times each, the best and the median. Per run it prints the child's wall time, CPU time (user+sys) and peak RSS (read in
+ * the child at exit by a preloaded probe), broker calls and bytes on the wire, the files
+ * uploaded and their bytes, the ledger writes seen in the working directory, and the busy time
+ * of the emulator (CPU time of this process during the run, and the sum of its answering times)
+ * and of sshd (CPU of its sessions), so the tool's own overhead shows as a ratio.
+ *
+ *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR]
+ *   npm run bench -- 200                     # a quick run
+ *   npm run bench -- 2000 --cpu-prof /tmp/p  # also a V8 CPU profile of each CLI run, in DIR
+ *
+ * Defaults: N = 200 2000 5000, results of 2 KiB, 2 nodes per request (one completed with a
+ * result, one still working). Needs root (the sshd); `npm run bench` builds first.
+ * Not a test: it asserts only that every run exits 0 and the first sync uploads every request.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrokerDriver } from './broker-driver.js';
+import { startBrokerEmulator, type BrokerEmulator, type EmulatorSeed, type SeedRequest } from './broker-emulator/index.js';
+import { CLI } from './support/cli-process.js';
+import { createDeployment, sshdTarget } from './support/e2e-world.js';
+import { watchWrites, type WriteWatch } from './bench-sync-writes.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args.splice(at, 2)[1] ?? fallback : fallback;
+};
+const size = Number(option('size', '2048'));
+const nodesPerRequest = Math.max(1, Number(option('nodes', '2')));
+const runs = option('runs', 'first,nochange,changed,startup').split(',');
+const profileDir = option('cpu-prof', '');
+const sizes = args.length > 0 ? args.map(Number) : [200, 2000, 5000];
+if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(size) || size <= 0) {
+  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR]');
+  process.exit(64);
+}
+
+const NODE_KEYS = ['xxxApiKey123', 'xxxApiKey567', 'xxxApiKey890'];
+const TAG = 'rki';
+
+/** Deterministic CSV-like text of `bytes` bytes that deflate cannot shrink to nothing. */
+function resultText(request: number, bytes: number): string {
+  let state = (request + 1) * 2654435761;
+  let text = 'id;node;wert\n';
+  while (text.length < bytes) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    text += `${request};${state % 97};${state.toString(36)}\n`;
+  }
+  return text.slice(0, bytes);
+}
+
+function seedFor(n: number): { seed: EmulatorSeed; tagged: number[] } {
+  const requests: SeedRequest[] = [];
+  const tagged: number[] = [];
+  for (let i = 0; requests.length < n + Math.floor(n / 10); i++) {
+    if (i % 11 === 10) {
+      requests.push({ tags: ['other'] });
+      continue;
+    }
+    tagged.push(requests.length);
+    const nodes = Array.from({ length: Math.min(nodesPerRequest, NODE_KEYS.length) }, (_, k) =>
+      k === 0
+        ? { key: NODE_KEYS[0]!, result: resultText(i, size), status: ['retrieved', 'completed'] as const, date: '2024-05-01T10:00:00Z' }
+        : { key: NODE_KEYS[k]!, status: 'processing' as const, date: '2024-05-01T10:00:00Z' },
+    );
+    requests.push({ tags: [TAG, 'monthly'], nodes });
+  }
+  return { seed: { requests }, tagged };
+}
+
+interface Probe {
+  readonly userCPUTime: number;
+  readonly systemCPUTime: number;
+  readonly maxRSS: number;
+  readonly io: string;
+}
+
+/** Loaded into the CLI process with --import: resource usage and /proc/self/io at exit. */
+const PROBE = `data:text/javascript,${encodeURIComponent(
+  "import { writeFileSync, readFileSync } from 'node:fs';" +
+    "process.on('exit', () => writeFileSync(process.env.AKTIN_BENCH_PROBE, JSON.stringify({ ...process.resourceUsage(), io: readFileSync('/proc/self/io', 'utf8') })));",
+)}`;
+
+interface RunFigures {
+  readonly name: string;
+  readonly code: number | null;
+  readonly wallS: number;
+  readonly probe: Probe;
+  readonly calls: number;
+  readonly brokerBytes: number;
+  readonly emulatorCpuS: number;
+  readonly emulatorBusyS: number;
+  readonly sshdCpuS: number;
+  readonly uploads: { files: number; bytes: number };
+  readonly writes: ReturnType<WriteWatch['stop']>;
+  readonly ledgerBytes: number;
+  readonly output: string;
+}
+
+/** CPU seconds of a process and its reaped children (sshd's sessions), from /proc. */
+function cpuOfProcessTree(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0); // utime stime cutime cstime
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/** name → size and inode of the files in the remote folder (read as root through the chroot). */
+function remoteFiles(folder: string): Map<string, { size: number; ino: number }> {
+  return new Map(readdirSync(folder).map((name) => {
+    const s = statSync(join(folder, name));
+    return [name, { size: s.size, ino: s.ino }];
+  }));
+}
+
+async function runCli(name: string, dir: string, configFile: string, emulator: BrokerEmulator, sshdPid: number, remoteFolder: string): Promise<RunFigures> {
+  const probeFile = join(dir, '.bench-probe.json');
+  const before = { stats: emulator.stats(), cpu: process.cpuUsage(), sshd: cpuOfProcessTree(sshdPid), remote: remoteFiles(remoteFolder) };
+  const watch = watchWrites(dir, ['.bench-probe.json']);
+  const start = process.hrtime.bigint();
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', PROBE, CLI, 'apply', '--auto-approve', '-c', configFile], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const wallS = Number(process.hrtime.bigint() - start) / 1e9;
+  // The child's sockets are closed: wait until the emulator has seen them close (bytes are counted then).
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const used = process.cpuUsage(before.cpu);
+  const after = emulator.stats();
+  const writes = watch.stop();
+  const remote = remoteFiles(remoteFolder);
+  const changed = [...remote].filter(([n, f]) => before.remote.get(n)?.ino !== f.ino);
+  return {
+    name,
+    code,
+    wallS,
+    probe: JSON.parse(readFileSync(probeFile, 'utf8')) as Probe,
+    calls: after.requests - before.stats.requests,
+    brokerBytes: after.bytesIn + after.bytesOut - before.stats.bytesIn - before.stats.bytesOut,
+    emulatorCpuS: (used.user + used.system) / 1e6,
+    emulatorBusyS: (after.busyMs - before.stats.busyMs) / 1e3,
+    sshdCpuS: cpuOfProcessTree(sshdPid) - before.sshd,
+    uploads: { files: changed.length, bytes: changed.reduce((sum, [, f]) => sum + f.size, 0) },
+    writes,
+    ledgerBytes: statSync(join(dir, 'status.xml')).size,
+    output,
+  };
+}
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const ioField = (io: string, field: string) => Number(new RegExp(`^${field}: (\\d+)`, 'm').exec(io)?.[1] ?? NaN);
+
+function report(n: number, r: RunFigures): void {
+  const cpu = (r.probe.userCPUTime + r.probe.systemCPUTime) / 1e6;
+  const w = r.writes;
+  console.log(
+    [
+      `${String(n).padStart(5)} ${r.name.padEnd(8)} exit ${r.code}`,
+      `wall ${r.wallS.toFixed(2)} s`,
+      `CPU ${cpu.toFixed(2)} s (user ${(r.probe.userCPUTime / 1e6).toFixed(2)}, sys ${(r.probe.systemCPUTime / 1e6).toFixed(2)}; ${((cpu / n) * 1e3).toFixed(3)} ms/request)`,
+      `peak RSS ${(r.probe.maxRSS / 1024).toFixed(0)} MiB`,
+    ].join(', '),
+  );
+  console.log(
+    `               broker: ${r.calls} calls, ${mib(r.brokerBytes)} MiB on the wire; emulator CPU ${r.emulatorCpuS.toFixed(2)} s, answering ${r.emulatorBusyS.toFixed(2)} s ` +
+      `(tool CPU / emulator CPU ${(cpu / Math.max(r.emulatorCpuS, 1e-3)).toFixed(1)}×, wall / emulator CPU ${(r.wallS / Math.max(r.emulatorCpuS, 1e-3)).toFixed(1)}×)`,
+  );
+  console.log(`               sftp: ${r.uploads.files} files (${mib(r.uploads.bytes)} MiB) new or replaced; sshd CPU ${r.sshdCpuS.toFixed(2)} s`);
+  console.log(
+    `               working dir: ${w.files} files written (${w.renames} renamed into place), ${mib(w.bytes)} MiB ` +
+      `(${Object.entries(w.byName).map(([name, v]) => `${name} ${v.files}× ${mib(v.bytes)} MiB`).join(', ') || 'nothing'}); ` +
+      `final status.xml ${mib(r.ledgerBytes)} MiB; kernel write_bytes ${mib(ioField(r.probe.io, 'write_bytes'))} MiB`,
+  );
+}
+
+/** Start-up cost: a command that needs no network, five times; wall and CPU, best and median. */
+async function startup(dir: string, configFile: string, n: number): Promise<void> {
+  for (const command of [['--version'], ['validate', '-c', configFile]]) {
+    const probeFile = join(dir, '.bench-probe.json');
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    let rss = 0;
+    for (let i = 0; i < 5; i++) {
+      const start = process.hrtime.bigint();
+      const child = spawn(process.execPath, ['--import', PROBE, CLI, ...command], { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile }, stdio: 'ignore' });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      wall.push(Number(process.hrtime.bigint() - start) / 1e9);
+      const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as Probe;
+      cpu.push((probe.userCPUTime + probe.systemCPUTime) / 1e6);
+      rss = Math.max(rss, probe.maxRSS);
+      if (code !== 0) throw new Error(`${command.join(' ')} exited ${code}`);
+    }
+    const stats = (v: number[]) => {
+      const sorted = [...v].sort((a, b) => a - b);
+      return `best ${sorted[0]!.toFixed(3)} s, median ${sorted[2]!.toFixed(3)} s`;
+    };
+    console.log(`${String(n).padStart(5)} start-up ${command[0]!.padEnd(9)} wall ${stats(wall)}; CPU ${stats(cpu)}; peak RSS ${(rss / 1024).toFixed(0)} MiB`);
+  }
+}
+
+async function startSshd(): Promise<Record<string, string>> {
+  const child = spawn('bash', [join(import.meta.dirname, 'sshd', 'start.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`integration/sshd/start.sh exited ${code}`);
+  return Object.fromEntries(out.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+}
+
+async function stopSshd(state: string | undefined): Promise<void> {
+  if (!state) return;
+  const child = spawn('bash', [join(import.meta.dirname, 'sshd', 'stop.sh'), state], { stdio: 'inherit' });
+  await new Promise((resolve) => child.on('close', resolve));
+}
+
+const sshdEnv = await startSshd();
+Object.assign(process.env, sshdEnv);
+const stop = () => void stopSshd(sshdEnv.SFTP_IT_STATE).then(() => process.exit(130));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+let failed = false;
+try {
+  const target = sshdTarget();
+  const remoteFolder = join(sshdEnv.SFTP_IT_CHROOT!, 'upload', target.folder);
+  console.log(`results of ${size} bytes, ${nodesPerRequest} node(s) per request; sshd on port ${target.port}; ${new Date().toISOString()}`);
+  for (const n of sizes) {
+    for (const name of readdirSync(remoteFolder)) rmSync(join(remoteFolder, name), { recursive: true, force: true });
+    const { seed, tagged } = seedFor(n);
+    const emulator = await startBrokerEmulator({ port: 0, seed });
+    const dir = mkdtempSync(join(tmpdir(), 'aktin-sftp-bench-'));
+    try {
+      const { configFile } = createDeployment({ brokerUrl: emulator.url, tag: TAG, sftp: target, dir });
+      for (const run of runs) {
+        if (run === 'startup') {
+          await startup(dir, configFile, n);
+          continue;
+        }
+        if (run === 'changed') {
+          // 1% of the requests: the second node (or the first, re-submitting) completes with a result.
+          const driver = new BrokerDriver(emulator.url);
+          const node = driver.node(NODE_KEYS[nodesPerRequest > 1 ? 1 : 0]!);
+          const step = 100;
+          for (let i = 0; i < tagged.length; i += step) {
+            await node.putResult(String(tagged[i]), resultText(i + 7, size), 'text/csv');
+            await node.postStatus(String(tagged[i]), 'completed', { date: new Date('2024-06-01T10:00:00Z') });
+          }
+        }
+        const figures = await runCli(run, dir, configFile, emulator, Number(sshdEnv.SFTP_IT_SSHD_PID), remoteFolder);
+        report(n, figures);
+        if (figures.code !== 0) {
+          failed = true;
+          console.log(figures.output.split('\n').slice(-30).join('\n'));
+        }
+        if (run === 'first' && figures.uploads.files < n) {
+          failed = true;
+          console.log(`               the first sync uploaded ${figures.uploads.files} files for ${n} requests`);
+        }
+      }
+    } finally {
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  await stopSshd(sshdEnv.SFTP_IT_STATE);
+}
+if (failed) process.exitCode = 1;
