@@ -23,8 +23,8 @@ pass="it-$(rand 12)"
 uid=$(id -u nobody)
 gid=$(id -g nobody)
 home="$state/home"
-# rki is the tests' folder; small/ refuses files above 1 MiB, for the mid-upload failure test.
-mkdir -p "$home/rki" "$home/small"
+# rki for the contract, e2e for the journey, small/ refuses files above 1 MiB, for the mid-upload failure test.
+mkdir -p "$home/rki" "$home/e2e" "$home/small"
 chown -R "$uid:$gid" "$home"
 hash=$(openssl passwd -6 "$pass")
 echo "$user:$hash:$uid:$gid::/home:/usr/sbin/nologin" >"$state/passwd"

@@ -11,7 +11,7 @@ if ! command -v rclone >/dev/null; then log "rclone is not installed: apt-get in
 new_state rclone
 user="aktrcl$(rand 3)"
 pass="it-$(rand 12)"
-mkdir -p "$state/root/rki"
+mkdir -p "$state/root/rki" "$state/root/e2e" # the contract and the CLI journey, apart
 new_host_key ed25519
 : >"$state/rclone.conf"
 
