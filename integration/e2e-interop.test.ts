@@ -135,7 +135,7 @@ for (const server of INTEROP_SERVERS) {
 describe('end to end: the server refuses a write mid-upload (ProFTPD MaxStoreFileSize 1 MiB)', () => {
   let j: Journey;
   before(async () => {
-    j = await startJourney({ ...interopTarget(INTEROP_SERVERS[0]!), folder: 'small' });
+    j = await startJourney({ ...interopTarget(INTEROP_SERVERS[0]!), folder: 'small-e2e' });
     const hospital = j.broker.node('xxxApiKey123');
     for (const size of [2_000_000, 1_000]) {
       const id = await j.broker.createRequest({ tags: ['rki'] });
@@ -149,13 +149,13 @@ describe('end to end: the server refuses a write mid-upload (ProFTPD MaxStoreFil
     const apply = await j.cli('apply', '--auto-approve');
     assert.equal(apply.code, 1, apply.combined);
     noBugReport(apply);
-    assert.match(apply.stderr, /SFTP write of 127\.0\.0\.1:small\/\S+ failed: Out of disk space/);
+    assert.match(apply.stderr, /SFTP write of 127\.0\.0\.1:small-e2e\/\S+ failed: Out of disk space/);
     assert.doesNotMatch(apply.combined, /broker/i, 'an SFTP failure, not a broker one');
     const names = await j.names();
     assert.ok(!names.some((n) => n.startsWith('.')), `no temporary file left: ${names.join(', ')}`);
     assert.ok(!names.includes('export_0.zip'));
     assert.ok(names.includes('export_1.zip'), 'the other action, in flight beside it, still completes');
-    assert.match(apply.stdout, /export_1\.zip: create complete/);
+    assert.match(apply.combined, /export_1\.zip: create complete/);
     const ledger = readFileSync(join(j.deployment.workingDir, 'status.xml'), 'utf8');
     assert.doesNotMatch(ledger, /id="0"/);
   });

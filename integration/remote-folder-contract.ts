@@ -1,6 +1,7 @@
 /**
- * The RemoteFolder contract: one suite, run against the in-process server (test/) and against
- * OpenSSH (integration/), so the fake cannot drift from the real server.
+ * The RemoteFolder contract: one suite, run against the in-process server (test/), against
+ * OpenSSH, and against ProFTPD's mod_sftp and `rclone serve sftp` (integration/), so neither the
+ * fake nor the adapter drifts from what real servers do.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

@@ -23,14 +23,13 @@ pass="it-$(rand 12)"
 uid=$(id -u nobody)
 gid=$(id -g nobody)
 home="$state/home"
-# rki for the contract, e2e for the journey, small/ refuses files above 1 MiB, for the mid-upload failure test.
-mkdir -p "$home/rki" "$home/e2e" "$home/small"
+# rki for the contract, e2e for the journey, small*/ refuse files above 1 MiB, for the mid-upload failure test.
+mkdir -p "$home/rki" "$home/e2e" "$home/small" "$home/small-e2e"
 chown -R "$uid:$gid" "$home"
 hash=$(openssl passwd -6 "$pass")
-echo "$user:$hash:$uid:$gid::/home:/usr/sbin/nologin" >"$state/passwd"
+echo "$user:$hash:$uid:$gid::$home:/usr/sbin/nologin" >"$state/passwd"
 echo "aktpro:x:$gid:" >"$state/group"
 chmod 600 "$state/passwd" "$state/group"
-sed -i "s#:/home:#:$home:#" "$state/passwd"
 new_host_key ed25519
 
 started=""
@@ -69,7 +68,7 @@ SFTPLog $state/sftp.log
 SFTPHostKey $state/host_key
 SFTPAuthMethods password
 $extensions
-<Directory $home/small>
+<Directory $home/small*>
   MaxStoreFileSize 1048576 B
 </Directory>
 CONFIG
