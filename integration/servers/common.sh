@@ -2,7 +2,7 @@
 # loopback port, waiting for a log line, and the KEY=value lines the tests read.
 # Every start script prints only SFTP_<NAME>_* lines on stdout; stop.sh undoes everything it did.
 set -euo pipefail
-exec 3>&1 1>&2 # nothing but the final KEY=value lines may reach the caller's stdout
+exec 3>&1 1>&2 # nothing but the final KEY=value lines may reach the caller's stdout; servers get 3>&- (or $(…) never ends)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 rand() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }

@@ -73,7 +73,7 @@ $extensions
 </Directory>
 CONFIG
   /usr/sbin/proftpd -t -c "$state/proftpd.conf" >"$state/configtest.log" 2>&1 || { cat "$state/configtest.log" >&2; break; }
-  /usr/sbin/proftpd -n -c "$state/proftpd.conf" </dev/null >"$state/stderr.log" 2>&1 &
+  /usr/sbin/proftpd -n -c "$state/proftpd.conf" </dev/null >"$state/stderr.log" 2>&1 3>&- &
   pid=$!
   echo "$pid" >"$state/pid"
   if wait_for_log "$pid" 'ProFTPD .* standalone mode STARTUP' "$state/proftpd.log" "$state/stderr.log"; then started=yes; break; fi

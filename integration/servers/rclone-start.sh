@@ -20,7 +20,7 @@ for attempt in 1 2 3 4 5; do
   port=$(free_port)
   rclone serve sftp "$state/root" --config "$state/rclone.conf" --cache-dir "$state/cache" \
     --addr "127.0.0.1:$port" --user "$user" --pass "$pass" --key "$state/host_key" \
-    --log-file "$state/rclone.log" --log-level INFO </dev/null >"$state/stderr.log" 2>&1 &
+    --log-file "$state/rclone.log" --log-level INFO </dev/null >"$state/stderr.log" 2>&1 3>&- &
   pid=$!
   echo "$pid" >"$state/pid"
   if wait_for_log "$pid" 'SFTP server listening on' "$state/rclone.log" "$state/stderr.log"; then started=yes; break; fi

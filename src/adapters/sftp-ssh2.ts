@@ -20,6 +20,8 @@ const FALLBACK_WRITE_LIMIT = 34_000 - 2048;
 const MAX_PIECE = 256 * 1024;
 /** Bytes outstanding per upload: enough to cover loopback and LAN round trips (integration/bench-sftp.ts). */
 const BYTES_IN_FLIGHT = 4 * 1024 * 1024;
+/** OpenSSH's sftp client keeps 64 requests outstanding; every server copes with that many. */
+const MAX_REQUESTS_IN_FLIGHT = 64;
 
 export interface RemoteFolderOptions {
   onWarning?: (message: string) => void;
@@ -42,7 +44,7 @@ function writePipelineFor(sftp: SFTPWrapper, override: Partial<WritePipeline> = 
   const limit = (sftp as unknown as { _maxWriteLen?: unknown })._maxWriteLen;
   const serverLimit = typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0 ? limit : FALLBACK_WRITE_LIMIT;
   const pieceSize = Math.min(serverLimit, override.pieceSize ?? MAX_PIECE);
-  return { pieceSize, inFlight: override.inFlight ?? Math.max(4, Math.ceil(BYTES_IN_FLIGHT / pieceSize)) };
+  return { pieceSize, inFlight: override.inFlight ?? Math.min(MAX_REQUESTS_IN_FLIGHT, Math.max(4, Math.ceil(BYTES_IN_FLIGHT / pieceSize))) };
 }
 
 class Ssh2Folder implements RemoteFolder {

@@ -1,7 +1,7 @@
 /**
- * One plan → apply → drift → repair journey through the built CLI per non-OpenSSH server
- * (issue 13), against the broker emulator over HTTP: ProFTPD's mod_sftp with and without
- * posix-rename, and `rclone serve sftp`, which refuses writes whose offsets arrive out of order.
+ * The plan → apply → drift → repair journey through the built CLI on a non-OpenSSH server
+ * (issue 13), against the broker emulator over HTTP; run by integration/e2e-<server>.test.ts
+ * (one file per server, so each stays well inside the test timeout on a busy machine).
  * Plus a write the server refuses mid-upload (ProFTPD's MaxStoreFileSize): the action fails
  * with the server's message, no temporary file is left, nothing is recorded.
  */
@@ -15,7 +15,7 @@ import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
 import { runCliProcess, type CliRun } from './support/cli-process.js';
 import { createDeployment, openTargetFolder, pythonDecrypt, type Deployment, type SftpTarget } from './support/e2e-world.js';
-import { INTEROP_SERVERS, interopTarget } from './support/sftp-servers.js';
+import { INTEROP_SERVERS, interopTarget, type InteropServer } from './support/sftp-servers.js';
 
 const count = (xml: string, tag: string) => (xml.match(new RegExp(`<${tag}[\\s>/]`, 'g')) ?? []).length;
 const POSIX_RENAME_WARNING = /does not offer posix-rename \(127\.0\.0\.1:\d+\); replacing a file is not atomic/;
@@ -55,7 +55,7 @@ const noBugReport = (run: CliRun) => {
   assert.doesNotMatch(run.combined, /This is a bug|AbortError|at .*\.js:\d+/, run.combined);
 };
 
-for (const server of INTEROP_SERVERS) {
+export function interopJourney(server: InteropServer): void {
   describe(`end to end on ${server.label}`, () => {
     let j: Journey;
     before(async () => {
@@ -132,31 +132,33 @@ for (const server of INTEROP_SERVERS) {
   });
 }
 
-describe('end to end: the server refuses a write mid-upload (ProFTPD MaxStoreFileSize 1 MiB)', () => {
-  let j: Journey;
-  before(async () => {
-    j = await startJourney({ ...interopTarget(INTEROP_SERVERS[0]!), folder: 'small-e2e' });
-    const hospital = j.broker.node('xxxApiKey123');
-    for (const size of [2_000_000, 1_000]) {
-      const id = await j.broker.createRequest({ tags: ['rki'] });
-      await hospital.putResult(id, randomBytes(size).toString('hex'), 'text/csv');
-      await hospital.postStatus(id, 'completed');
-    }
-  });
-  after(async () => j?.close());
+export function writeRefusedJourney(): void {
+  describe('end to end: the server refuses a write mid-upload (ProFTPD MaxStoreFileSize 1 MiB)', () => {
+    let j: Journey;
+    before(async () => {
+      j = await startJourney({ ...interopTarget(INTEROP_SERVERS[0]!), folder: 'small-e2e' });
+      const hospital = j.broker.node('xxxApiKey123');
+      for (const size of [2_000_000, 1_000]) {
+        const id = await j.broker.createRequest({ tags: ['rki'] });
+        await hospital.putResult(id, randomBytes(size).toString('hex'), 'text/csv');
+        await hospital.postStatus(id, 'completed');
+      }
+    });
+    after(async () => j?.close());
 
-  it('fails that action with the server\'s message, exit 1, no temporary file, nothing recorded for it', async () => {
-    const apply = await j.cli('apply', '--auto-approve');
-    assert.equal(apply.code, 1, apply.combined);
-    noBugReport(apply);
-    assert.match(apply.stderr, /SFTP write of 127\.0\.0\.1:small-e2e\/\S+ failed: Out of disk space/);
-    assert.doesNotMatch(apply.combined, /broker/i, 'an SFTP failure, not a broker one');
-    const names = await j.names();
-    assert.ok(!names.some((n) => n.startsWith('.')), `no temporary file left: ${names.join(', ')}`);
-    assert.ok(!names.includes('export_0.zip'));
-    assert.ok(names.includes('export_1.zip'), 'the other action, in flight beside it, still completes');
-    assert.match(apply.combined, /export_1\.zip: create complete/);
-    const ledger = readFileSync(join(j.deployment.workingDir, 'status.xml'), 'utf8');
-    assert.doesNotMatch(ledger, /id="0"/);
+    it('fails that action with the server\'s message, exit 1, no temporary file, nothing recorded for it', async () => {
+      const apply = await j.cli('apply', '--auto-approve');
+      assert.equal(apply.code, 1, apply.combined);
+      noBugReport(apply);
+      assert.match(apply.stderr, /SFTP write of 127\.0\.0\.1:small-e2e\/\S+ failed: Out of disk space/);
+      assert.doesNotMatch(apply.combined, /broker/i, 'an SFTP failure, not a broker one');
+      const names = await j.names();
+      assert.ok(!names.some((n) => n.startsWith('.')), `no temporary file left: ${names.join(', ')}`);
+      assert.ok(!names.includes('export_0.zip'));
+      assert.ok(names.includes('export_1.zip'), 'the other action, in flight beside it, still completes');
+      assert.match(apply.combined, /export_1\.zip: create complete/);
+      const ledger = readFileSync(join(j.deployment.workingDir, 'status.xml'), 'utf8');
+      assert.doesNotMatch(ledger, /id="0"/);
+    });
   });
-});
+}
