@@ -34,7 +34,7 @@ export function remoteFolderContract(name: string, open: () => Promise<RemoteFol
       assert.ok((await folder.read(A, 2_000_000))!.equals(data));
       const stat = await folder.stat(A);
       assert.equal(stat?.size, data.length);
-      assert.ok(Math.abs(stat!.mtime - Date.now() / 1000) < 600);
+      assert.ok(Math.abs(stat.mtime - Date.now() / 1000) < 600);
       assert.deepEqual(await ours(), [A]);
     });
 

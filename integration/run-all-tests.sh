@@ -25,11 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export SFTP_IT_PORT SFTP_IT_USER SFTP_IT_PASS SFTP_IT_HOSTKEY_PUB SFTP_IT_STATE SFTP_IT_CHROOT SFTP_IT_SSHD_PID SFTP_IT_FOLDER SFTP_IT_CLIENT_KEY
-# The RemoteFolder contract's own folder beside upload/rki (integration/sftp-openssh.test.ts), so it
-# never meets the files of e2e-scenario.test.ts running at the same time.
-install -d -o "$SFTP_IT_USER" -m 755 "$SFTP_IT_CHROOT/upload/contract"
 
-# The non-OpenSSH servers of integration/sftp-interop.test.ts and e2e-interop.test.ts (issue 13).
+# The non-OpenSSH servers of integration/sftp-interop.test.ts and e2e-<server>.test.ts (issue 13).
 start_server() { # NAME SCRIPT ARGS...: exports SFTP_<NAME>_* and remembers the state to stop
   local name=$1 script=$2 lines
   shift 2

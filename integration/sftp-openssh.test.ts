@@ -19,9 +19,9 @@ import { sftpConfigOf, sshdTarget } from './support/e2e-world.js';
 const target = sshdTarget();
 const config = (change: Partial<SftpConfig> = {}): SftpConfig => sftpConfigOf(target, change);
 
-// A folder of its own (made by run-all-tests.sh): e2e-scenario.test.ts, which may run at the same
-// time, clears upload/rki and expects to find only its own files there.
-remoteFolderContract('OpenSSH sshd', () => openRemoteFolder(config({ folder: 'contract' })), { atomicRename: true });
+// A folder of its own: the contract empties it first, and other test files use the shared one.
+const contractTarget = sshdTarget({ own: 'contract' });
+remoteFolderContract('OpenSSH sshd', () => openRemoteFolder(sftpConfigOf(contractTarget)), { atomicRename: true });
 
 describe('SFTP adapter against OpenSSH', () => {
   it('logs in with a private key instead of a password', async () => {

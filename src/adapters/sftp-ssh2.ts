@@ -25,7 +25,6 @@ const MAX_REQUESTS_IN_FLIGHT = 64;
 
 export interface RemoteFolderOptions {
   onWarning?: (message: string) => void;
-  concurrency?: number;
   /** For the benchmark: overrides the write pipeline's piece size (still capped at the server's limit) and depth. */
   writePipeline?: Partial<WritePipeline>;
 }
@@ -174,7 +173,7 @@ class Ssh2Folder implements RemoteFolder {
       try {
         start((error, value) => (error ? reject(error) : resolve(value)));
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     return Promise.race([request, this.#lost]).catch((error: unknown) => {

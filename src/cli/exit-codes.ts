@@ -2,6 +2,8 @@
  * Exit codes: a contract with cron, CI and monitoring. Documented in `--help` and the README.
  * The only place that maps problems to numbers.
  */
+import type { ApplyReport } from '../app/apply-plan.js';
+import { hasChanges, type Plan } from '../core/plan.js';
 import type { ProblemCode } from '../core/problem.js';
 
 export const EXIT = {
@@ -48,3 +50,18 @@ export const EXIT_CODES_HELP = `Exit codes:
   4    apply: the ledger is locked by another run, nothing was changed
   64   invalid command line or configuration
   130  interrupted`;
+
+/** `plan`: 2 for changes only when --detailed-exitcode asked for it. */
+export function planExitCode(plan: Pick<Plan, 'actions'>, detailed: boolean): ExitCode {
+  return detailed && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
+}
+
+export function driftExitCode(report: { readonly items: readonly unknown[] }): ExitCode {
+  return report.items.length > 0 ? EXIT.CHANGES : EXIT.OK;
+}
+
+/** A run whose only failures are actions whose file changed meanwhile is a stale plan (3). */
+export function applyExitCode(report: ApplyReport): ExitCode {
+  if (report.failed.length > 0) return report.failed.every((f) => f.problem.code === 'PLAN_STALE') ? EXIT.STALE_PLAN : EXIT.ERROR;
+  return report.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
+}

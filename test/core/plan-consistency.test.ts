@@ -20,8 +20,8 @@ describe('checkPlanConsistency', () => {
     const plan = samplePlan();
     const [p] = checkPlanConsistency({ ...plan, summary: { ...plan.summary, destroy: 0 } }, 'p.json');
     assert.equal(p?.code, 'PLAN_INVALID');
-    assert.equal(p!.title, 'p.json: the summary does not match the actions');
-    assert.match(p!.detail!, /"destroy":1/);
+    assert.equal(p.title, 'p.json: the summary does not match the actions');
+    assert.match(p.detail!, /"destroy":1/);
   });
 
   it('refuses a ledger upload that is not last, or comes twice', () => {
