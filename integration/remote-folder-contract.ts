@@ -1,6 +1,7 @@
 /**
- * The RemoteFolder contract: one suite, run against the in-process server (test/) and against
- * OpenSSH (integration/), so the fake cannot drift from the real server.
+ * The RemoteFolder contract: one suite, run against the in-process server (test/), against
+ * OpenSSH, and against ProFTPD's mod_sftp and `rclone serve sftp` (integration/), so neither the
+ * fake nor the adapter drifts from what real servers do.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -12,21 +13,29 @@ import { isProblemError } from '../src/core/problem.js';
 export function remoteFolderContract(name: string, open: () => Promise<RemoteFolder>, options: { atomicRename: boolean }): void {
   describe(`RemoteFolder contract: ${name}`, () => {
     let folder: RemoteFolder;
+    // Names of this run only: other test files share the server's folder, so the suite never
+    // clears it, and looks only at its own files.
+    const run = randomBytes(4).toString('hex');
+    const [A, B, C] = [`contract-${run}-a.bin`, `.contract-${run}-b.part`, `.contract-${run}-c.part`];
+    const ours = async () => (await folder.list()).map((f) => f.name).filter((n) => n.includes(`contract-${run}-`)).sort();
     before(async () => {
       folder = await open();
-      for (const file of await folder.list()) await folder.remove(file.name);
     });
-    after(async () => folder?.close());
+    after(async () => {
+      if (!folder) return;
+      for (const name of [A, B, C]) await folder.remove(name).catch(() => undefined);
+      await folder.close();
+    });
 
     it('writes a stream and reads it back; lists and stats it', async () => {
       const data = randomBytes(1_000_003);
-      const written = await folder.write('a.bin', Readable.from([data.subarray(0, 10), data.subarray(10)]));
+      const written = await folder.write(A, Readable.from([data.subarray(0, 10), data.subarray(10)]));
       assert.equal(written, data.length);
-      assert.ok((await folder.read('a.bin', 2_000_000))!.equals(data));
-      const stat = await folder.stat('a.bin');
+      assert.ok((await folder.read(A, 2_000_000))!.equals(data));
+      const stat = await folder.stat(A);
       assert.equal(stat?.size, data.length);
       assert.ok(Math.abs(stat.mtime - Date.now() / 1000) < 600);
-      assert.deepEqual((await folder.list()).map((f) => f.name), ['a.bin']);
+      assert.deepEqual(await ours(), [A]);
     });
 
     it('reports missing files as null or false, not as errors', async () => {
@@ -36,25 +45,25 @@ export function remoteFolderContract(name: string, open: () => Promise<RemoteFol
     });
 
     it('refuses to read a file above the cap', async () => {
-      await assert.rejects(folder.read('a.bin', 10), (e: unknown) => isProblemError(e) && e.code === 'SFTP_IO');
+      await assert.rejects(folder.read(A, 10), (e: unknown) => isProblemError(e) && e.code === 'SFTP_IO');
     });
 
     it('never writes over an existing name (temporary names are exclusive)', async () => {
-      await assert.rejects(folder.write('a.bin', Readable.from([Buffer.from('x')])));
-      assert.equal((await folder.stat('a.bin'))?.size, 1_000_003);
+      await assert.rejects(folder.write(A, Readable.from([Buffer.from('x')])));
+      assert.equal((await folder.stat(A))?.size, 1_000_003);
     });
 
     it(`renames over an existing file (${options.atomicRename ? 'posix-rename' : 'remove + rename'})`, async () => {
-      await folder.write('.b.part', Readable.from([Buffer.from('new content')]));
-      const result = await folder.rename('.b.part', 'a.bin');
+      await folder.write(B, Readable.from([Buffer.from('new content')]));
+      const result = await folder.rename(B, A);
       assert.equal(result.atomic, options.atomicRename);
-      assert.equal((await folder.read('a.bin', 100))!.toString(), 'new content');
-      assert.equal(await folder.stat('.b.part'), null);
+      assert.equal((await folder.read(A, 100))!.toString(), 'new content');
+      assert.equal(await folder.stat(B), null);
     });
 
     it('removes files', async () => {
-      assert.equal(await folder.remove('a.bin'), true);
-      assert.deepEqual(await folder.list(), []);
+      assert.equal(await folder.remove(A), true);
+      assert.deepEqual(await ours(), []);
     });
 
     it('rejects names that would leave the folder', async () => {
@@ -68,8 +77,8 @@ export function remoteFolderContract(name: string, open: () => Promise<RemoteFol
           this.destroy(new Error('broker went away'));
         },
       });
-      await assert.rejects(folder.write('.c.part', failing), /broker went away/);
-      assert.equal(await folder.stat('.c.part'), null);
+      await assert.rejects(folder.write(C, failing), /broker went away/);
+      assert.equal(await folder.stat(C), null);
     });
   });
 }

@@ -31,7 +31,9 @@ export function sftpProblem(config: SftpConfig, folder: string, operation: strin
   if (code === PERMISSION_DENIED) {
     return remoteProblem(config, 'SFTP_PERMISSION', `Permission denied: cannot ${operation} ${where}`, path, `Check that ${config.username} may write to ${folder} on the server.`, error);
   }
-  return remoteProblem(config, 'SFTP_IO', `SFTP ${operation} of ${where} failed: ${(error as Error).message}`, path, undefined, error);
+  // The server's own status message ("Out of disk space", "Illegal seek") is what an operator can act on.
+  const hint = operation === 'write' ? 'Check free space, quotas and file-size limits on the SFTP server, then apply again.' : undefined;
+  return remoteProblem(config, 'SFTP_IO', `SFTP ${operation} of ${where} failed: ${(error as Error).message}`, path, hint, error);
 }
 
 export function lostConnectionProblem(config: SftpConfig, operation: string, path: string, error: unknown): ProblemError {

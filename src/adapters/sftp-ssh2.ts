@@ -12,11 +12,38 @@ import type { SftpConfig } from '../core/config.js';
 import type { RemoteFile } from '../core/model.js';
 import { connectSftp, type SshClient } from './sftp-connect.js';
 import { isNoSuchFile, lostConnectionProblem, remoteProblem, sftpProblem } from './sftp-errors.js';
-import { pipelineWrites } from './sftp-write.js';
+import { pipelineWrites, type WritePipeline } from './sftp-write.js';
 
-export async function openRemoteFolder(config: SftpConfig, options: { onWarning?: (message: string) => void } = {}): Promise<RemoteFolder> {
+/** ssh2's limit when the server names none (limits@openssh.com) and its banner is not OpenSSH's. */
+const FALLBACK_WRITE_LIMIT = 34_000 - 2048;
+/** Above this a larger piece buys nothing and only costs memory (integration/bench-sftp.ts). */
+const MAX_PIECE = 256 * 1024;
+/** Bytes outstanding per upload: enough to cover loopback and LAN round trips (integration/bench-sftp.ts). */
+const BYTES_IN_FLIGHT = 4 * 1024 * 1024;
+/** OpenSSH's sftp client keeps 64 requests outstanding; every server copes with that many. */
+const MAX_REQUESTS_IN_FLIGHT = 64;
+
+export interface RemoteFolderOptions {
+  onWarning?: (message: string) => void;
+  /** For the benchmark: overrides the write pipeline's piece size (still capped at the server's limit) and depth. */
+  writePipeline?: Partial<WritePipeline>;
+}
+
+export async function openRemoteFolder(config: SftpConfig, options: RemoteFolderOptions = {}): Promise<RemoteFolder> {
   const { conn, sftp } = await connectSftp(config);
-  return new Ssh2Folder(config, conn, sftp, options.onWarning ?? (() => undefined));
+  return new Ssh2Folder(config, conn, sftp, options.onWarning ?? (() => undefined), writePipelineFor(sftp, options.writePipeline));
+}
+
+/**
+ * One WRITE never exceeds what ssh2 will send in one request: the server's limits@openssh.com
+ * answer, else 256 KiB − 2 KiB for OpenSSH and dropbear banners, else 31,952 bytes. Above it
+ * ssh2 splits the write and sends the rest only after the first part is acknowledged.
+ */
+function writePipelineFor(sftp: SFTPWrapper, override: Partial<WritePipeline> = {}): WritePipeline {
+  const limit = (sftp as unknown as { _maxWriteLen?: unknown })._maxWriteLen;
+  const serverLimit = typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0 ? limit : FALLBACK_WRITE_LIMIT;
+  const pieceSize = Math.min(serverLimit, override.pieceSize ?? MAX_PIECE);
+  return { pieceSize, inFlight: override.inFlight ?? Math.min(MAX_REQUESTS_IN_FLIGHT, Math.max(4, Math.ceil(BYTES_IN_FLIGHT / pieceSize))) };
 }
 
 class Ssh2Folder implements RemoteFolder {
@@ -30,6 +57,7 @@ class Ssh2Folder implements RemoteFolder {
     private readonly conn: SshClient,
     private readonly sftp: SFTPWrapper,
     private readonly warn: (message: string) => void,
+    private readonly writes: WritePipeline,
   ) {
     this.#folder = config.folder === '' ? '.' : config.folder.replace(/\/+$/, '') || '/';
     this.#lost = new Promise<never>((_, reject) => {
@@ -70,9 +98,13 @@ class Ssh2Folder implements RemoteFolder {
 
   async write(name: string, source: Readable): Promise<number> {
     const path = this.#path(name);
+    // Exclusive create is the real guard; some servers ignore it (rclone serve sftp truncates instead).
+    if (await this.stat(name)) {
+      throw remoteProblem(this.config, 'SFTP_IO', `${this.config.host}:${path} already exists`, path, 'aktin-sftp writes only new temporary names; remove the leftover file and apply again.');
+    }
     const handle = await this.#call<Buffer>('create', path, (cb) => this.sftp.open(path, 'wx', { mode: 0o600 }, cb));
     try {
-      const written = await pipelineWrites(source, (piece, position) => this.#call<void>('write', path, (cb) => this.sftp.write(handle, piece, 0, piece.length, position, cb)));
+      const written = await pipelineWrites(source, (piece, position) => this.#call<void>('write', path, (cb) => this.sftp.write(handle, piece, 0, piece.length, position, cb)), this.writes);
       if (this.#has('fsync@openssh.com')) await this.#call<void>('fsync', path, (cb) => this.sftp.ext_openssh_fsync(handle, cb));
       await this.#call<void>('close', path, (cb) => this.sftp.close(handle, cb));
       return written;
@@ -141,7 +173,7 @@ class Ssh2Folder implements RemoteFolder {
       try {
         start((error, value) => (error ? reject(error) : resolve(value)));
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     return Promise.race([request, this.#lost]).catch((error: unknown) => {
