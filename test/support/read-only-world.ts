@@ -28,5 +28,9 @@ export function readOnlyLedgerStore(store: LedgerStore, calls: string[]): Ledger
       calls.push('ledger write');
       throw new Error('read-only: the ledger was written');
     },
+    flush: async () => {
+      calls.push('ledger flush');
+      throw new Error('read-only: the ledger was flushed');
+    },
   };
 }
