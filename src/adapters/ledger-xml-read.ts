@@ -25,7 +25,7 @@ export function readLedgerXml(input: Buffer | string): Ledger {
   if (!isUtf8(buf)) c.fail('the file is not UTF-8 text', firstNonUtf8(buf));
   const forbidden = firstForbiddenByte(buf);
   if (forbidden >= 0) c.fail('a control character that XML does not allow', forbidden);
-  if (c.startsWith('\uFEFF')) c.pos = 3;
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) c.pos = 3; // a BOM
   skipProlog(c);
   if (c.done) c.fail('the file holds no <status> element');
   const root = c.startTag();
