@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, open, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export const DEFAULT_MODE = 0o644; // what the original's ElementTree.write leaves under the usual umask
@@ -74,5 +74,14 @@ export async function existingMode(path: string): Promise<number | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
+  }
+}
+
+/** Removes temporary files that a process killed mid-write left beside `path` (names only we make). */
+export async function removeLeftoverTemps(path: string): Promise<void> {
+  const name = basename(path).replace(/[.]/g, '\\.');
+  const ours = new RegExp(`^\\.${name}\\.(backup\\.)?[0-9a-f]{12}\\.tmp$`);
+  for (const entry of await readdir(dirname(path))) {
+    if (ours.test(entry)) await unlink(join(dirname(path), entry)).catch(() => undefined);
   }
 }

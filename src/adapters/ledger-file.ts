@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { LedgerSnapshot, LedgerStore } from '../app/ports.js';
 import type { Ledger } from '../core/model.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
-import { existingMode, replaceFile } from './ledger-file-write.js';
+import { existingMode, removeLeftoverTemps, replaceFile } from './ledger-file-write.js';
 import { JournalFile } from './ledger-journal.js';
 import { changeBetween, type JournalBase } from './ledger-journal-format.js';
 import { changeProblem } from './ledger-journal-check.js';
@@ -50,6 +50,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
   let current: LedgerSnapshot | undefined;
   let lastFold = performance.now();
   let foldCost = 0;
+  let swept = false;
   let queue: Promise<unknown> = Promise.resolve();
 
   const serialised = <T>(run: () => Promise<T>): Promise<T> => {
@@ -68,6 +69,11 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
   const fold = async (): Promise<LedgerSnapshot> => {
     if (!state) adopt(await load(path, journalPath));
     const s = state!;
+    if (!swept) {
+      // The first fold of a run (under the lock) clears what a killed run's fold left.
+      await guard(() => removeLeftoverTemps(path));
+      swept = true;
+    }
     if (leftover) {
       journal = await guard(() => JournalFile.resume(journalPath, leftover!.validLength, leftover!.length));
       leftover = undefined;
