@@ -23,7 +23,7 @@ import { changeBetween, type JournalBase } from './ledger-journal-format.js';
 import { changeProblem } from './ledger-journal-check.js';
 import { corruptProblem, damagedJournalProblem, foreignJournalProblem, ioProblem } from './ledger-problems.js';
 import { recoverJournal, type Recovery } from './ledger-journal-recover.js';
-import { formatLedgerXml, LedgerFormatError, parseLedgerXml } from './ledger-xml.js';
+import { formatLedgerBytes, LedgerFormatError, parseLedgerXml } from './ledger-xml.js';
 
 export const JOURNAL_SUFFIX = '.journal';
 
@@ -84,7 +84,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
       return current!;
     }
     const started = performance.now();
-    const bytes = Buffer.from(formatLedgerXml(s.ledger), 'utf8');
+    const bytes = formatLedgerBytes(s.ledger);
     const sha256 = hash(bytes);
     // The folded mark goes into the journal before the rename: after a kill between the rename
     // and the journal's removal, recovery sees that status.xml already holds the journal.
@@ -139,7 +139,11 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
 
   return {
     path,
-    read: async () => (await load(path, journalPath)).snapshot,
+    read: async () => {
+      const loaded = await load(path, journalPath);
+      if (!journal && !dirty) adopt(loaded); // so the first write() does not read and parse it all again
+      return loaded.snapshot;
+    },
     write: (ledger) => serialised(() => write(ledger)),
     flush: () => serialised(fold),
   };
@@ -174,13 +178,12 @@ async function load(path: string, journalPath: string): Promise<Loaded> {
         if (attempt < 3) continue; // a fold between our two reads: read both again
         throw foreignJournalProblem(journalPath, path, recovery.base, disk);
       case 'replayed': {
-        let text: string;
+        let replayed: Buffer;
         try {
-          text = formatLedgerXml(recovery.ledger);
+          replayed = formatLedgerBytes(recovery.ledger);
         } catch {
           throw damagedJournalProblem(journalPath, path, 0, 'its records do not make a ledger that can be written');
         }
-        const replayed = Buffer.from(text, 'utf8');
         return { snapshot: { ledger: recovery.ledger, bytes: replayed, sha256: hash(replayed) }, disk, leftover };
       }
     }
@@ -203,7 +206,7 @@ function lazySnapshot(ledger: Ledger): LedgerSnapshot {
   return {
     ledger,
     get bytes() {
-      return (bytes ??= Buffer.from(formatLedgerXml(ledger), 'utf8'));
+      return (bytes ??= formatLedgerBytes(ledger));
     },
     get sha256() {
       return (sha256 ??= hash(this.bytes!));

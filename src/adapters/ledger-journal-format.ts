@@ -97,14 +97,23 @@ export function changeBetween(before: Ledger, beforeIds: ReadonlyMap<string, unk
   const b = after.entries;
   let kept: readonly LedgerEntry[] = a;
   const drop: string[] = [];
-  if (b.length < a.length || !a.every((e, i) => e === b[i] || e.id === b[i]!.id)) {
+  let inPlace = b.length >= a.length;
+  for (let i = 0; inPlace && i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (x.id !== y.id) inPlace = false;
+    else if (!sameEntry(x, y)) upsert.push(y);
+  }
+  if (!inPlace) {
     // Entries removed (or reordered): what stays must keep its order, new entries come last.
+    upsert.length = 0;
     const afterIds = new Set(b.map((e) => e.id));
     kept = a.filter((e) => afterIds.has(e.id));
     drop.push(...a.filter((e) => !afterIds.has(e.id)).map((e) => e.id));
     if (b.length < kept.length || kept.some((e, i) => e.id !== b[i]!.id)) return null;
+    for (let i = 0; i < kept.length; i++) if (kept[i] !== b[i] && !sameEntry(kept[i]!, b[i]!)) upsert.push(b[i]!);
   }
-  for (let i = 0; i < kept.length; i++) if (kept[i] !== b[i] && !sameEntry(kept[i]!, b[i]!)) upsert.push(b[i]!);
   const keptIds: ReadonlyMap<string, unknown> | Set<string> = kept === a ? beforeIds : new Set(kept.map((e) => e.id));
   const added = new Set<string>();
   for (let i = kept.length; i < b.length; i++) {
