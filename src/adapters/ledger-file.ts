@@ -11,32 +11,25 @@
  *   A replay formats the ledger exactly as its fold will write it, so a plan made after a crash
  *   pins the sha256 that status.xml will have, and its apply agrees.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { LedgerSnapshot, LedgerStore } from '../app/ports.js';
 import type { Ledger } from '../core/model.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
 import { existingMode, removeLeftoverTemps, replaceFile } from './ledger-file-write.js';
 import { JournalFile } from './ledger-journal.js';
-import { changeBetween, type JournalBase } from './ledger-journal-format.js';
+import { changeBetween } from './ledger-journal-change.js';
+import type { JournalBase } from './ledger-journal-format.js';
 import { changeProblem } from './ledger-journal-check.js';
-import { corruptProblem, damagedJournalProblem, foreignJournalProblem, ioProblem } from './ledger-problems.js';
-import { recoverJournal, type Recovery } from './ledger-journal-recover.js';
-import { formatLedgerBytes, LedgerFormatError, parseLedgerXml } from './ledger-xml.js';
+import { hash, load, type Loaded } from './ledger-file-load.js';
+import { ioProblem } from './ledger-problems.js';
+import { formatLedgerBytes } from './ledger-xml.js';
 
 export const JOURNAL_SUFFIX = '.journal';
 
 export interface LedgerStoreOptions {
   /** Least time between folds during a run (default 5 s); 0 folds on every write. */
   readonly foldIntervalMs?: number;
-}
-
-interface Loaded {
-  readonly snapshot: LedgerSnapshot;
-  readonly disk: JournalBase;
-  /** A journal from an earlier run: folded (or removed) before this run appends. */
-  readonly leftover?: { readonly validLength: number; readonly length: number };
 }
 
 export function createLedgerStore(workingDir: string, options: LedgerStoreOptions = {}): LedgerStore {
@@ -149,56 +142,6 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
   };
 }
 
-/** status.xml and the journal beside it, replayed; retried when a concurrent fold moved them. */
-async function load(path: string, journalPath: string): Promise<Loaded> {
-  for (let attempt = 1; ; attempt++) {
-    const bytes = await readOrNull(path);
-    const journal = await readOrNull(journalPath);
-    let ledger: Ledger = { serial: 0, entries: [] };
-    if (bytes !== null) {
-      try {
-        ledger = parseLedgerXml(bytes);
-      } catch (error) {
-        if (error instanceof LedgerFormatError) throw corruptProblem(path, error.message, error);
-        throw error;
-      }
-    }
-    const sha256 = bytes === null ? null : hash(bytes);
-    const disk: JournalBase = { sha256, lineage: ledger.lineage ?? null, serial: ledger.serial };
-    const base = { snapshot: { ledger, bytes, sha256 }, disk };
-    if (journal === null) return base;
-    const recovery: Recovery = recoverJournal({ ledger, sha256 }, journal);
-    const leftover = { validLength: 'validLength' in recovery ? recovery.validLength : 0, length: journal.length };
-    switch (recovery.kind) {
-      case 'clean':
-        return { ...base, leftover };
-      case 'damaged':
-        throw damagedJournalProblem(journalPath, path, recovery.line, recovery.reason);
-      case 'foreign':
-        if (attempt < 3) continue; // a fold between our two reads: read both again
-        throw foreignJournalProblem(journalPath, path, recovery.base, disk);
-      case 'replayed': {
-        let replayed: Buffer;
-        try {
-          replayed = formatLedgerBytes(recovery.ledger);
-        } catch {
-          throw damagedJournalProblem(journalPath, path, 0, 'its records do not make a ledger that can be written');
-        }
-        return { snapshot: { ledger: recovery.ledger, bytes: replayed, sha256: hash(replayed) }, disk, leftover };
-      }
-    }
-  }
-}
-
-async function readOrNull(file: string): Promise<Buffer | null> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw ioProblem(`Cannot read the ledger ${file}`, error);
-  }
-}
-
 /** The snapshot after a journal append: its bytes are formatted only if someone asks (publishing does, after flush()). */
 function lazySnapshot(ledger: Ledger): LedgerSnapshot {
   let bytes: Buffer | undefined;
@@ -216,8 +159,4 @@ function lazySnapshot(ledger: Ledger): LedgerSnapshot {
 
 function indexOf(ledger: Ledger): Map<string, number> {
   return new Map(ledger.entries.map((e, i) => [e.id, i] as const));
-}
-
-function hash(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -5,7 +5,8 @@
  * there. Anything else is a journal that does not belong to this status.xml. Pure.
  */
 import type { Ledger, LedgerEntry } from '../core/model.js';
-import { applyChange, decodeLines, JOURNAL_KIND, type ChangeRecord, type JournalBase } from './ledger-journal-format.js';
+import { applyChange } from './ledger-journal-change.js';
+import { decodeLines, JOURNAL_KIND, type ChangeRecord, type JournalBase } from './ledger-journal-format.js';
 import { changeProblem } from './ledger-journal-check.js';
 
 export type Recovery =
