@@ -56,12 +56,16 @@ describe('crash recovery', () => {
   }
 
   const HOOK = fileURLToPath(new URL('../test/adapters/ledger-kill-hook.mjs', import.meta.url));
-  const killPoints: { name: string; marker?: RegExp; occurrences?: number; step?: string }[] = [
+  // savedPlan: recover with `plan -o` (no lock: the journal is replayed in memory only) and then
+  // `apply PLANFILE`, which must find the plan fresh: the ledger fingerprint the plan pinned is
+  // that of the fold the apply then writes.
+  const killPoints: { name: string; marker?: RegExp; occurrences?: number; step?: string; savedPlan?: boolean }[] = [
     { name: 'while the first upload is in flight', marker: /create started/g, occurrences: 1 },
     { name: 'right after the first upload finished', marker: /create complete/g, occurrences: 1 },
     { name: 'in the middle of the run', marker: /create complete/g, occurrences: 3 },
     { name: 'half-way through the third journal append', step: 'append-torn:3' },
     { name: 'right after the fourth journal append is durable', step: 'append-synced:4' },
+    { name: 'right after the third journal append is durable, recovering with a saved plan', step: 'append-synced:3', savedPlan: true },
     { name: 'while folding the journal into status.xml (temporary file written)', step: 'fold-temp:1' },
     { name: 'between the fold\'s rename and the journal\'s removal', step: 'fold-renamed:1' },
   ];
@@ -79,7 +83,15 @@ describe('crash recovery', () => {
       const dead = await killed.done;
       assert.equal(dead.signal, 'SIGKILL', dead.stderr);
 
-      const recovery = await runCliProcess(['-c', deployment.configFile, 'apply', '--auto-approve'], { cwd: deployment.dir });
+      if (point.savedPlan) {
+        const journal = join(deployment.workingDir, 'status.xml.journal');
+        const before = readFileSync(journal);
+        const planned = await runCliProcess(['-c', deployment.configFile, 'plan', '--detailed-exitcode', '-o', 'recovery.plan'], { cwd: deployment.dir });
+        assert.equal(planned.code, 2, planned.stderr + planned.stdout); // changes pending
+        assert.deepEqual(readFileSync(journal), before, 'plan left the journal as it was');
+      }
+      const recoveryArgs = point.savedPlan ? ['apply', 'recovery.plan'] : ['apply', '--auto-approve'];
+      const recovery = await runCliProcess(['-c', deployment.configFile, ...recoveryArgs], { cwd: deployment.dir });
       assert.equal(recovery.code, 0, recovery.stderr + recovery.stdout);
       assert.match(recovery.stderr, /lock/i, 'the dead run\'s lock is taken over with a warning');
 
