@@ -1,11 +1,14 @@
 /**
  * Kill -9 at any point converges: after `apply` is killed mid-run, a new `apply` (plan +
  * apply) reaches the same SFTP folder and ledger as an uninterrupted run, removes leftover
- * temporary files, and takes over the lock the dead process left.
+ * temporary files, and takes over the lock the dead process left. Besides kills from outside
+ * at moments seen in the output, the CLI kills itself at exact steps of the ledger journal's
+ * appends and of its fold into status.xml (test/adapters/ledger-kill-hook.mjs, preloaded).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { fernetDecrypt, parseFernetKey } from '../src/adapters/fernet.js';
 import { parseLedgerXml } from '../src/adapters/ledger-xml.js';
@@ -52,23 +55,43 @@ describe('crash recovery', () => {
     });
   }
 
-  const killPoints: { name: string; marker: RegExp; occurrences: number }[] = [
+  const HOOK = fileURLToPath(new URL('../test/adapters/ledger-kill-hook.mjs', import.meta.url));
+  // savedPlan: recover with `plan -o` (no lock: the journal is replayed in memory only) and then
+  // `apply PLANFILE`, which must find the plan fresh: the ledger fingerprint the plan pinned is
+  // that of the fold the apply then writes.
+  const killPoints: { name: string; marker?: RegExp; occurrences?: number; step?: string; savedPlan?: boolean }[] = [
     { name: 'while the first upload is in flight', marker: /create started/g, occurrences: 1 },
     { name: 'right after the first upload finished', marker: /create complete/g, occurrences: 1 },
     { name: 'in the middle of the run', marker: /create complete/g, occurrences: 3 },
+    { name: 'half-way through the third journal append', step: 'append-torn:3' },
+    { name: 'right after the fourth journal append is durable', step: 'append-synced:4' },
+    { name: 'right after the third journal append is durable, recovering with a saved plan', step: 'append-synced:3', savedPlan: true },
+    { name: 'while folding the journal into status.xml (temporary file written)', step: 'fold-temp:1' },
+    { name: 'between the fold\'s rename and the journal\'s removal', step: 'fold-renamed:1' },
   ];
 
   for (const [index, point] of killPoints.entries()) {
     it(`converges after kill -9 ${point.name}`, async () => {
       const folder = `crash${index}`;
       const deployment = deploymentIn(folder);
-      const killed = startCli(['-c', deployment.configFile, 'apply', '--auto-approve'], { cwd: deployment.dir });
-      await waitFor(() => (killed.stderrSoFar().match(point.marker) ?? []).length >= point.occurrences, 30_000);
-      killed.child.kill('SIGKILL');
+      const env = point.step ? { NODE_OPTIONS: `--import=${HOOK}`, AKTIN_SFTP_TEST_KILL_AT: point.step } : undefined;
+      const killed = startCli(['-c', deployment.configFile, 'apply', '--auto-approve'], { cwd: deployment.dir, ...(env ? { env } : {}) });
+      if (point.marker) {
+        await waitFor(() => (killed.stderrSoFar().match(point.marker!) ?? []).length >= point.occurrences!, 30_000);
+        killed.child.kill('SIGKILL');
+      }
       const dead = await killed.done;
-      assert.equal(dead.signal, 'SIGKILL');
+      assert.equal(dead.signal, 'SIGKILL', dead.stderr);
 
-      const recovery = await runCliProcess(['-c', deployment.configFile, 'apply', '--auto-approve'], { cwd: deployment.dir });
+      if (point.savedPlan) {
+        const journal = join(deployment.workingDir, 'status.xml.journal');
+        const before = readFileSync(journal);
+        const planned = await runCliProcess(['-c', deployment.configFile, 'plan', '--detailed-exitcode', '-o', 'recovery.plan'], { cwd: deployment.dir });
+        assert.equal(planned.code, 2, planned.stderr + planned.stdout); // changes pending
+        assert.deepEqual(readFileSync(journal), before, 'plan left the journal as it was');
+      }
+      const recoveryArgs = point.savedPlan ? ['apply', 'recovery.plan'] : ['apply', '--auto-approve'];
+      const recovery = await runCliProcess(['-c', deployment.configFile, ...recoveryArgs], { cwd: deployment.dir });
       assert.equal(recovery.code, 0, recovery.stderr + recovery.stdout);
       assert.match(recovery.stderr, /lock/i, 'the dead run\'s lock is taken over with a warning');
 

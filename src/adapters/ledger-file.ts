@@ -1,136 +1,162 @@
 /**
- * The LedgerStore on the local disk: `<WORKING_DIR>/status.xml`, as the original tool keeps it.
- * Reads validate against schemas/ledger.xsd; a ledger that fails is reported, never reset.
- * Writes are atomic (fixing the original's D2): temp file in the same folder, fsync, the
- * previous version copied to `status.xml.backup` (itself atomically), rename, fsync of the
- * folder. A crash leaves either the old or the new ledger, never a torn one.
+ * The LedgerStore on the local disk: `<WORKING_DIR>/status.xml`, as the original tool keeps it,
+ * plus `status.xml.journal` beside it while a run records progress (docs/ledger-format.md).
+ *
+ * - write() appends one fsync'd journal record (what changed: O(change) bytes), and folds the
+ *   journal into status.xml when the last fold is a few seconds old.
+ * - flush() folds: status.xml written atomically (ledger-file-write.ts), the previous version
+ *   kept once as `status.xml.backup`, the journal removed.
+ * - read() never writes: it replays a journal left by a killed run in memory, so `plan` (which
+ *   holds no lock) stays read-only; the next write() or flush(), made under the lock, folds it.
+ *   A replay formats the ledger exactly as its fold will write it, so a plan made after a crash
+ *   pins the sha256 that status.xml will have, and its apply agrees.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
-import { copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { LedgerFile, LedgerSnapshot } from '../app/ports.js';
 import type { Ledger } from '../core/model.js';
-import { ProblemError, problem } from '../core/problem.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
-import { ledgerSchemaErrors } from './ledger-schema.js';
-import { formatLedgerXml, parseLedgerXml } from './ledger-xml.js';
+import { existingMode, removeLeftoverTemps, replaceFile } from './ledger-file-write.js';
+import { JournalFile } from './ledger-journal.js';
+import { changeBetween } from './ledger-journal-change.js';
+import type { JournalBase } from './ledger-journal-format.js';
+import { changeProblem } from './ledger-journal-check.js';
+import { hash, load, type Loaded } from './ledger-file-load.js';
+import { ioProblem } from './ledger-problems.js';
+import { formatLedgerBytes } from './ledger-xml.js';
 
-const DEFAULT_MODE = 0o644; // what the original's ElementTree.write leaves under the usual umask
+export const JOURNAL_SUFFIX = '.journal';
 
-export function createLedgerStore(workingDir: string): LedgerFile {
+export interface LedgerStoreOptions {
+  /** Least time between folds during a run (default 5 s); 0 folds on every write. */
+  readonly foldIntervalMs?: number;
+}
+
+export function createLedgerStore(workingDir: string, options: LedgerStoreOptions = {}): LedgerFile {
   const path = join(workingDir, LEDGER_FILE_NAME);
+  const journalPath = path + JOURNAL_SUFFIX;
+  const foldInterval = options.foldIntervalMs ?? 5000;
+  let state: { ledger: Ledger; ids: Map<string, number>; disk: JournalBase } | undefined;
+  let journal: JournalFile | null = null;
+  let leftover: Loaded['leftover'];
+  let dirty = false;
+  let current: LedgerSnapshot | undefined;
+  let lastFold = performance.now();
+  let foldCost = 0;
+  let swept = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const serialised = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = queue.then(run);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const adopt = (loaded: Loaded) => {
+    state = { ledger: loaded.snapshot.ledger, ids: indexOf(loaded.snapshot.ledger), disk: loaded.disk };
+    leftover = loaded.leftover;
+    dirty = loaded.leftover !== undefined && loaded.snapshot.sha256 !== loaded.disk.sha256;
+    current = loaded.snapshot;
+  };
+
+  const fold = async (): Promise<LedgerSnapshot> => {
+    if (!state) adopt(await load(path, journalPath));
+    const s = state!;
+    if (!swept) {
+      // The first fold of a run (under the lock) clears what a killed run's fold left.
+      await guard(() => removeLeftoverTemps(path));
+      swept = true;
+    }
+    if (leftover) {
+      journal = await guard(() => JournalFile.resume(journalPath, leftover!.validLength, leftover!.length));
+      leftover = undefined;
+    }
+    if (!dirty) {
+      if (journal) await guard(() => journal!.remove()); // only a base line, or already folded
+      journal = null;
+      return current!;
+    }
+    const started = performance.now();
+    const bytes = formatLedgerBytes(s.ledger);
+    const sha256 = hash(bytes);
+    // The folded mark goes into the journal before the rename: after a kill between the rename
+    // and the journal's removal, recovery sees that status.xml already holds the journal.
+    const mark = journal ? () => journal!.append({ folded: sha256 }) : undefined;
+    await guard(() => replaceFile(path, bytes, { backup: `${path}.backup`, ...(mark ? { beforeRename: mark } : {}) }));
+    if (journal) await guard(() => journal!.remove());
+    journal = null;
+    dirty = false;
+    s.disk = { sha256, lineage: s.ledger.lineage ?? null, serial: s.ledger.serial };
+    current = { ledger: s.ledger, bytes, sha256 };
+    lastFold = performance.now();
+    foldCost = lastFold - started;
+    return current;
+  };
+
+  const guard = async <T>(step: () => Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (error) {
+      throw ioProblem(`Cannot write the ledger ${path}`, error, 'The ledger on disk still records every action that finished.');
+    }
+  };
+
+  const write = async (next: Ledger): Promise<LedgerSnapshot> => {
+    if (!state) adopt(await load(path, journalPath));
+    if (leftover) await fold(); // an interrupted run's journal is folded before this run's starts
+    const s = state!;
+    const serial = Math.max(next.serial, s.ledger.serial) + 1;
+    const lineage = next.lineage ?? s.ledger.lineage ?? randomUUID();
+    const ledger: Ledger = { ...next, lineage, serial };
+    const change = next.lineage === undefined || next.lineage === s.ledger.lineage ? changeBetween(s.ledger, s.ids, ledger, serial, lineage) : null;
+    const bad = change && changeProblem(change);
+    if (bad) throw new Error(`cannot write the ledger: ${bad}`); // a bug guard, as in formatLedgerXml
+    if (change === null) {
+      // Not expressible as a record (entries reordered): status.xml is written whole.
+      s.ledger = ledger;
+      s.ids = indexOf(ledger);
+      dirty = true;
+      return fold();
+    }
+    if (!journal) journal = await guard(async () => JournalFile.create(journalPath, s.disk, await existingMode(path)));
+    await guard(() => journal!.append({ change }));
+    if (change.drop.length > 0) s.ids = indexOf(ledger);
+    else for (let i = s.ledger.entries.length; i < ledger.entries.length; i++) s.ids.set(ledger.entries[i]!.id, i);
+    s.ledger = ledger;
+    dirty = true;
+    current = lazySnapshot(ledger);
+    // A fold costs O(ledger): at most one every few seconds, and never more than ~10% of the run.
+    if (foldInterval === 0 || performance.now() - lastFold >= Math.max(foldInterval, 10 * foldCost)) return fold();
+    return current;
+  };
+
   return {
     path,
-    read: () => readLedger(path),
-    write: (ledger) => writeLedger(workingDir, path, ledger),
+    read: async () => {
+      const loaded = await load(path, journalPath);
+      if (!journal && !dirty) adopt(loaded); // so the first write() does not read and parse it all again
+      return loaded.snapshot;
+    },
+    write: (ledger) => serialised(() => write(ledger)),
+    flush: () => serialised(fold),
   };
 }
 
-async function readLedger(path: string): Promise<LedgerSnapshot> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ledger: { serial: 0, entries: [] }, bytes: null, sha256: null };
-    throw ioProblem(`Cannot read the ledger ${path}`, error);
-  }
-  const text = bytes.toString('utf8');
-  const errors = await ledgerSchemaErrors(text);
-  if (errors.length > 0) throw corrupt(path, errors.slice(0, 5).join('\n'));
-  try {
-    return { ledger: parseLedgerXml(text), bytes, sha256: sha256(bytes) };
-  } catch (error) {
-    throw corrupt(path, (error as Error).message, error);
-  }
+/** The snapshot after a journal append: its bytes are formatted only if someone asks (publishing does, after flush()). */
+function lazySnapshot(ledger: Ledger): LedgerSnapshot {
+  let bytes: Buffer | undefined;
+  let sha256: string | undefined;
+  return {
+    ledger,
+    get bytes() {
+      return (bytes ??= formatLedgerBytes(ledger));
+    },
+    get sha256() {
+      return (sha256 ??= hash(this.bytes!));
+    },
+  };
 }
 
-async function writeLedger(dir: string, path: string, ledger: Ledger): Promise<LedgerSnapshot> {
-  const next: Ledger = { ...ledger, lineage: ledger.lineage ?? randomUUID(), serial: ledger.serial + 1 };
-  const bytes = Buffer.from(formatLedgerXml(next), 'utf8');
-  const mode = await existingMode(path);
-  const temp = join(dir, `.${LEDGER_FILE_NAME}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeDurably(temp, bytes, mode);
-    if (mode !== undefined) await backUp(dir, path);
-    await rename(temp, path);
-    await syncDirectory(dir);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw ioProblem(`Cannot write the ledger ${path}`, error, 'The previous ledger is unchanged.');
-  }
-  return { ledger: next, bytes, sha256: sha256(bytes) };
-}
-
-async function backUp(dir: string, path: string): Promise<void> {
-  const temp = join(dir, `.${LEDGER_FILE_NAME}.backup.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await copyFile(path, temp, constants.COPYFILE_EXCL);
-    const handle = await open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, `${path}.backup`);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-}
-
-async function writeDurably(file: string, bytes: Buffer, mode: number | undefined): Promise<void> {
-  const handle = await open(file, 'wx', mode ?? DEFAULT_MODE);
-  try {
-    await handle.chmod(mode ?? DEFAULT_MODE); // not narrowed by the umask: keep what the file had
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (error) {
-    // Some file systems cannot fsync a directory; the rename itself has happened.
-    if (!['EINVAL', 'EISDIR', 'ENOTSUP', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-  } finally {
-    await handle.close();
-  }
-}
-
-async function existingMode(path: string): Promise<number | undefined> {
-  try {
-    return (await stat(path)).mode & 0o7777;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw ioProblem(`Cannot read the ledger ${path}`, error);
-  }
-}
-
-function corrupt(path: string, why: string, cause?: unknown): ProblemError {
-  return new ProblemError(
-    problem(
-      'LEDGER_CORRUPT',
-      `The ledger ${path} is not a valid ledger`,
-      `${why}\n\nThe ledger records what was uploaded; aktin-sftp will not guess or start afresh, because\nan empty ledger would upload every request again. The previous version is kept in\n${path}.backup.`,
-      `Inspect ${path} and fix it by hand, or restore the backup:\n  cp ${path}.backup ${path}\nThen run 'aktin-sftp validate' to check it, and 'aktin-sftp drift' to compare it with the SFTP folder.`,
-    ),
-    cause === undefined ? undefined : { cause },
-  );
-}
-
-function ioProblem(title: string, error: unknown, extra?: string): ProblemError {
-  const e = error as NodeJS.ErrnoException;
-  return new ProblemError(
-    problem('LEDGER_IO', title, `${e.code ?? 'error'}: ${e.message}${extra ? `\n${extra}` : ''}`, 'Check that the working directory exists, is writable and has free space.'),
-    { cause: error },
-  );
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+function indexOf(ledger: Ledger): Map<string, number> {
+  return new Map(ledger.entries.map((e, i) => [e.id, i] as const));
 }

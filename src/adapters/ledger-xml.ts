@@ -4,117 +4,30 @@
  * and optionally `last-update` and `deleted`. aktin-sftp's extensions are attributes, which the
  * original ignores, so it can still read every ledger we write. Pure; never touches the disk.
  *
- * Reading tolerates what the original and hand edits leave: an XML declaration, `<status/>` or
- * `<status />`, lxml-era indentation, children in any order. Writing copies ElementTree's
- * output: one line, no declaration, children in the order id, completion, uploaded,
- * last-update, deleted, empty root as `<status />`.
+ * Reading (and checking against the schema) is in ledger-xml-read.ts. Writing copies
+ * ElementTree's output: one line, no declaration, children in the order id, completion,
+ * uploaded, last-update, deleted, empty root as `<status />`.
  */
-import { XMLParser } from 'fast-xml-parser';
 import { isRequestId, type Ledger, type LedgerEntry } from '../core/model.js';
+import { readLedgerXml } from './ledger-xml-read.js';
+import { RULES } from './ledger-xml-rules.js';
 
-/** The text is not a ledger; the message says where and why. */
-export class LedgerFormatError extends Error {
-  override readonly name = 'LedgerFormatError';
-}
+export { LedgerFormatError } from './ledger-xml-error.js';
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  trimValues: true,
-  isArray: (_name, jpath) => jpath === 'status.request-status',
-});
-
-const CHILDREN = ['id', 'completion', 'uploaded', 'last-update', 'deleted'] as const;
-const HEX64 = /^[0-9a-f]{64}$/;
-// The value forms of schemas/ledger.xsd: what we write must pass the schema we read with.
-const WRITABLE = {
-  completion: /^[0-9]+(\.[0-9]+)?$/,
-  time: /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$/,
-  lineage: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-  plan: /^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/,
-  address: /^[^\s/]+$/,
-};
-
-export function parseLedgerXml(text: string): Ledger {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parser.parse(text.replace(/^\uFEFF/, ''), true) as Record<string, unknown>;
-  } catch (error) {
-    throw new LedgerFormatError(`not well-formed XML: ${(error as Error).message}`, { cause: error });
-  }
-  const roots = Object.keys(doc).filter((k) => !k.startsWith('#'));
-  if (roots.length !== 1 || roots[0] !== 'status') throw new LedgerFormatError(`the root element must be <status>, found ${roots.map((r) => `<${r}>`).join(', ') || 'none'}`);
-  const root = doc.status === '' ? {} : (doc.status as Record<string, unknown>);
-  if (typeof root !== 'object' || root === null) throw new LedgerFormatError('<status> holds text instead of <request-status> entries');
-  for (const name of Object.keys(root)) {
-    if (name !== 'request-status' && !name.startsWith('@')) throw new LedgerFormatError(`unexpected <${name}> in <status>`);
-  }
-  const entries = ((root['request-status'] as unknown[] | undefined) ?? []).map((e, i) => parseEntry(e, i + 1));
-  const ids = new Set<string>();
-  for (const entry of entries) {
-    if (ids.has(entry.id)) throw new LedgerFormatError(`request ${entry.id} has more than one <request-status> entry`);
-    ids.add(entry.id);
-  }
-  const serial = attribute(root, 'serial');
-  if (serial !== undefined && !/^(0|[1-9][0-9]{0,14})$/.test(serial)) throw new LedgerFormatError(`serial="${serial}" is not a whole number`);
-  const lineage = attribute(root, 'lineage');
-  const plan = attribute(root, 'plan');
-  const pending = attribute(root, 'pending')?.split(/\s+/).filter((a) => a !== '');
-  return {
-    ...(lineage === undefined ? {} : { lineage }),
-    serial: serial === undefined ? 0 : Number(serial),
-    entries,
-    ...(plan === undefined ? {} : { plan }),
-    ...(pending === undefined || pending.length === 0 ? {} : { pending }),
-  };
-}
-
-function parseEntry(raw: unknown, position: number): LedgerEntry {
-  const where = `<request-status> number ${position}`;
-  if (typeof raw !== 'object' || raw === null) throw new LedgerFormatError(`${where} has no <id>, <completion> and <uploaded>`);
-  const node = raw as Record<string, unknown>;
-  const text: Partial<Record<(typeof CHILDREN)[number], string>> = {};
-  for (const [name, value] of Object.entries(node)) {
-    if (name.startsWith('@')) continue;
-    if (!(CHILDREN as readonly string[]).includes(name)) throw new LedgerFormatError(`${where} has an unexpected <${name}>`);
-    if (typeof value !== 'string') throw new LedgerFormatError(`${where} has <${name}> more than once or with child elements`);
-    text[name as (typeof CHILDREN)[number]] = value;
-  }
-  for (const required of ['id', 'completion', 'uploaded'] as const) {
-    if (text[required] === undefined) throw new LedgerFormatError(`${where} has no <${required}>`);
-  }
-  if (!isRequestId(text.id!)) throw new LedgerFormatError(`${where} has <id>${text.id}</id>, which is not a request id (decimal digits)`);
-  const tokenSize = attribute(node, 'token-size');
-  if (tokenSize !== undefined && !/^[0-9]{1,15}$/.test(tokenSize)) throw new LedgerFormatError(`request ${text.id} has token-size="${tokenSize}", not a byte count`);
-  const hashes = { fingerprint: attribute(node, 'fingerprint'), tokenSha256: attribute(node, 'token-sha256'), bundleSha256: attribute(node, 'bundle-sha256') };
-  for (const [name, value] of Object.entries(hashes)) {
-    if (value !== undefined && !HEX64.test(value)) throw new LedgerFormatError(`request ${text.id} has a ${name} that is not 64 hex digits`);
-  }
-  const plan = attribute(node, 'plan');
-  return {
-    id: text.id!,
-    completion: text.completion!,
-    uploaded: text.uploaded!,
-    ...(text['last-update'] === undefined ? {} : { lastUpdate: text['last-update'] }),
-    ...(text.deleted === undefined ? {} : { deleted: text.deleted }),
-    ...(hashes.fingerprint === undefined ? {} : { fingerprint: hashes.fingerprint }),
-    ...(tokenSize === undefined ? {} : { tokenSize: Number(tokenSize) }),
-    ...(hashes.tokenSha256 === undefined ? {} : { tokenSha256: hashes.tokenSha256 }),
-    ...(hashes.bundleSha256 === undefined ? {} : { bundleSha256: hashes.bundleSha256 }),
-    ...(plan === undefined ? {} : { plan }),
-  };
-}
-
-function attribute(node: Record<string, unknown>, name: string): string | undefined {
-  const value = node[`@${name}`];
-  return typeof value === 'string' ? value : undefined;
+/** Parses and checks ledger text or bytes; throws LedgerFormatError with line, column and reason. */
+export function parseLedgerXml(input: string | Buffer): Ledger {
+  return readLedgerXml(input);
 }
 
 export function formatLedgerXml(ledger: Ledger): string {
+  return formatLedgerBytes(ledger).toString('utf8');
+}
+
+/**
+ * The same text as bytes, built a thousand entries at a time: a 100,000-entry ledger (46 MB)
+ * never exists as one string next to its bytes and the pieces of both.
+ */
+export function formatLedgerBytes(ledger: Ledger): Buffer {
   assertWritable(ledger);
   const rootAttributes = attributes([
     ['lineage', ledger.lineage],
@@ -123,8 +36,15 @@ export function formatLedgerXml(ledger: Ledger): string {
     ['plan', ledger.plan],
     ['pending', ledger.pending && ledger.pending.length > 0 ? joinAddresses(ledger.pending) : undefined],
   ]);
-  if (ledger.entries.length === 0) return `<status${rootAttributes} />`;
-  return `<status${rootAttributes}>${ledger.entries.map(formatEntry).join('')}</status>`;
+  if (ledger.entries.length === 0) return Buffer.from(`<status${rootAttributes} />`, 'utf8');
+  const chunks = [Buffer.from(`<status${rootAttributes}>`, 'utf8')];
+  for (let i = 0; i < ledger.entries.length; i += 1000) {
+    let text = '';
+    for (const entry of ledger.entries.slice(i, i + 1000)) text += formatEntry(entry);
+    chunks.push(Buffer.from(text, 'utf8'));
+  }
+  chunks.push(Buffer.from('</status>', 'utf8'));
+  return Buffer.concat(chunks);
 }
 
 /** A bug guard: the ledger must be one the next read accepts, or the next run stops at LEDGER_CORRUPT. */
@@ -134,17 +54,17 @@ function assertWritable(ledger: Ledger): void {
   };
   const optional = (value: string | undefined, re: RegExp, what: string) => value === undefined || check(re.test(value), what, value);
   check(Number.isSafeInteger(ledger.serial) && ledger.serial >= 0, 'serial', ledger.serial);
-  optional(ledger.lineage, WRITABLE.lineage, 'lineage');
-  optional(ledger.plan, WRITABLE.plan, 'plan');
-  for (const address of ledger.pending ?? []) check(WRITABLE.address.test(address), 'pending address', address);
+  optional(ledger.lineage, RULES.lineage, 'lineage');
+  optional(ledger.plan, RULES.plan, 'plan');
+  for (const address of ledger.pending ?? []) check(RULES.address.test(address), 'pending address', address);
   const ids = new Set<string>();
   for (const e of ledger.entries) {
     check(isRequestId(e.id) && !ids.has(e.id), 'request id (invalid or repeated)', e.id);
     ids.add(e.id);
-    check(WRITABLE.completion.test(e.completion), `completion of request ${e.id}`, e.completion);
-    for (const [what, value] of [['uploaded', e.uploaded], ['last-update', e.lastUpdate], ['deleted', e.deleted]] as const) optional(value, WRITABLE.time, `${what} of request ${e.id}`);
-    for (const [what, value] of [['fingerprint', e.fingerprint], ['token-sha256', e.tokenSha256], ['bundle-sha256', e.bundleSha256]] as const) optional(value, HEX64, `${what} of request ${e.id}`);
-    optional(e.plan, WRITABLE.plan, `plan of request ${e.id}`);
+    check(RULES.completion.test(e.completion), `completion of request ${e.id}`, e.completion);
+    for (const [what, value] of [['uploaded', e.uploaded], ['last-update', e.lastUpdate], ['deleted', e.deleted]] as const) optional(value, RULES.time, `${what} of request ${e.id}`);
+    for (const [what, value] of [['fingerprint', e.fingerprint], ['token-sha256', e.tokenSha256], ['bundle-sha256', e.bundleSha256]] as const) optional(value, RULES.hex64, `${what} of request ${e.id}`);
+    optional(e.plan, RULES.plan, `plan of request ${e.id}`);
     check(e.tokenSize === undefined || (Number.isSafeInteger(e.tokenSize) && e.tokenSize >= 0), `token-size of request ${e.id}`, e.tokenSize);
   }
 }

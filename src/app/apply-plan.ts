@@ -112,6 +112,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
 
   const wantsPublish = plan.actions.some(isPublish) || done.length > 0;
   let ledgerPublished = false;
+  await ledger.flush(); // the ledger file is current before it is published, and at the end of every run
   if (wantsPublish && !interrupted()) {
     try {
       ledgerPublished = await publishLedger(deps, ledger, plan.plan_id);

@@ -47,12 +47,25 @@ export interface RemoteFolder {
   close(): Promise<void>;
 }
 
-/** The ledger file itself. */
+/**
+ * The ledger file beside its lock, backup and journal. write() is cheap (one durable journal
+ * record of what changed); flush() makes the ledger file itself current. Only a run that holds
+ * the ledger lock calls write() or flush(); read() never writes.
+ */
 export interface LedgerFile {
-  /** Reads and parses the ledger; an absent file reads as an empty ledger with bytes null. */
+  /**
+   * Reads and parses the ledger, replaying in memory what a journal left by an interrupted run
+   * records; an absent file reads as an empty ledger with bytes null.
+   */
   read(): Promise<LedgerSnapshot>;
-  /** Writes atomically (temp file, fsync, rename), keeping the previous version as a backup. */
+  /**
+   * Records `ledger` (lineage set if absent, serial + 1) durably before it returns, in time
+   * proportional to what changed since the last write. The snapshot's bytes are what the ledger
+   * file will hold after the next flush(); they are formatted only when asked for.
+   */
   write(ledger: Ledger): Promise<LedgerSnapshot>;
+  /** Writes the ledger file atomically with everything recorded (the previous version kept as a backup). */
+  flush(): Promise<LedgerSnapshot>;
   /** Where the ledger lives, for messages. */
   readonly path: string;
 }

@@ -112,9 +112,12 @@ describe('ledger XML: what we write', () => {
     assert.deepEqual(await ledgerSchemaErrors(formatLedgerXml(OURS)), []);
   });
 
-  it('decodes escaped markup written by a hand edit', () => {
-    const text = '<status><request-status><id>1</id><completion>a&lt;b&amp;c&gt;</completion><uploaded>x</uploaded></request-status></status>';
-    assert.equal(parseLedgerXml(text).entries[0]!.completion, 'a<b&c>');
+  it('decodes references and CDATA written by a hand edit', () => {
+    const text = '<status plan="p&#45;1"><request-status><id>1</id><completion><![CDATA[1.]]>&#48;</completion><uploaded>2026-01-01&#x20;00:00:00</uploaded></request-status></status>';
+    const ledger = parseLedgerXml(text);
+    assert.equal(ledger.entries[0]!.completion, '1.0');
+    assert.equal(ledger.entries[0]!.uploaded, '2026-01-01 00:00:00');
+    assert.equal(ledger.plan, 'p-1');
   });
 
   const unwritable: { name: string; ledger: Ledger; want: RegExp }[] = [
@@ -134,14 +137,14 @@ describe('ledger XML: what we write', () => {
 
 describe('ledger XML: what is not a ledger', () => {
   const cases: { name: string; text: string; want: RegExp; schema: RegExp }[] = [
-    { name: 'truncated file (a crash mid-write)', text: fixture('corrupt-truncated.xml'), want: /not well-formed/, schema: /./ },
-    { name: 'missing <uploaded>', text: fixture('invalid-missing-uploaded.xml'), want: /has no <uploaded>/, schema: /Missing child element/ },
-    { name: 'duplicate id', text: fixture('invalid-duplicate-id.xml'), want: /request 4 has more than one/, schema: /Duplicate key-sequence \['4'\]/ },
-    { name: 'another root', text: '<ledger/>', want: /root element must be <status>/, schema: /No matching global declaration/ },
-    { name: 'id with a leading zero', text: '<status><request-status><id>007</id><completion>1.0</completion><uploaded>2026-01-01 00:00:00</uploaded></request-status></status>', want: /not a request id/, schema: /'007' is not accepted/ },
-    { name: 'unknown element', text: '<status><entry/></status>', want: /unexpected <entry>/, schema: /This element is not expected/ },
-    { name: 'bad serial', text: '<status serial="-1" />', want: /serial="-1"/, schema: /serial/ },
-    { name: 'empty file', text: '', want: /root element must be <status>|not well-formed/, schema: /./ },
+    { name: 'truncated file (a crash mid-write)', text: fixture('corrupt-truncated.xml'), want: /^line 1, column 116: the file ends inside an element$/, schema: /./ },
+    { name: 'missing <uploaded>', text: fixture('invalid-missing-uploaded.xml'), want: /^line \d+, column \d+: <request-status> number 1 has no <uploaded>$/, schema: /Missing child element/ },
+    { name: 'duplicate id', text: fixture('invalid-duplicate-id.xml'), want: /^line \d+, column \d+: request 4 has more than one <request-status> entry$/, schema: /Duplicate key-sequence \['4'\]/ },
+    { name: 'another root', text: '<ledger/>', want: /^line 1, column 1: the root element must be <status>$/, schema: /No matching global declaration/ },
+    { name: 'id with a leading zero', text: '<status><request-status><id>007</id><completion>1.0</completion><uploaded>2026-01-01 00:00:00</uploaded></request-status></status>', want: /^line 1, column 9: <request-status> number 1 has an <id> that is not a request id/, schema: /'007' is not accepted/ },
+    { name: 'unknown element', text: '<status><entry/></status>', want: /^line 1, column 9: an element other than <request-status> inside <status>$/, schema: /This element is not expected/ },
+    { name: 'bad serial', text: '<status serial="-1" />', want: /^line 1, column 1: <status> has a serial that is not a whole number$/, schema: /serial/ },
+    { name: 'empty file', text: '', want: /^line 1, column 1: the file holds no <status> element$/, schema: /./ },
   ];
   for (const c of cases) {
     it(`rejects ${c.name} in the mapping and in the XSD`, async () => {

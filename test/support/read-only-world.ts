@@ -35,5 +35,6 @@ export function readOnlyLedgerStore(store: LedgerFile, calls: string[]): LedgerS
     forceUnlock: refuse('forceUnlock'),
     read: () => (calls.push('ledger read'), store.read()),
     write: refuse('write'),
+    flush: refuse('flush'),
   };
 }
