@@ -74,7 +74,7 @@ describe('crash recovery', () => {
     it(`converges after kill -9 ${point.name}`, async () => {
       const folder = `crash${index}`;
       const deployment = deploymentIn(folder);
-      const env = point.step ? { NODE_OPTIONS: `--import=${HOOK}`, AKTIN_SFTP_TEST_KILL_AT: point.step } : undefined;
+      const env = point.step ? { NODE_OPTIONS: `--import=${HOOK}`, AKTIN_TEST_KILL_AT: point.step } : undefined;
       const killed = startCli(['-c', deployment.configFile, 'apply', '--auto-approve'], { cwd: deployment.dir, ...(env ? { env } : {}) });
       if (point.marker) {
         await waitFor(() => (killed.stderrSoFar().match(point.marker!) ?? []).length >= point.occurrences!, 30_000);

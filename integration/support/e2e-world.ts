@@ -99,6 +99,7 @@ PATH_ENCRYPTION_KEY = "${keyFile}"
 [MISC]
 WORKING_DIR = "${workingDir}"
 ${options.extraToml ?? ''}`,
+    { mode: 0o600 }, // it holds a password and an API key, as an operator's should
   );
   return { dir, workingDir, keyFile, configFile, key };
 }

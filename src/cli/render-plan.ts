@@ -2,10 +2,11 @@
  * Plans as people read them, in Terraform's manner: a legend of the symbols present, one line
  * per action with its reason in words, and the exact summary line
  * `Plan: X to add, Y to change, Z to destroy.` that PR-comment bots scrape. A replacement
- * counts as one to add and one to destroy; removing leftover temporary files counts in none
- * and the ledger upload is its own line (always last). Never prints a secret: a plan holds none.
+ * counts as one to add and one to destroy, the ledger upload as a change, the removal of a
+ * leftover temporary file as a destruction. Never prints a secret: a plan holds none.
  */
 import type { ChalkInstance } from 'chalk';
+import { isCleanup } from '../core/action-kinds.js';
 import { encodePlan } from '../core/plan-codec.js';
 import type { ActionKind, Plan, PlannedAction } from '../core/plan.js';
 
@@ -66,10 +67,15 @@ export function renderPlanJson(plan: Plan): string {
   return encodePlan(plan);
 }
 
-/** Exactly Terraform's line (bots match it whole); housekeeping and the ledger upload have their own action lines. */
-export function summaryLine(plan: Pick<Plan, 'summary'>): string {
-  const { add, change, destroy } = plan.summary;
-  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;
+/**
+ * Exactly Terraform's line (bots match it whole), counting every action: the ledger upload is a
+ * change and removing a leftover temporary file a destruction, so a plan with only those never
+ * reads "0 to add, 0 to change, 0 to destroy".
+ */
+export function summaryLine(plan: Pick<Plan, 'summary' | 'actions'>): string {
+  const { add, change, destroy, publish_ledger } = plan.summary;
+  const temps = plan.actions.filter(isCleanup).length;
+  return `Plan: ${add} to add, ${change + (publish_ledger ? 1 : 0)} to change, ${destroy + temps} to destroy.`;
 }
 
 export function describeAction(action: PlannedAction): string {

@@ -1,6 +1,6 @@
 /**
  * Preloaded (node --import) into a real process to SIGKILL it at one exact step of the ledger
- * store's file work, chosen by AKTIN_SFTP_TEST_KILL_AT="<step>:<n>" (the n-th time, from 1):
+ * store's file work, chosen by AKTIN_TEST_KILL_AT="<step>:<n>" (the n-th time, from 1):
  *   append-torn     the n-th journal append has written half its record
  *   append-synced   the n-th journal append is fsync'd, before write() returns
  *   fold-temp       the n-th fold has written its temporary file (before the folded mark)
@@ -11,7 +11,7 @@
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 
-const [step, nth] = (process.env.AKTIN_SFTP_TEST_KILL_AT ?? '').split(':');
+const [step, nth] = (process.env.AKTIN_TEST_KILL_AT ?? '').split(':');
 const counts = new Map();
 const due = (name) => {
   if (name !== step) return false;

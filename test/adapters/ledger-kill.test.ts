@@ -39,7 +39,7 @@ const CHILD = `
 
 function runChild(dir: string, killAt: string): Promise<{ signal: NodeJS.Signals | null; acked: number; stdout: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', HOOK, '--input-type=module', '-e', CHILD, dir], {
-    env: { ...process.env, AKTIN_SFTP_TEST_KILL_AT: killAt },
+    env: { ...process.env, AKTIN_TEST_KILL_AT: killAt },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let stdout = '';

@@ -75,9 +75,10 @@ describe('readPlanFile', () => {
     assert.equal(missing.code, 'PLAN_INVALID');
     assert.equal(missing.problems[0]!.title, `Cannot read the plan ${join(folder, 'nope.json')}`);
     assert.equal(missing.problems[0]!.detail, 'The file does not exist.');
-    writeFileSync(join(folder, 'bad.json'), '{"format_version": "1.0",');
+    writeFileSync(join(folder, 'bad.json'), '{"format_version": "1.0", "secret": hunter2');
     const bad = await failure(readPlanFile(join(folder, 'bad.json')));
-    assert.match(bad.problems[0]!.detail!, /^It is not JSON: /);
+    assert.match(bad.problems[0]!.detail!, /^It is not JSON/);
+    assert.ok(!JSON.stringify(bad.problems).includes('hunter2'), 'the file is never quoted');
   });
 
   it('lists every schema error with its JSON pointer, naming the file', async () => {

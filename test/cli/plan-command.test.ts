@@ -66,7 +66,7 @@ describe('plan and show commands', () => {
     assert.match(run.out, /^-\/\+ export_2\.zip must be replaced: the file is missing on the server$/m);
     assert.match(run.out, /^ {2}- export_4\.zip will be destroyed: request 4 is no longer listed by the broker$/m);
     assert.match(run.out, /^ {2}- export_6\.zip will be destroyed/m);
-    assert.match(run.out, /^Plan: 2 to add, 0 to change, 3 to destroy\.$/m);
+    assert.match(run.out, /^Plan: 2 to add, 1 to change, 3 to destroy\.$/m);
     assert.deepEqual(readdirSync(join(sftp.root, 'rki')), [], 'plan never writes to the SFTP server');
     assert.ok(readFileSync(join(deployment.workingDir, 'status.xml')).equals(ledgerBefore), 'nor to the ledger');
     const plan = await readPlanFile(join(deployment.dir, 'plan.json'));
@@ -125,7 +125,7 @@ describe('plan and show commands', () => {
     const old = await cli('show', 'old.json');
     assert.equal(old.code, 0);
     assert.match(old.err, /old\.json was made by aktin-sftp 0\.0\.1; this is /);
-    assert.match(old.out, /^Plan: 2 to add, 0 to change, 3 to destroy\.$/m);
+    assert.match(old.out, /^Plan: 2 to add, 1 to change, 3 to destroy\.$/m);
     writeFileSync(join(deployment.dir, 'broken.json'), JSON.stringify({ ...plan, actions: [{ ...plan.actions[0], kind: 'chmod' }] }));
     const broken = await cli('show', 'broken.json');
     assert.equal(broken.code, 64);

@@ -14,13 +14,13 @@ import { renderPlan } from '../../src/cli/render-plan.js';
 
 const plain = new Chalk({ level: 0 });
 const EXPECTED: Record<string, RegExp[]> = {
-  'create.json': [/^ {2}\+ export_6\.zip will be created: new request 6, completion 0\.0$/m, /^Plan: 1 to add, 0 to change, 0 to destroy\.$/m],
-  'update.json': [/^ {2}~ export_2\.zip will be updated: completion 0\.5 → 1\.0$/m, /^Plan: 0 to add, 1 to change, 0 to destroy\.$/m],
-  'replace.json': [/^-\/\+ export_2\.zip must be replaced: the file on the server has 980 bytes/m, /^Plan: 1 to add, 0 to change, 1 to destroy\.$/m],
-  'delete.json': [/^ {2}- export_0\.zip will be destroyed: request 0 is no longer listed by the broker$/m, /^Plan: 0 to add, 0 to change, 1 to destroy\.$/m],
-  'remove-temp.json': [/^ {2}- \.export_2\.zip\.0a1b2c3d\.part will be removed: leftover of an interrupted upload$/m, /^Plan: 0 to add, 0 to change, 0 to destroy\.$/m],
-  'remove-orphan.json': [/^ {2}- export_9\.zip will be removed: the ledger has no live entry for request 9 \(orphan\)$/m, /^Plan: 0 to add, 0 to change, 1 to destroy\.$/m],
-  'publish-ledger.json': [/^ {2}~ status\.xml will be uploaded: the remote copy differs from the local ledger$/m, /^Plan: 0 to add, 0 to change, 0 to destroy\.$/m],
+  'create.json': [/^ {2}\+ export_6\.zip will be created: new request 6, completion 0\.0$/m, /^Plan: 1 to add, 1 to change, 0 to destroy\.$/m],
+  'update.json': [/^ {2}~ export_2\.zip will be updated: completion 0\.5 → 1\.0$/m, /^Plan: 0 to add, 2 to change, 0 to destroy\.$/m],
+  'replace.json': [/^-\/\+ export_2\.zip must be replaced: the file on the server has 980 bytes/m, /^Plan: 1 to add, 1 to change, 1 to destroy\.$/m],
+  'delete.json': [/^ {2}- export_0\.zip will be destroyed: request 0 is no longer listed by the broker$/m, /^Plan: 0 to add, 1 to change, 1 to destroy\.$/m],
+  'remove-temp.json': [/^ {2}- \.export_2\.zip\.0a1b2c3d\.part will be removed: leftover of an interrupted upload$/m, /^Plan: 0 to add, 1 to change, 1 to destroy\.$/m],
+  'remove-orphan.json': [/^ {2}- export_9\.zip will be removed: the ledger has no live entry for request 9 \(orphan\)$/m, /^Plan: 0 to add, 1 to change, 1 to destroy\.$/m],
+  'publish-ledger.json': [/^ {2}~ status\.xml will be uploaded: the remote copy differs from the local ledger$/m, /^Plan: 0 to add, 1 to change, 0 to destroy\.$/m],
   'no-changes.json': [/^No changes\. The SFTP folder and the ledger match the broker\.$/m],
 };
 

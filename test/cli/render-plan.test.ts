@@ -42,7 +42,7 @@ describe('renderPlan', () => {
         '  - export_0.zip will be destroyed: request 0 is no longer listed by the broker',
         '  ~ status.xml will be uploaded: the ledger changes with this plan',
         '',
-        'Plan: 1 to add, 2 to change, 1 to destroy.',
+        'Plan: 1 to add, 3 to change, 1 to destroy.',
         '',
         'Note: You didn\'t use the -o option to save this plan, so aktin-sftp can\'t guarantee to take exactly these actions if you run "aktin-sftp apply" now.',
         '',
@@ -53,7 +53,7 @@ describe('renderPlan', () => {
   it('leaves the -o note out for a saved plan, and ends with the summary line', () => {
     const text = renderPlan(run2, plain, { saved: true });
     assert.ok(!text.includes('-o option'));
-    assert.ok(text.endsWith('\nPlan: 1 to add, 2 to change, 1 to destroy.\n'));
+    assert.ok(text.endsWith('\nPlan: 1 to add, 3 to change, 1 to destroy.\n'));
   });
 
   it('shows the replace legend only when a replacement is planned', () => {
@@ -62,7 +62,7 @@ describe('renderPlan', () => {
     assert.match(text, /^-\/\+ destroy and then create replacement$/m);
     assert.ok(!/^ {2}\+ create$/m.test(text));
     assert.ok(!/^ {2}- destroy$/m.test(text));
-    assert.match(text, /^Plan: 1 to add, 0 to change, 1 to destroy\.$/m);
+    assert.match(text, /^Plan: 1 to add, 1 to change, 1 to destroy\.$/m);
     assert.ok(!renderPlan(run2, plain, { saved: true }).includes('-/+'));
   });
 
@@ -79,7 +79,7 @@ describe('renderPlan', () => {
     assert.ok(text.includes(`${coloured.green('  +')} ${coloured.bold('export_6.zip')}`));
     assert.ok(text.includes(`${coloured.red('  -')} ${coloured.bold('export_0.zip')}`));
     assert.ok(text.includes(`${coloured.yellow('  ~')} ${coloured.bold('export_2.zip')}`));
-    assert.ok(text.includes(coloured.bold('Plan: 1 to add, 2 to change, 1 to destroy.')));
+    assert.ok(text.includes(coloured.bold('Plan: 1 to add, 3 to change, 1 to destroy.')));
     assert.ok(!renderPlan(run2, plain, { saved: true }).includes('\u001b['));
   });
 });
@@ -118,7 +118,13 @@ describe('describeAction: every reason in words', () => {
 
 describe('summaryLine and renderPlanJson', () => {
   it('is exactly Terraform\'s line', () => {
-    assert.equal(summaryLine({ summary: { add: 0, change: 12, destroy: 1, publish_ledger: false } }), 'Plan: 0 to add, 12 to change, 1 to destroy.');
+    assert.equal(summaryLine({ summary: { add: 0, change: 12, destroy: 1, publish_ledger: false }, actions: [] }), 'Plan: 0 to add, 12 to change, 1 to destroy.');
+  });
+
+  it('counts the ledger upload as a change and a leftover removal as a destruction', () => {
+    const housekeeping = planOf({ requests: [req('2')], entries: [legacyEntry('2')], files: [...exportFiles('2'), file('.export_2.zip.0a1b2c3d.part')] });
+    assert.deepEqual(housekeeping.actions.map((a) => a.kind), ['remove_temp', 'publish_ledger']);
+    assert.equal(summaryLine(housekeeping), 'Plan: 0 to add, 1 to change, 1 to destroy.');
   });
 
   it('prints the plan document as plan -o saves it', () => {
