@@ -121,7 +121,7 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
 
   sftp.on('OPEN', (reqid, path, flags, attrs) =>
     run(reqid, async () => {
-      let mode = (flags & OPEN.WRITE ? (flags & OPEN.READ ? constants.O_RDWR : constants.O_WRONLY) : constants.O_RDONLY) as number;
+      let mode = (flags & OPEN.WRITE ? (flags & OPEN.READ ? constants.O_RDWR : constants.O_WRONLY) : constants.O_RDONLY);
       if (flags & OPEN.CREAT) mode |= constants.O_CREAT;
       if (flags & OPEN.EXCL) mode |= constants.O_EXCL;
       if (flags & OPEN.TRUNC) mode |= constants.O_TRUNC;

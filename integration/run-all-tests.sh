@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command (`npm test`): type-check, build, then every test — unit tests in
+# The README's test command (`npm test`): type-check, build, architecture rules and lint, then every test — unit tests in
 # test/ and integration tests in integration/ — in one node:test run, against a real OpenSSH
 # sshd on 127.0.0.1, ProFTPD (mod_sftp) and `rclone serve sftp`, which this script starts and always
 # stops again.
@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 echo "== type-check and build"
 npx tsc -p tsconfig.json
 npx tsc -p tsconfig.build.json
+
+echo "== architecture rules (dependency-cruiser), lint (ESLint), unused code (knip)"
+npm run lint --silent
 
 echo "== start the test sshd"
 state_env=$(mktemp)

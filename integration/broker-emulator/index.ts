@@ -20,9 +20,9 @@ import { BrokerState } from './state.js';
 import { WEBSOCKET_PATH, createWebsocketHub, type WebsocketAids } from './websocket.js';
 
 export type { FaultConfig, FaultRoute, RouteFault } from './faults.js';
-export type { EmulatorSeed, SeedNode, SeedRequest } from './seed.js';
+export type { EmulatorSeed, SeedRequest } from './seed.js';
 export { validateSeed } from './seed.js';
-export type { WebsocketAids, WebsocketStats } from './websocket.js';
+export type { WebsocketAids } from './websocket.js';
 
 /** api-keys.properties as the broker ships it (broker-api.md §2.2). */
 export const DEFAULT_API_KEYS: Readonly<Record<string, string>> = {
@@ -122,7 +122,8 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
       else response.destroy();
     }
   };
-  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+  const listener = (request: IncomingMessage, response: ServerResponse) => void handler(request, response);
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
   // 'connection' counts TCP connections for HTTPS too (secureConnection would miss failed handshakes).
   server.on('connection', (socket: Socket) => {
     connections += 1;

@@ -72,7 +72,7 @@ export function applySeed(state: BrokerState, seed: EmulatorSeed, keys: Readonly
       const node = state.nodeFor(n.key, keys[n.key]!, now());
       const at = n.date === undefined ? now() : new Date(n.date);
       if (n.result !== undefined) state.putResult(request.id, node, n.resultType ?? 'text/csv', Buffer.from(n.result, 'utf8'), at);
-      const states = n.status === undefined ? [] : typeof n.status === 'string' ? [n.status as PostableState] : n.status;
+      const states = n.status === undefined ? [] : typeof n.status === 'string' ? [n.status] : n.status;
       states.forEach((s, k) => {
         const message = k === states.length - 1 && n.message !== undefined ? { type: 'text/plain', body: Buffer.from(n.message, 'utf8') } : undefined;
         state.postStatus(request.id, node, s, at, message);

@@ -107,7 +107,7 @@ export class WebsocketBrokerEvents implements BrokerEventSource {
       );
       ws.on('message', (data, binary) => {
         if (done) return;
-        const event = parseBrokerFrame(binary ? '' : data.toString());
+        const event = parseBrokerFrame(binary ? '' : textOfFrame(data));
         if (event.kind === 'welcome') {
           if (welcomed) return;
           welcomed = true;
@@ -164,4 +164,10 @@ function readCaBundle(path: string): Buffer {
       { cause: error },
     );
   }
+}
+
+/** A text frame's bytes as text, however `ws` hands them over. */
+function textOfFrame(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }

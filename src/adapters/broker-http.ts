@@ -87,7 +87,7 @@ class HttpBrokerReader implements BrokerReader {
   }
 
   async openBundle(id: RequestId): Promise<BundleDownload> {
-    if (!isRequestId(id)) throw new Error(`openBundle: "${id}" is not a request id`);
+    if (!isRequestId(id)) throw new Error('openBundle takes a request id (decimal digits)');
     const about = `the bundle of request ${id}`;
     // Export and download are retried together: a fresh export is harmless, a failed download id is useless.
     return this.#http.retrying(async () => {

@@ -31,7 +31,8 @@ export function parseRequestIds(xml: string, source: string): string[] {
   const { element, prefix } = root(xml, 'request-list', source);
   const requests = (element[`${prefix}request`] as XmlNode[] | undefined) ?? [];
   const ids = requests.map((r) => {
-    const id: string = String(r['@_id'] ?? '');
+    const raw: unknown = r['@_id'];
+    const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
     if (!isRequestId(id)) throw protocolError(source, `a request id ${JSON.stringify(id).slice(0, 40)} is not a number`);
     return id;
   });
@@ -82,8 +83,8 @@ function root(xml: string, name: string, source: string): { element: XmlNode; pr
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && '#text' in value) return String((value as XmlNode)['#text']);
-  return value === undefined || value === null ? '' : String(value);
+  if (value && typeof value === 'object' && '#text' in value) return text((value as XmlNode)["#text"]);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }
 
 function protocolError(source: string, why: string, cause?: unknown): ProblemError {

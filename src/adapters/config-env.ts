@@ -66,7 +66,7 @@ function setValue(values: Record<string, unknown>, scope: string | null, key: st
   }
   const table = values[scope];
   if (table !== undefined && (typeof table !== 'object' || table === null || Array.isArray(table))) return; // the rules report it
-  values[scope] = { ...(table as object | undefined), [key]: value };
+  values[scope] = { ...(table), [key]: value };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -74,7 +74,7 @@ async function readConfigText(path: string): Promise<{ text: string; mode: numbe
 
 function parseToml(path: string, text: string): Record<string, unknown> {
   try {
-    return parse(text) as Record<string, unknown>;
+    return parse(text);
   } catch (error) {
     const e = error as { message?: string; line?: number; column?: number };
     const reason = String(e.message ?? error).split('\n')[0]!.replace(/^Invalid TOML document: /, '');

@@ -10,7 +10,6 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { isRequestId, type Ledger, type LedgerEntry } from '../core/model.js';
-import { LedgerFormatError } from './ledger-xml-error.js';
 import { RULES } from './ledger-xml-rules.js';
 import { firstForbiddenByte, XmlCursor } from './ledger-xml-scan.js';
 
@@ -141,5 +140,3 @@ function firstNonUtf8(buf: Buffer): number {
   const bad = text.indexOf('\uFFFD');
   return bad < 0 ? 0 : Buffer.byteLength(text.slice(0, bad));
 }
-
-export { LedgerFormatError };

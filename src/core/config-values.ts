@@ -15,6 +15,8 @@ export type ValueRead =
  * (API_KEY) splits the header; in a path or host name it hides what is really used; and printed
  * back to a terminal an ESC starts an escape sequence. No key has a use for them.
  */
+// Matching control characters is the point: they are refused in every config string.
+// eslint-disable-next-line no-control-regex
 export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 export const NO_CONTROL_CHARACTERS = 'must not contain control characters (line breaks, tabs, NUL, escape sequences)';
@@ -69,11 +71,12 @@ export function readValue(kind: KeyKind, raw: unknown): ValueRead {
     case 'limit':
       return readWhole(raw, 0, Number.MAX_SAFE_INTEGER, fail);
     case 'fingerprints': {
-      const list = typeof raw === 'string' ? [raw] : raw;
-      if (!Array.isArray(list)) return fail();
+      const given: unknown = typeof raw === 'string' ? [raw] : raw;
+      if (!Array.isArray(given)) return fail();
+      const list = given as unknown[];
       const bad = list.find((item) => typeof item !== 'string' || !FINGERPRINT.test(item.trim()));
       if (bad !== undefined) return fail(describeValue(bad, false));
-      return { ok: true, value: list.map((item: string) => item.trim()) };
+      return { ok: true, value: (list as string[]).map((item) => item.trim()) };
     }
   }
 }

@@ -23,7 +23,7 @@ export function readOptionValue(option: string, key: string, raw: unknown, place
   }
   const read = readValue(k.kind, typeof raw === 'number' ? String(raw) : raw);
   if (read.ok) return read;
-  const shown = typeof raw === 'string' ? JSON.stringify(raw) : String(raw);
+  const shown = typeof raw === 'string' ? JSON.stringify(raw) : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : typeof raw;
   return {
     ok: false,
     problem: problem(

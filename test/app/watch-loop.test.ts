@@ -90,7 +90,7 @@ function harness(options: Partial<WatchOptions> = {}) {
   const finish = async (i: number, result?: CycleResult) => {
     await settle();
     assert.ok(calls[i], `cycle ${i} has started`);
-    calls[i]!.resolve(result);
+    calls[i].resolve(result);
     await settle();
   };
   return { timers, source, controller, calls, reports, done, finish, scopes: () => calls.map((c) => c.scope) };

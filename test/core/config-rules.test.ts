@@ -7,7 +7,7 @@ const FILE = '/etc/aktin/settings.toml';
 const PIN = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
 const SECRETS = ['s3cr3t-api-key', 's3cr3t-password', 's3cr3t-passphrase'];
 
-function values(patch: Record<string, Record<string, unknown> | unknown> = {}): Record<string, unknown> {
+function values(patch: Record<string, unknown> = {}): Record<string, unknown> {
   const base: Record<string, Record<string, unknown>> = {
     BROKER: { URL: 'http://localhost:8080', API_KEY: SECRETS[0] },
     REQUESTS: { TAG: 'rki' },
@@ -17,7 +17,7 @@ function values(patch: Record<string, Record<string, unknown> | unknown> = {}): 
   };
   const out: Record<string, unknown> = { ...base };
   for (const [scope, table] of Object.entries(patch)) {
-    out[scope] = typeof table === 'object' && table !== null && !Array.isArray(table) ? { ...base[scope], ...(table as object) } : table;
+    out[scope] = typeof table === 'object' && table !== null && !Array.isArray(table) ? { ...base[scope], ...(table) } : table;
   }
   return out;
 }
