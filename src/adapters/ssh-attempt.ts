@@ -1,0 +1,112 @@
+/**
+ * One attempt at an SSH connection with an SFTP session, as a promise that settles exactly once:
+ * on the SFTP session, or on the first of error / close / end / our own deadline, whatever ssh2
+ * does (it can close without an error during the handshake). ssh2 gets a socket we opened, so we
+ * know how far the attempt got (TCP, banner, key exchange, login, subsystem) and can say so.
+ * An 'error' listener stays on the connection for its whole life: a late error never crashes.
+ * Failures are described in words here; sftp-connect.ts decides on retries and problems.
+ */
+import { Socket } from 'node:net';
+import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
+
+const { Client } = ssh2;
+export type SshClient = InstanceType<typeof Client>;
+
+/** How far an attempt got before it failed. */
+export type Phase = 'tcp' | 'banner' | 'handshake' | 'login' | 'sftp';
+
+export type FailureKind = 'dropped' | 'timeout' | 'refused' | 'dns' | 'auth' | 'private-key' | 'host-key' | 'no-host-key-type' | 'subsystem' | 'protocol';
+
+export interface AttemptFailure {
+  readonly kind: FailureKind;
+  readonly phase: Phase;
+  /** Words for people, without a secret: "the server closed the connection before the SSH handshake". */
+  readonly reason: string;
+  readonly cause?: unknown;
+}
+
+export type AttemptOutcome = { readonly ok: true; readonly conn: SshClient; readonly sftp: SFTPWrapper; readonly socket: Socket } | { readonly ok: false; readonly failure: AttemptFailure };
+
+/** `ssh` carries everything but host, port and sock (those come from here). */
+export function attemptSftp(host: string, port: number, timeoutSeconds: number, ssh: Omit<ConnectConfig, 'host' | 'port' | 'sock'>): Promise<AttemptOutcome> {
+  return new Promise<AttemptOutcome>((resolve) => {
+    const conn = new Client();
+    // Never removed: errors after we settled (or after ready) must not become uncaught events.
+    conn.on('error', () => undefined);
+    const socket = new Socket();
+    socket.setNoDelay(true);
+    let phase: Phase = 'tcp';
+    let settled = false;
+    const settle = (outcome: AttemptOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!outcome.ok) socket.destroy();
+      resolve(outcome);
+    };
+    const fail = (kind: FailureKind, reason: string, cause?: unknown) => settle({ ok: false, failure: { kind, phase: current(), reason, cause } });
+    // The banner phase ends with the first byte from the server; the socket counts them for us.
+    const current = (): Phase => (phase === 'banner' && socket.bytesRead > 0 ? 'handshake' : phase);
+
+    const timer = setTimeout(() => fail('timeout', `no answer within ${timeoutSeconds} s: ${STALLED[current()]}`), timeoutSeconds * 1000);
+    socket.once('connect', () => (phase = 'banner'));
+    conn.once('handshake', () => (phase = 'login'));
+    conn.once('ready', () => {
+      phase = 'sftp';
+      conn.sftp((error, sftp) => {
+        if (!error) return settle({ ok: true, conn, sftp, socket });
+        if (/Unable to start subsystem/i.test(error.message)) fail('subsystem', 'the server refused the SFTP subsystem', error);
+        else fail('dropped', closedReason(current()), error);
+      });
+    });
+    conn.on('error', (error: Error & { level?: string; code?: string }) => {
+      const [kind, reason] = classify(error, current());
+      fail(kind, reason, error);
+    });
+    conn.once('end', () => fail('dropped', closedReason(current())));
+    conn.once('close', () => fail('dropped', closedReason(current())));
+
+    try {
+      // Connecting first: ssh2 then waits for the socket's 'connect' before it speaks.
+      socket.connect({ host, port });
+      conn.connect({ ...ssh, sock: socket, readyTimeout: 0 });
+    } catch (error) {
+      // ssh2 parses the private key synchronously and throws on a bad one or a wrong passphrase.
+      fail('private-key', 'the private key could not be parsed or decrypted', error);
+    }
+  });
+}
+
+const STALLED: Record<Phase, string> = {
+  tcp: 'the TCP connection was not established',
+  banner: 'the server accepted the TCP connection but sent no SSH banner',
+  handshake: 'the SSH handshake did not complete',
+  login: 'the server did not answer the login',
+  sftp: 'the SFTP session did not start',
+};
+
+function closedReason(phase: Phase): string {
+  if (phase === 'tcp' || phase === 'banner') return 'the server closed the connection before the SSH handshake';
+  if (phase === 'handshake') return 'the server closed the connection during the SSH handshake';
+  if (phase === 'login') return 'the server closed the connection during login';
+  return 'the server closed the connection before the SFTP session started';
+}
+
+function resetReason(phase: Phase): string {
+  const when = phase === 'tcp' || phase === 'banner' ? 'before the SSH handshake' : phase === 'handshake' ? 'during the SSH handshake' : phase === 'login' ? 'during login' : 'before the SFTP session started';
+  return `the connection was reset ${when} (connection reset)`;
+}
+
+function classify(error: Error & { level?: string; code?: string }, phase: Phase): [FailureKind, string] {
+  if (error.level === 'client-authentication') return ['auth', 'the server refused the credentials'];
+  if (error.code === 'ECONNREFUSED') return ['refused', 'the connection was refused (nothing listens on that port)'];
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return ['dns', 'the host name does not resolve'];
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return ['dropped', resetReason(phase)];
+  if (error.code === 'ETIMEDOUT' || error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return ['timeout', `the host cannot be reached (${error.code})`];
+  if (/Connection lost before handshake/.test(error.message)) return ['dropped', closedReason(phase)];
+  if (/Host denied/.test(error.message)) return ['host-key', 'the host key was refused'];
+  if (/no matching host key/i.test(error.message)) return ['no-host-key-type', 'the server offers none of the host key types asked for'];
+  if (/passphrase|private key|privateKey/i.test(error.message)) return ['private-key', 'the private key could not be parsed or decrypted'];
+  if (error.level === 'client-socket') return ['dropped', `${closedReason(phase)} (${error.code ?? 'socket error'})`];
+  return ['protocol', `the SSH ${phase === 'login' ? 'login' : 'handshake'} failed: ${error.message}`];
+}
