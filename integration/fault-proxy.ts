@@ -14,7 +14,9 @@
  *          'down' at 0, a dead link later on); the sockets stay open until a peer or stop() closes them.
  * - drip:  from then on that direction delivers one byte per `intervalMs`; the other flows freely.
  * `faultyConnections` limits the fault to the first N connections accepted after it was set (to
- * test a retry that succeeds); later ones pass unharmed. stop() closes the listener and every socket.
+ * test a retry that succeeds); later ones pass unharmed. `breakOpen(kind)` starts a cut, reset or
+ * stall at once on every connection open now (a link that dies after the session is up).
+ * stop() closes the listener and every socket.
  */
 import { createServer, Socket, type AddressInfo } from 'node:net';
 
@@ -28,6 +30,8 @@ export type Fault =
 export interface FaultProxyStats {
   /** Connections accepted so far. */
   readonly connections: number;
+  /** Client connections open now. */
+  readonly open: number;
   /** Connections on which the fault started. */
   readonly faulted: number;
   /** Bytes forwarded client → target and target → client, over all connections. */
@@ -40,6 +44,8 @@ export interface FaultProxy {
   readonly port: number;
   /** Applies to connections accepted from now on (the first `faultyConnections` of them; default all). */
   setFault(fault: Fault, faultyConnections?: number): void;
+  /** Cuts, resets or stalls every connection open now; returns how many. */
+  breakOpen(kind: 'cut' | 'reset' | 'stall'): number;
   stats(): FaultProxyStats;
   stop(): Promise<void>;
 }
@@ -50,6 +56,7 @@ export async function startFaultProxy(options: { target: { host?: string; port: 
   const stats = { connections: 0, faulted: 0, bytesUp: 0, bytesDown: 0 };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  const open = new Map<Socket, (kind: 'cut' | 'reset' | 'stall') => void>();
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -70,29 +77,29 @@ export async function startFaultProxy(options: { target: { host?: string; port: 
     let state: 'flowing' | 'cut' | 'stalled' | 'dripping' = 'flowing';
     const drip: Buffer[] = [];
 
-    const start = () => {
-      if (mine.kind === 'pass' || state !== 'flowing') return;
+    const start = (now: Fault = mine) => {
+      if (now.kind === 'pass' || state === 'cut' || (state === 'stalled' && now.kind === 'stall')) return;
       stats.faulted++;
-      if (mine.kind === 'cut') {
+      if (now.kind === 'cut') {
         state = 'cut';
         for (const socket of [client, target]) socket.end();
         // A peer that never answers our FIN is closed for it; unref'd, stop() does it anyway.
         const timer = setTimeout(() => [client, target].forEach((s) => s.destroy()), 2000).unref();
         timers.add(timer);
-      } else if (mine.kind === 'reset') {
+      } else if (now.kind === 'reset') {
         state = 'cut';
         target.destroy();
         client.resetAndDestroy();
-      } else if (mine.kind === 'stall') {
+      } else if (now.kind === 'stall') {
         state = 'stalled';
         client.pause();
         target.pause();
-      } else if (mine.kind === 'drip') {
-        const { direction, intervalMs } = mine;
+      } else if (now.kind === 'drip') {
+        const { direction, intervalMs } = now;
         state = 'dripping';
         const timer = setInterval(() => {
           const head = drip[0];
-          if (!head || ends[direction].destroyed) return;
+          if (!head || state !== 'dripping' || ends[direction].destroyed) return;
           ends[direction].write(head.subarray(0, 1));
           count(direction, 1);
           if (head.length > 1) drip[0] = head.subarray(1);
@@ -142,6 +149,8 @@ export async function startFaultProxy(options: { target: { host?: string; port: 
     // its MaxStartups); a target that goes away is not noticed by the client through a stall.
     client.on('close', () => target.destroy());
     target.on('close', () => state !== 'stalled' && client.destroy());
+    open.set(client, (kind) => start({ kind, direction: 'down', afterBytes: 0 }));
+    client.once('close', () => open.delete(client));
     if (mine.kind !== 'pass' && mine.afterBytes <= 0) start();
   });
   await new Promise<void>((resolve, reject) => {
@@ -156,7 +165,12 @@ export async function startFaultProxy(options: { target: { host?: string; port: 
       fault = next;
       budget = faultyConnections;
     },
-    stats: () => ({ ...stats }),
+    breakOpen(kind) {
+      const now = [...open.values()];
+      now.forEach((apply) => apply(kind));
+      return now.length;
+    },
+    stats: () => ({ ...stats, open: open.size }),
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const timer of timers) clearTimeout(timer);

@@ -66,7 +66,8 @@ describe('TCP fault proxy', () => {
     socket.destroy();
     assert.deepEqual(got, Buffer.concat([GREETING, ping]));
     await eventually(() => proxy!.stats().bytesDown === 25);
-    assert.deepEqual(proxy.stats(), { connections: 1, faulted: 0, bytesUp: 5, bytesDown: 25 });
+    await eventually(() => proxy!.stats().open === 0);
+    assert.deepEqual(proxy.stats(), { connections: 1, open: 0, faulted: 0, bytesUp: 5, bytesDown: 25 });
   });
 
   it('cut down after K bytes: the client gets exactly K bytes, then a clean end', async () => {
@@ -134,6 +135,25 @@ describe('TCP fault proxy', () => {
     proxy.setFault({ kind: 'reset', direction: 'up', afterBytes: 0 }, 1);
     assert.equal((await visit(proxy)).ended, 'ECONNRESET');
     assert.deepEqual({ connections: proxy.stats().connections, faulted: proxy.stats().faulted }, { connections: 3, faulted: 2 });
+  });
+
+  it('breakOpen stalls or resets the connections open now, not later ones', async () => {
+    proxy = await startFaultProxy({ target: { port: port() } });
+    let client: Socket | undefined;
+    let settled = false;
+    const first = visit(proxy, Buffer.alloc(0), { socket: (s) => (client = s) }).finally(() => (settled = true));
+    await eventually(() => proxy!.stats().bytesDown === GREETING.length);
+    assert.equal(proxy.breakOpen('stall'), 1);
+    client!.write('lost');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(settled, false);
+    assert.equal(received.length, 0, 'the stalled connection forwards nothing');
+    const second = await visit(proxy, Buffer.alloc(0), { until: (b) => b.length >= GREETING.length });
+    second.socket.destroy();
+    assert.deepEqual(second.got, GREETING, 'a new connection passes');
+    await eventually(() => proxy!.stats().open === 1);
+    assert.equal(proxy.breakOpen('reset'), 1);
+    assert.equal((await first).ended, 'ECONNRESET');
   });
 
   it('stop() closes open connections and the listener', async () => {
