@@ -11,7 +11,8 @@
  * - reset: the client gets a TCP RST (socket.resetAndDestroy), the target a close. Bytes still in
  *          flight may be lost, as with a real reset.
  * - stall: nothing more is forwarded either way and nothing is closed (a silent server when
- *          'down' at 0, a dead link later on); the sockets stay open until a peer or stop() closes them.
+ *          'down' at 0, a dead link later on); the sockets stay open until the client or stop()
+ *          closes them (the client's later bytes are read and dropped; the target is not read).
  * - drip:  from then on that direction delivers one byte per `intervalMs`; the other flows freely.
  * `faultyConnections` limits the fault to the first N connections accepted after it was set (to
  * test a retry that succeeds); later ones pass unharmed. `breakOpen(kind)` starts a cut, reset or
@@ -92,8 +93,10 @@ export async function startFaultProxy(options: { target: { host?: string; port: 
         client.resetAndDestroy();
       } else if (now.kind === 'stall') {
         state = 'stalled';
-        client.pause();
+        // The target is not read any more; the client is read and its bytes dropped, so that a
+        // client that gives up is noticed and its target connection freed (sshd's MaxStartups).
         target.pause();
+        client.resume();
       } else if (now.kind === 'drip') {
         const { direction, intervalMs } = now;
         state = 'dripping';

@@ -94,7 +94,7 @@ function closedReason(phase: Phase): string {
 
 function resetReason(phase: Phase): string {
   const when = phase === 'tcp' || phase === 'banner' ? 'before the SSH handshake' : phase === 'handshake' ? 'during the SSH handshake' : phase === 'login' ? 'during login' : 'before the SFTP session started';
-  return `the connection was reset ${when} (connection reset)`;
+  return `connection reset ${when}`;
 }
 
 function classify(error: Error & { level?: string; code?: string }, phase: Phase): [FailureKind, string] {
