@@ -15,7 +15,7 @@ export type SshClient = InstanceType<typeof Client>;
 /** How far an attempt got before it failed. */
 export type Phase = 'tcp' | 'banner' | 'handshake' | 'login' | 'sftp';
 
-export type FailureKind = 'dropped' | 'timeout' | 'refused' | 'dns' | 'auth' | 'private-key' | 'host-key' | 'no-host-key-type' | 'subsystem' | 'protocol';
+export type FailureKind = 'dropped' | 'not-ssh' | 'timeout' | 'refused' | 'dns' | 'auth' | 'private-key' | 'host-key' | 'no-host-key-type' | 'subsystem' | 'protocol';
 
 export interface AttemptFailure {
   readonly kind: FailureKind;
@@ -36,6 +36,7 @@ export function attemptSftp(host: string, port: number, timeoutSeconds: number, 
     const socket = new Socket();
     socket.setNoDelay(true);
     let phase: Phase = 'tcp';
+    let first = Buffer.alloc(0);
     let settled = false;
     const settle = (outcome: AttemptOutcome) => {
       if (settled) return;
@@ -60,7 +61,7 @@ export function attemptSftp(host: string, port: number, timeoutSeconds: number, 
       });
     });
     conn.on('error', (error: Error & { level?: string; code?: string }) => {
-      const [kind, reason] = classify(error, current());
+      const [kind, reason] = /Connection lost before handshake/.test(error.message) && first.length >= 4 && !first.subarray(0, 4).equals(SSH) ? NOT_SSH : classify(error, current());
       fail(kind, reason, error);
     });
     conn.once('end', () => fail('dropped', closedReason(current())));
@@ -70,12 +71,22 @@ export function attemptSftp(host: string, port: number, timeoutSeconds: number, 
       // Connecting first: ssh2 then waits for the socket's 'connect' before it speaks.
       socket.connect({ host, port });
       conn.connect({ ...ssh, sock: socket, readyTimeout: 0 });
+      // After ssh2 paused the socket, so this listener does not start the flow early: the first
+      // bytes tell a server that is not SSH at all from a cut in the middle of the banner.
+      const peek = (chunk: Buffer) => {
+        first = Buffer.concat([first, chunk]).subarray(0, 4);
+        if (first.length >= 4) socket.off('data', peek);
+      };
+      socket.on('data', peek);
     } catch (error) {
       // ssh2 parses the private key synchronously and throws on a bad one or a wrong passphrase.
       fail('private-key', 'the private key could not be parsed or decrypted', error);
     }
   });
 }
+
+const SSH = Buffer.from('SSH-');
+const NOT_SSH: [FailureKind, string] = ['not-ssh', 'the server closed the connection without an SSH banner: what it sent is not SSH (is this the SSH port?)'];
 
 const STALLED: Record<Phase, string> = {
   tcp: 'the TCP connection was not established',
