@@ -8,13 +8,12 @@
  * pins we ask again before refusing. Every failure is a problem naming user@host:port and the
  * reason in words — never a secret.
  */
-import { readFile } from 'node:fs/promises';
 import type { ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
 import type { SftpConfig } from '../core/config.js';
-import { ProblemError, problem } from '../core/problem.js';
 import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, hostKeyProblem, keyTypeOf, verifyHostKey, type HostKeyTrust, type HostKeyVerdict, type PresentedKey } from './host-key.js';
 import { knownKeysFor } from './known-hosts.js';
-import { attemptSftp, type AttemptFailure, type SshClient } from './ssh-attempt.js';
+import { connectProblem, readKnownHosts, readPrivateKey } from './sftp-connect-problem.js';
+import { attemptSftp, type SshClient } from './ssh-attempt.js';
 
 export type { SshClient } from './ssh-attempt.js';
 
@@ -66,7 +65,10 @@ export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFA
     const failure = outcome.failure;
     const refusedKey = failure.kind === 'host-key' || (failure.kind === 'no-host-key-type' && presented.length > 0);
     if (refusedKey) {
-      if (failure.kind === 'host-key' && anotherKeyMayBeTrusted(trust, verdict, presented.map((k) => k.type))) continue;
+      const types = presented.map((k) => k.type);
+      // Each retry leaves out one more key type; a blob without a type (or seen twice) ends it.
+      const progressed = types.every((type, i) => type !== '' && types.indexOf(type) === i);
+      if (failure.kind === 'host-key' && progressed && anotherKeyMayBeTrusted(trust, verdict, types)) continue;
       const knownTypes = trust.knownHostsText === undefined ? [] : [...new Set(knownKeysFor(trust.knownHostsText, config.host, config.port).filter((k) => !k.revoked).map((k) => k.type))];
       throw hostKeyProblem(config, verdict, presented, knownTypes);
     }
@@ -96,45 +98,6 @@ function connectionOf(conn: SshClient, sftp: SFTPWrapper, timeoutSeconds: number
   return { conn, sftp, lostReason: () => lost };
 }
 
-function connectProblem(config: SftpConfig, failure: AttemptFailure, attempts: number): ProblemError {
-  const where = `${config.username}@${config.host}:${config.port}`;
-  const cause = failure.cause === undefined ? undefined : { cause: failure.cause };
-  if (failure.kind === 'auth') {
-    return new ProblemError(problem('SFTP_AUTH', `SFTP login as ${where} failed`, `The server refused the ${config.privateKey ? 'private key' : 'password'}.`, 'Check [SFTP] USERNAME and PASSWORD (or PRIVATE_KEY).'), cause);
-  }
-  if (failure.kind === 'private-key') {
-    return new ProblemError(problem('SFTP_AUTH', `Cannot use the SSH private key ${config.privateKey}`, 'It could not be parsed or decrypted.', 'Check [SFTP] PRIVATE_KEY and PRIVATE_KEY_PASSPHRASE.'), cause);
-  }
-  const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
-  const hint =
-    failure.kind === 'dropped' && attempts > 1
-      ? 'The server dropped every attempt before the SSH session was up: it may be limiting connections (sshd MaxStartups) or blocking this address; ask its administrator. Check [SFTP] HOST and PORT.'
-      : failure.kind === 'timeout'
-        ? 'Check [SFTP] HOST and PORT, that the server is reachable and an SSH server answers there, or raise [SFTP] TIMEOUT.'
-        : 'Check [SFTP] HOST, PORT and TIMEOUT, and that the server is reachable.';
-  return new ProblemError(problem('SFTP_CONNECTION', `Cannot connect to the SFTP server ${where}`, `${capitalise(failure.reason)}${tries}.`, hint), cause);
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function readKnownHosts(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ProblemError(problem('CONFIG_INVALID', `Cannot read the known_hosts file ${path}`, (error as NodeJS.ErrnoException).code ?? 'unknown error', 'Check [SFTP] KNOWN_HOSTS, or pin the key with HOST_KEY_FINGERPRINTS instead.'), { cause: error });
-  }
-}
-
-async function readPrivateKey(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new ProblemError(problem('CONFIG_INVALID', `Cannot read the SSH private key ${path}`, (error as NodeJS.ErrnoException).code ?? 'unknown error', 'Check [SFTP] PRIVATE_KEY.'), { cause: error });
-  }
 }
