@@ -25,7 +25,7 @@ mkdirSync(deploymentDir);
 
 const emulator = await startBrokerEmulator({ port: 0 });
 const sftp = await startLocalSftpServer({ root: sftpRoot, username: 'sftpuser', password: 'sftppassword' });
-let failed = false;
+let failed: boolean;
 try {
   console.log(bold(`Broker emulator on ${emulator.url}, SFTP server on 127.0.0.1:${sftp.port} (folder ${sftpRoot})`));
   const broker = new BrokerDriver(emulator.url);

@@ -47,7 +47,7 @@ describe('end to end: the original scenario on real parts', () => {
   const remoteLedger = async () => (await folder.read('status.xml', 1 << 20))!.toString('utf8');
 
   before(async () => {
-    target = sshdTarget();
+    target = sshdTarget({ own: 'e2e' });
     emulator = await startBrokerEmulator({ port: 0 });
     broker = new BrokerDriver(emulator.url);
     deployment = createDeployment({ brokerUrl: emulator.url, tag: 'rki', sftp: target });

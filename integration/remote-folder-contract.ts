@@ -25,7 +25,7 @@ export function remoteFolderContract(name: string, open: () => Promise<RemoteFol
       assert.ok((await folder.read('a.bin', 2_000_000))!.equals(data));
       const stat = await folder.stat('a.bin');
       assert.equal(stat?.size, data.length);
-      assert.ok(Math.abs(stat!.mtime - Date.now() / 1000) < 600);
+      assert.ok(Math.abs(stat.mtime - Date.now() / 1000) < 600);
       assert.deepEqual((await folder.list()).map((f) => f.name), ['a.bin']);
     });
 

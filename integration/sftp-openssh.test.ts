@@ -19,7 +19,9 @@ import { sftpConfigOf, sshdTarget } from './support/e2e-world.js';
 const target = sshdTarget();
 const config = (change: Partial<SftpConfig> = {}): SftpConfig => sftpConfigOf(target, change);
 
-remoteFolderContract('OpenSSH sshd', () => openRemoteFolder(config()), { atomicRename: true });
+// A folder of its own: the contract empties it first, and other test files use the shared one.
+const contractTarget = sshdTarget({ own: 'contract' });
+remoteFolderContract('OpenSSH sshd', () => openRemoteFolder(sftpConfigOf(contractTarget)), { atomicRename: true });
 
 describe('SFTP adapter against OpenSSH', () => {
   it('logs in with a private key instead of a password', async () => {

@@ -2,8 +2,9 @@
  * An AKTIN Broker emulator over real HTTP, faithful to broker-server 1.5.x as far as a client of
  * the admin API and a node can see (broker-api.md): Bearer API keys with DN roles, ids from 0,
  * the XPath tag filter, status lists, synchronous export with a 10-minute download, the node API
- * to act as hospitals, the quirks of §11, a seed file, fault injection, and counters of
- * connections and requests for tests and benchmarks.
+ * to act as hospitals, the quirks of §11, a seed file, fault injection, the admin websocket of
+ * §8 (websocket.ts), and counters of connections, requests and calls per route for tests and
+ * benchmarks.
  * It is test equipment: it never listens beyond 127.0.0.1 and keeps everything in memory.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,15 +12,17 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { adminRoutes } from './admin-routes.js';
 import { exportRoutes } from './export-routes.js';
-import { Faults, type FaultConfig } from './faults.js';
+import { Faults, type FaultConfig, type FaultRoute } from './faults.js';
 import { nodeRoutes } from './node-routes.js';
 import { createRouter, type Answer, type Context } from './router.js';
 import { applySeed, validateSeed, type EmulatorSeed } from './seed.js';
 import { BrokerState } from './state.js';
+import { WEBSOCKET_PATH, createWebsocketHub, type WebsocketAids } from './websocket.js';
 
 export type { FaultConfig, FaultRoute, RouteFault } from './faults.js';
 export type { EmulatorSeed, SeedNode, SeedRequest } from './seed.js';
 export { validateSeed } from './seed.js';
+export type { WebsocketAids, WebsocketStats } from './websocket.js';
 
 /** api-keys.properties as the broker ships it (broker-api.md §2.2). */
 export const DEFAULT_API_KEYS: Readonly<Record<string, string>> = {
@@ -45,8 +48,10 @@ export interface BrokerEmulatorOptions {
 export interface BrokerEmulator {
   readonly url: string;
   readonly port: number;
-  /** HTTP connections opened and requests received since the start. */
-  stats(): { connections: number; requests: number };
+  /** HTTP connections opened, requests received, and calls per route name (`status`, `filtered`, …) since the start. */
+  stats(): { connections: number; requests: number; calls: Readonly<Partial<Record<FaultRoute, number>>> };
+  /** The admin websocket at `/broker/websocket` and its test aids. */
+  readonly websocket: WebsocketAids;
   setFaults(faults: FaultConfig): void;
   close(): Promise<void>;
 }
@@ -61,6 +66,9 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   const route = createRouter([...adminRoutes(state, now), ...exportRoutes(state, now), ...nodeRoutes(state, now)]);
   let connections = 0;
   let requests = 0;
+  const calls: Partial<Record<FaultRoute, number>> = {};
+  const hub = createWebsocketHub();
+  state.listeners.add((frame) => hub.broadcast(frame));
 
   const authenticate = (request: IncomingMessage): Context['caller'] => {
     const header = request.headers.authorization ?? '';
@@ -88,6 +96,7 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
       const resolved = route(request, url.pathname);
       if (resolved.kind === 'status') return void (await answer(response, 'any', { status: resolved.status }));
       const { route: chosen, params } = resolved;
+      calls[chosen.name] = (calls[chosen.name] ?? 0) + 1;
       if (await faults.before(chosen.name, response)) return;
       const caller = chosen.access === 'none' ? undefined : authenticate(request);
       if (chosen.access !== 'none' && (!caller || (chosen.access === 'admin' && !caller.admin))) return void (await answer(response, chosen.name, { status: 401 }));
@@ -104,6 +113,11 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
   // 'connection' counts TCP connections for HTTPS too (secureConnection would miss failed handshakes).
   server.on('connection', () => (connections += 1));
+  server.on('upgrade', (request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname !== WEBSOCKET_PATH) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    hub.handleUpgrade(request, socket, head, authenticate(request));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
@@ -112,10 +126,12 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
-    stats: () => ({ connections, requests }),
+    stats: () => ({ connections, requests, calls: { ...calls } }),
+    websocket: hub,
     setFaults: (config) => faults.set(config),
     close: () =>
       new Promise<void>((resolve) => {
+        hub.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

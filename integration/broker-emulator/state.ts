@@ -44,6 +44,8 @@ export interface Node {
 export const bareType = (type: string): string => type.split(';')[0]!.trim();
 
 export class BrokerState {
+  /** Called with the websocket frame each change announces (broker-api.md §8). */
+  readonly listeners = new Set<(frame: string) => void>();
   readonly requests = new Map<number, StoredRequest>();
   readonly statusRows = new Map<number, Map<number, StatusRow>>();
   readonly results = new Map<number, Map<number, StoredResult>>();
@@ -54,6 +56,7 @@ export class BrokerState {
   createRequest(now: Date, definition?: Definition): StoredRequest {
     const request: StoredRequest = { id: this.#nextRequest++, created: now, definitions: definition ? [definition] : [], targeted: false };
     this.requests.set(request.id, request);
+    this.#announce(`created ${request.id}`);
     return request;
   }
 
@@ -71,6 +74,7 @@ export class BrokerState {
     const request = this.requests.get(id);
     if (!request) return false;
     request[field] ??= now;
+    this.#announce(`${field === 'published' ? 'published' : 'closed'} ${id}`); // (inferred) on every call, as the endpoint broadcasts after the update
     return true;
   }
 
@@ -98,6 +102,7 @@ export class BrokerState {
     if (state !== 'interaction') delete row.states.interaction;
     if (message) row.message = message;
     rows.set(node.id, row);
+    this.#announce(`status ${requestId} ${node.id} ${state}`);
   }
 
   /** M5: the node hides the request from its list; false when unknown or already deleted. */
@@ -114,6 +119,7 @@ export class BrokerState {
   /** M6: one result per (request, node), replaced on upload; accepted even for unknown requests. */
   putResult(requestId: number, node: Node, type: string, body: Buffer, now: Date): void {
     this.resultsOf(requestId).set(node.id, { type, body, modified: now });
+    this.#announce(`result ${requestId} ${node.id} ${type}`);
   }
 
   /** Status rows in primary-key order (HSQLDB's usual order for the status list). */
@@ -127,6 +133,10 @@ export class BrokerState {
       const row = this.statusRows.get(r.id)?.get(node.id);
       return r.published !== undefined && r.closed === undefined && !row?.deleted && (!r.targeted || row !== undefined);
     });
+  }
+
+  #announce(frame: string): void {
+    for (const listener of this.listeners) listener(frame);
   }
 
   rowsOf(requestId: number): Map<number, StatusRow> {

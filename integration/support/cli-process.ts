@@ -28,8 +28,8 @@ export function startCli(args: readonly string[], options: { cwd: string; env?: 
   let stdout = '';
   let stderr = '';
   let combined = '';
-  child.stdout!.on('data', (d: Buffer) => ((stdout += d.toString()), (combined += d.toString())));
-  child.stderr!.on('data', (d: Buffer) => ((stderr += d.toString()), (combined += d.toString())));
+  child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), (combined += d.toString())));
+  child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), (combined += d.toString())));
   const done = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, combined }));

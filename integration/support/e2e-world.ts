@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFernetKey } from '../../src/adapters/fernet.js';
@@ -22,8 +22,12 @@ export interface SftpTarget {
   readonly hostKeyFingerprint: string;
 }
 
-/** The real OpenSSH sshd started by integration/run-all-tests.sh. */
-export function sshdTarget(): SftpTarget {
+/**
+ * The real OpenSSH sshd started by integration/run-all-tests.sh. Test files run concurrently
+ * against it, so each one that changes the folder asks for a folder of its own (`own`), made
+ * inside the upload folder and owned by the test user.
+ */
+export function sshdTarget(options: { own?: string } = {}): SftpTarget {
   const env = process.env;
   const missing = ['SFTP_IT_PORT', 'SFTP_IT_USER', 'SFTP_IT_PASS', 'SFTP_IT_HOSTKEY_PUB', 'SFTP_IT_FOLDER'].filter((k) => !env[k]);
   if (missing.length > 0) {
@@ -34,9 +38,19 @@ export function sshdTarget(): SftpTarget {
     port: Number(env.SFTP_IT_PORT),
     username: env.SFTP_IT_USER!,
     password: env.SFTP_IT_PASS!,
-    folder: env.SFTP_IT_FOLDER!,
+    folder: options.own === undefined ? env.SFTP_IT_FOLDER! : ownFolder(env.SFTP_IT_CHROOT, env.SFTP_IT_FOLDER!, options.own),
     hostKeyFingerprint: fingerprintOfPublicKey(readFileSync(env.SFTP_IT_HOSTKEY_PUB!, 'utf8')),
   };
+}
+
+function ownFolder(chroot: string | undefined, folder: string, own: string): string {
+  if (!chroot) throw new Error('SFTP_IT_CHROOT not set: run integration tests through npm test');
+  const parent = join(chroot, 'upload', folder);
+  const path = join(parent, own);
+  mkdirSync(path, { recursive: true });
+  const { uid, gid } = statSync(parent);
+  chownSync(path, uid, gid);
+  return `${folder}/${own}`;
 }
 
 /** `SHA256:<base64>` as `ssh-keygen -lf` prints it, from an OpenSSH public key line. */

@@ -9,7 +9,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LedgerSnapshot, LedgerStore } from '../app/ports.js';
+import type { LedgerFile, LedgerSnapshot } from '../app/ports.js';
 import type { Ledger } from '../core/model.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
@@ -18,7 +18,7 @@ import { formatLedgerXml, parseLedgerXml } from './ledger-xml.js';
 
 const DEFAULT_MODE = 0o644; // what the original's ElementTree.write leaves under the usual umask
 
-export function createLedgerStore(workingDir: string): LedgerStore {
+export function createLedgerStore(workingDir: string): LedgerFile {
   const path = join(workingDir, LEDGER_FILE_NAME);
   return {
     path,

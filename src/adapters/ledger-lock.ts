@@ -7,29 +7,12 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LedgerLock, LockInfo } from '../app/ports.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
-
-export interface LockInfo {
-  readonly id: string;
-  readonly operation: string;
-  /** user@host */
-  readonly who: string;
-  readonly pid: number;
-  readonly host: string;
-  readonly version: string;
-  /** ISO-8601, UTC. */
-  readonly created: string;
-  /** The ledger the lock guards. */
-  readonly path: string;
-}
-
-export interface LedgerLock {
-  readonly info: LockInfo;
-  release(): Promise<void>;
-}
 
 export const LOCK_FILE_NAME = `${LEDGER_FILE_NAME}.lock`;
 
@@ -64,14 +47,29 @@ export async function acquireLedgerLock(
       throw lockedProblem(lockPath, holder);
     }
   }
+  // The guard removes the lock if the process exits while holding it (process.exit on a second
+  // signal, an uncaught error): a lock is never left behind by a run that is gone.
+  const guard = () => removeIfOurs(lockPath, info.id);
+  process.once('exit', guard);
   return {
     info,
     release: async () => {
+      process.off('exit', guard);
       const now = await readLock(lockPath);
       if (now !== 'absent' && now !== 'unreadable' && now.id === info.id) await unlink(lockPath).catch(() => undefined);
       else options.onWarning?.(`The ledger lock ${info.id} was removed by someone else while this run held it (force-unlock?).`);
     },
   };
+}
+
+/** Synchronous, for the exit guard: at 'exit' no asynchronous work runs any more. */
+function removeIfOurs(lockPath: string, id: string): void {
+  try {
+    const holder = JSON.parse(readFileSync(lockPath, 'utf8')) as { id?: unknown };
+    if (holder.id === id) unlinkSync(lockPath);
+  } catch {
+    // gone or unreadable: nothing of ours to remove
+  }
 }
 
 /** Removes the lock if its id is `lockId`; otherwise refuses and shows who holds it. */

@@ -24,16 +24,21 @@ async function planValidator(): Promise<ValidateFunction> {
   return validator;
 }
 
+/** Why the file could not be read, never quoting it: V8's JSON errors include a piece of the text. */
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'The file does not exist.';
+  if (code !== undefined) return `It cannot be read (${code}).`;
+  const at = /position (\d+)/.exec((error as Error).message)?.[1];
+  return `It is not JSON${at === undefined ? '' : ` (the parser stopped at character ${at})`}.`;
+}
+
 export async function readPlanFile(path: string): Promise<Plan> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ProblemError(
-      problem('PLAN_INVALID', `Cannot read the plan ${path}`, missing ? 'The file does not exist.' : `It is not JSON: ${(error as Error).message}`, "Save a plan with 'aktin-sftp plan -o FILE'."),
-      { cause: error },
-    );
+    throw new ProblemError(problem('PLAN_INVALID', `Cannot read the plan ${path}`, unreadable(error), "Save a plan with 'aktin-sftp plan -o FILE'."), { cause: error });
   }
   const decoded = decodePlan(value, path);
   if (!decoded.ok) throw new ProblemError(decoded.problems);

@@ -14,7 +14,7 @@ import { connectSftp, type SshClient } from './sftp-connect.js';
 import { isNoSuchFile, lostConnectionProblem, remoteProblem, sftpProblem } from './sftp-errors.js';
 import { pipelineWrites } from './sftp-write.js';
 
-export async function openRemoteFolder(config: SftpConfig, options: { onWarning?: (message: string) => void; concurrency?: number } = {}): Promise<RemoteFolder> {
+export async function openRemoteFolder(config: SftpConfig, options: { onWarning?: (message: string) => void } = {}): Promise<RemoteFolder> {
   const { conn, sftp } = await connectSftp(config);
   return new Ssh2Folder(config, conn, sftp, options.onWarning ?? (() => undefined));
 }

@@ -7,34 +7,28 @@
  * point leaves either the old file or the new one, and a ledger that says which may be there.
  * Memory stays flat: the bundle streams from the broker through Fernet to the SFTP server.
  */
-import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fernetTokenSize } from '../core/fernet-size.js';
 import { applyActionToLedger, markPending } from '../core/ledger-transitions.js';
-import type { PlannedAction } from '../core/plan.js';
+import type { UploadAction } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { tempFileName } from '../core/remote-names.js';
 import { ByteMeter } from './byte-meter.js';
 import type { LedgerWriter } from './ledger-writer.js';
-import type { BrokerReader, Clock, EventSink, RemoteFolder } from './ports.js';
+import type { BrokerReader, Clock, Encryptor, EventSink, RemoteFolder } from './ports.js';
 
 export interface ExportDeps {
   readonly broker: BrokerReader;
   readonly remote: RemoteFolder;
   readonly ledger: LedgerWriter;
   readonly clock: Clock;
-  readonly encryptor: () => Transform;
+  readonly encryptor: Encryptor;
   readonly events: EventSink;
 }
 
-export interface ExportResult {
-  readonly tokenSize: number;
-  readonly atomic: boolean;
-}
-
-export async function runExportAction(deps: ExportDeps, action: PlannedAction, planId: string): Promise<ExportResult> {
+/** Runs one upload; resolves with the size of the token now under the final name. */
+export async function runExportAction(deps: ExportDeps, action: UploadAction, planId: string): Promise<number> {
   const id = action.request_id;
-  if (id === null) throw new Error(`${action.kind} action for ${action.address} has no request id`);
   const temp = tempFileName(action.address, planId);
   // A temp file of this name can only be a leftover of an interrupted apply of this same plan.
   await deps.remote.remove(temp);
@@ -55,7 +49,7 @@ export async function runExportAction(deps: ExportDeps, action: PlannedAction, p
   }
 
   await deps.ledger.update((ledger) => markPending(ledger, action.address, planId));
-  const { atomic } = await deps.remote.rename(temp, action.address);
+  await deps.remote.rename(temp, action.address);
   await deps.ledger.update((ledger) =>
     applyActionToLedger(ledger, action, {
       at: deps.clock.now(),
@@ -65,10 +59,10 @@ export async function runExportAction(deps: ExportDeps, action: PlannedAction, p
       bundleSha256: plain.sha256,
     }),
   );
-  return { tokenSize: token.bytes, atomic };
+  return token.bytes;
 }
 
-async function verifyUpload(remote: RemoteFolder, temp: string, action: PlannedAction, plainBytes: number, written: number) {
+async function verifyUpload(remote: RemoteFolder, temp: string, action: UploadAction, plainBytes: number, written: number) {
   const expected = fernetTokenSize(plainBytes);
   const stat = await remote.stat(temp);
   if (written !== expected || stat?.size !== expected) {

@@ -2,8 +2,9 @@
  * Applies a plan: exactly its actions, never more, and only if the world still is what the
  * plan was computed from. The caller holds the ledger lock for the whole call.
  *
- * Order and safety rules (peers.md §1.1, §2.1.6):
- * 1. Refuse a stale plan (plan-freshness.ts) before touching anything.
+ * Order and safety rules (docs/apply-safety.md):
+ * 1. Refuse a stale plan (plan-freshness.ts), and one holding actions the planner does not make
+ *    from the plan's own inputs (plan-provenance.ts), before touching anything.
  * 2. Uploads first, with bounded concurrency; each re-checks its precondition just before it
  *    runs and is recorded in the ledger (atomic write) as soon as it finished.
  * 3. Removals only if every upload succeeded (a failed run never deletes).
@@ -11,26 +12,26 @@
  *    partly failed run, so the remote copy never claims more or less than is there.
  * Applying an applied plan again finds every action done and writes nothing.
  */
-import type { Transform } from 'node:stream';
 import { actionReadiness } from '../core/action-readiness.js';
-import type { PlannedAction, Plan } from '../core/plan.js';
+import { isCleanup, isPublish, isRemoval, isUpload } from '../core/action-kinds.js';
+import type { Observation } from '../core/observation.js';
+import type { PlannedAction, Plan, PublishLedgerAction } from '../core/plan.js';
 import { checkPlanFreshness } from '../core/plan-freshness.js';
+import { checkPlanProvenance } from '../core/plan-provenance.js';
 import { ProblemError, isProblemError, problem, type Problem } from '../core/problem.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
+import { runBounded } from '../core/run-bounded.js';
 import { runExportAction } from './apply-export.js';
 import { publishLedger, runRemoval } from './apply-removal.js';
 import { LedgerWriter } from './ledger-writer.js';
-import type { BrokerReader, Clock, EventSink, LedgerStore, RemoteFolder } from './ports.js';
-import { readCurrentState, type CurrentSnapshot } from './current-state.js';
-import { runBounded } from '../core/run-bounded.js';
+import type { BrokerReader, Clock, Encryptor, EventSink, LedgerStore, RemoteFolder } from './ports.js';
 
 export interface ApplyDeps {
   readonly broker: BrokerReader;
   readonly remote: RemoteFolder;
   readonly ledgerStore: LedgerStore;
   readonly clock: Clock;
-  /** A fresh Fernet encryption stream for each bundle. */
-  readonly encryptor: () => Transform;
+  readonly encryptor: Encryptor;
   readonly events: EventSink;
   /** Aborted on SIGINT/SIGTERM: no new action starts, the ones in flight finish. */
   readonly signal?: AbortSignal;
@@ -38,9 +39,12 @@ export interface ApplyDeps {
 
 export interface ApplyOptions {
   readonly concurrency: number;
-  /** State already read under the same lock (plan and apply in one run); read afresh otherwise. */
-  readonly current?: CurrentSnapshot;
+  /** The world as observed under the lock this apply holds. */
+  readonly observation: Observation;
 }
+
+/** Every action but the ledger upload, which runs on its own, last. */
+type FileAction = Exclude<PlannedAction, PublishLedgerAction>;
 
 export interface ActionRecord {
   readonly address: string;
@@ -60,18 +64,14 @@ export interface ApplyReport {
 }
 
 export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
-  const current = options.current ?? (await readCurrentState(deps, plan.tag));
-  const freshness = checkPlanFreshness(plan, {
-    inputs: current.inputs,
-    ledger: current.ledger.ledger,
-    ledgerPath: deps.ledgerStore.path,
-    listing: current.listing,
-    snapshot: current.snapshot,
-  });
+  const { observation } = options;
+  const freshness = checkPlanFreshness(plan, observation);
   if (freshness.mode === 'stale') throw new ProblemError(freshness.problems);
+  const foreign = checkPlanProvenance(plan, observation, freshness.mode);
+  if (foreign.length > 0) throw new ProblemError(foreign);
 
-  const ledger = new LedgerWriter(deps.ledgerStore, current.ledger);
-  const files = new Map(current.listing.files.map((f) => [f.name, f] as const));
+  const ledger = new LedgerWriter(deps.ledgerStore, observation.ledger);
+  const files = new Map(observation.listing.files.map((f) => [f.name, f] as const));
   const done: (ActionRecord & { bytes?: number })[] = [];
   const alreadyDone: ActionRecord[] = [];
   const failed: (ActionRecord & { problem: Problem })[] = [];
@@ -79,20 +79,19 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const record = (a: PlannedAction): ActionRecord => ({ address: a.address, kind: a.kind });
   const interrupted = () => deps.signal?.aborted === true;
 
-  const todo = plan.actions.filter((action) => {
-    if (action.kind === 'publish_ledger') return false;
-    if (actionReadiness(action, current.ledger.ledger, files.get(action.address) ?? null, plan.plan_id) !== 'done') return true;
+  deps.events({ type: 'apply_start', plan_id: plan.plan_id, actions: plan.actions.length });
+  const todo = plan.actions.filter((action): action is FileAction => {
+    if (isPublish(action)) return false;
+    if (actionReadiness(action, observation.ledger.ledger, files.get(action.address) ?? null, plan.plan_id) !== 'done') return true;
     alreadyDone.push(record(action));
     return false;
   });
 
-  const run = async (action: PlannedAction): Promise<void> => {
+  const run = async (action: FileAction): Promise<void> => {
     deps.events({ type: 'action_start', address: action.address, kind: action.kind });
     try {
       await checkReadiness(deps.remote, ledger, action, plan.plan_id);
-      const bytes = isUpload(action)
-        ? (await runExportAction({ ...deps, ledger }, action, plan.plan_id)).tokenSize
-        : await runRemoval(deps, ledger, action, plan.plan_id);
+      const bytes = isUpload(action) ? await runExportAction({ ...deps, ledger }, action, plan.plan_id) : await runRemoval(deps, ledger, action, plan.plan_id);
       done.push({ ...record(action), ...(bytes === undefined ? {} : { bytes }) });
       deps.events({ type: 'action_done', address: action.address, kind: action.kind, ...(bytes === undefined ? {} : { bytes }) });
     } catch (error) {
@@ -103,15 +102,15 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   };
 
   const uploads = todo.filter(isUpload);
-  const temps = todo.filter((a) => a.kind === 'remove_temp');
-  const removals = todo.filter((a) => a.kind === 'delete' || a.kind === 'remove_orphan');
+  const temps = todo.filter(isCleanup);
+  const removals = todo.filter(isRemoval);
   await runBounded(uploads, options.concurrency, run, () => !interrupted());
   await runBounded(temps, options.concurrency, run, () => !interrupted());
   if (failed.length === 0) await runBounded(removals, options.concurrency, run, () => !interrupted());
   const started = new Set([...done, ...failed].map((a) => a.address));
   notRun.push(...todo.filter((a) => !started.has(a.address)).map(record));
 
-  const wantsPublish = plan.actions.some((a) => a.kind === 'publish_ledger') || done.length > 0;
+  const wantsPublish = plan.actions.some(isPublish) || done.length > 0;
   let ledgerPublished = false;
   if (wantsPublish && !interrupted()) {
     try {
@@ -123,10 +122,6 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
 
   const mode = freshness.mode === 'resume' && done.length === 0 && failed.length === 0 && !ledgerPublished ? 'applied' : freshness.mode;
   return { mode, done, alreadyDone, failed, notRun, interrupted: interrupted(), ledgerPublished };
-}
-
-function isUpload(action: PlannedAction): boolean {
-  return action.kind === 'create' || action.kind === 'update' || action.kind === 'replace';
 }
 
 async function checkReadiness(remote: RemoteFolder, ledger: LedgerWriter, action: PlannedAction, planId: string) {

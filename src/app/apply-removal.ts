@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { applyActionToLedger, markPending } from '../core/ledger-transitions.js';
-import type { PlannedAction } from '../core/plan.js';
+import type { DeleteAction, RemoveOrphanAction, RemoveTempAction } from '../core/plan.js';
 import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
 import type { LedgerWriter } from './ledger-writer.js';
 import type { Clock, EventSink, RemoteFolder } from './ports.js';
@@ -16,7 +16,7 @@ export interface RemovalDeps {
   readonly events: EventSink;
 }
 
-export async function runRemoval(deps: RemovalDeps, ledger: LedgerWriter, action: PlannedAction, planId: string): Promise<undefined> {
+export async function runRemoval(deps: RemovalDeps, ledger: LedgerWriter, action: DeleteAction | RemoveOrphanAction | RemoveTempAction, planId: string): Promise<undefined> {
   if (action.kind === 'delete') await ledger.update((l) => markPending(l, action.address, planId));
   await deps.remote.remove(action.address);
   await ledger.update((l) => applyActionToLedger(l, action, { at: deps.clock.now(), planId }));

@@ -3,9 +3,8 @@
  * broker-free, so it can run often (monitoring) without load on the broker.
  */
 import { detectDrift, type DriftItem } from '../core/drift.js';
-import type { LedgerEntry } from '../core/model.js';
-import type { LedgerStore, RemoteFolder } from './ports.js';
-import { readActualState } from './read-state.js';
+import { observeActual } from './observe.js';
+import type { World } from './ports.js';
 
 export interface DriftReport {
   readonly items: readonly DriftItem[];
@@ -14,11 +13,16 @@ export interface DriftReport {
   readonly ledgerPath: string;
 }
 
-export async function findDrift(deps: { ledgerStore: LedgerStore; remote: RemoteFolder }): Promise<DriftReport> {
-  const { ledger, listing } = await readActualState(deps.ledgerStore, deps.remote);
-  return {
-    items: detectDrift(ledger, listing),
-    checked: ledger.ledger.entries.filter((entry: LedgerEntry) => entry.deleted === undefined).length,
-    ledgerPath: deps.ledgerStore.path,
-  };
+export async function findDrift(world: World): Promise<DriftReport> {
+  const connection = await world.connect();
+  try {
+    const actual = await observeActual({ remote: connection.remote, ledgerStore: world.ledgerStore });
+    return {
+      items: detectDrift(actual.ledger, actual.listing),
+      checked: actual.ledger.ledger.entries.filter((entry) => entry.deleted === undefined).length,
+      ledgerPath: actual.ledgerPath,
+    };
+  } finally {
+    await connection.close();
+  }
 }

@@ -1,52 +1,63 @@
 /**
- * The plan use case: read the three inputs concurrently and hand them to the pure planner.
+ * The plan use case: connect, observe once, hand the observation to the pure planner.
+ * Read-only: it never writes to the broker, the SFTP server or the ledger.
  */
-import type { BrokerSnapshot, RemoteListing } from '../core/model.js';
+import { previewLedger } from '../core/ledger-transitions.js';
+import type { Observation } from '../core/observation.js';
 import type { Plan, PlanOptions } from '../core/plan.js';
+import type { PlanIdentity } from '../core/plan-freshness.js';
 import { planChanges } from '../core/planner.js';
 import { ProblemError } from '../core/problem.js';
 import { TOOL_VERSION } from '../core/version.js';
-import type { BrokerReader, Clock, LedgerSnapshot, LedgerStore, RemoteFolder } from './ports.js';
-import { readActualState, readDesiredState } from './read-state.js';
-
-export interface PlanDeps {
-  readonly broker: BrokerReader;
-  readonly remote: RemoteFolder;
-  readonly ledgerStore: LedgerStore;
-  readonly clock: Clock;
-  readonly newPlanId: () => string;
-}
+import { observe } from './observe.js';
+import type { Clock, World } from './ports.js';
 
 export interface PlanRequest {
-  readonly tag: string;
-  readonly folder: string;
-  readonly configSha256: string;
+  readonly identity: PlanIdentity;
   readonly options: PlanOptions;
+  /** Also return the ledger's text before and after the plan (`plan --diff`). */
+  readonly previewLedger?: boolean;
 }
 
 export interface MadePlan {
   readonly plan: Plan;
-  readonly ledger: LedgerSnapshot;
-  readonly listing: RemoteListing;
-  readonly snapshot: BrokerSnapshot;
+  readonly observation: Observation;
+  /** The ledger file's text now and as the plan will leave it (apply fills in sizes and digests). */
+  readonly ledgerPreview?: { readonly before: string; readonly after: string };
 }
 
-export async function makePlan(deps: PlanDeps, request: PlanRequest): Promise<MadePlan> {
-  const [snapshot, actual] = await Promise.all([readDesiredState(deps.broker, request.tag), readActualState(deps.ledgerStore, deps.remote)]);
+export async function makePlan(world: World, request: PlanRequest): Promise<MadePlan> {
+  const connection = await world.connect();
+  try {
+    const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag);
+    const plan = planFromObservation(world, observation, request);
+    if (!request.previewLedger) return { plan, observation };
+    const { ledger } = observation.ledger;
+    const format = (l: typeof ledger) => (l.entries.length === 0 && l.lineage === undefined ? '' : world.ledgerStore.format(l));
+    return { plan, observation, ledgerPreview: { before: format(ledger), after: format(previewLedger(ledger, plan)) } };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The planner on an observation already made (apply plans under the lock it holds). */
+export function planFromObservation(
+  world: { readonly clock: Clock; newPlanId(): string },
+  observation: Observation,
+  request: Pick<PlanRequest, 'identity' | 'options'>,
+): Plan {
   const outcome = planChanges({
-    snapshot,
-    ledger: actual.ledger,
-    listing: actual.listing,
+    observation,
     options: request.options,
     context: {
-      planId: deps.newPlanId(),
-      createdAt: deps.clock.now(),
+      planId: world.newPlanId(),
+      createdAt: world.clock.now(),
       toolVersion: TOOL_VERSION,
-      configSha256: request.configSha256,
-      tag: request.tag,
-      folder: request.folder,
+      configSha256: request.identity.configSha256,
+      tag: request.identity.tag,
+      folder: request.identity.folder,
     },
   });
   if (!outcome.ok) throw new ProblemError(outcome.problems);
-  return { plan: outcome.value, snapshot, ...actual };
+  return outcome.value;
 }

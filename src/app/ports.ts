@@ -3,8 +3,12 @@
  * src/adapters implement them; tests pass real adapters against local servers, or the clock.
  * Every method throws ProblemError for expected failures.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import type { BrokerSnapshot, Ledger, RemoteFile, RequestId } from '../core/model.js';
+import type { LedgerSnapshot } from '../core/observation.js';
+import type { ActionKind } from '../core/plan.js';
+
+export type { LedgerSnapshot };
 
 /** Reads desired state from the AKTIN Broker. Never writes to it. */
 export interface BrokerReader {
@@ -33,15 +37,15 @@ export interface RemoteFolder {
   read(name: string, maxBytes: number): Promise<Buffer | null>;
   /** Writes a new file from a stream (fsync where the server offers it); returns bytes written. */
   write(name: string, source: Readable): Promise<number>;
-  /** Renames over an existing target, atomically where the server supports posix-rename. */
+  /** Renames over an existing target, atomically where the server supports posix-rename (then `atomic`). */
   rename(from: string, to: string): Promise<{ atomic: boolean }>;
   /** Removes a file; false when it was already gone. */
   remove(name: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
-/** The ledger file beside its lock and backup. */
-export interface LedgerStore {
+/** The ledger file itself. */
+export interface LedgerFile {
   /** Reads and parses the ledger; an absent file reads as an empty ledger with bytes null. */
   read(): Promise<LedgerSnapshot>;
   /** Writes atomically (temp file, fsync, rename), keeping the previous version as a backup. */
@@ -50,25 +54,95 @@ export interface LedgerStore {
   readonly path: string;
 }
 
-export interface LedgerSnapshot {
-  readonly ledger: Ledger;
-  /** The file's exact bytes, null when there is no ledger file yet. */
-  readonly bytes: Buffer | null;
-  /** sha256 hex of bytes, null when there is no ledger file yet. */
-  readonly sha256: string | null;
+/** The ledger file beside its lock and backup. */
+export interface LedgerStore extends LedgerFile {
+  /** The text the store writes for a ledger (for previews; writes nothing). */
+  format(ledger: Ledger): string;
+  /** Takes the lock beside the ledger for the whole of a changing run; LEDGER_LOCKED when held. */
+  lock(operation: string): Promise<LedgerLock>;
+  /** Who holds the lock, null when it is free. */
+  readLock(): Promise<LockInfo | null>;
+  /** Removes the lock if its id is `lockId`; refuses otherwise. */
+  forceUnlock(lockId: string): Promise<LockInfo>;
+}
+
+/** Terraform-style lock info, written beside the ledger and shown when the lock is held. */
+export interface LockInfo {
+  readonly id: string;
+  readonly operation: string;
+  /** user@host */
+  readonly who: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly version: string;
+  /** ISO-8601, UTC. */
+  readonly created: string;
+  /** The ledger the lock guards. */
+  readonly path: string;
+}
+
+export interface LedgerLock {
+  readonly info: LockInfo;
+  release(): Promise<void>;
 }
 
 export interface Clock {
   now(): Date;
 }
 
+/** A fresh Fernet encryption stream for each bundle. */
+export type Encryptor = () => Transform;
+
+/** The two servers of a run, connected. */
+export interface Connection {
+  readonly broker: BrokerReader;
+  readonly remote: RemoteFolder;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a use case may reach, built by the composition root from the configuration.
+ * Nothing is opened until asked for: a use case decides the order (lock, key, connections).
+ */
+export interface World {
+  readonly ledgerStore: LedgerStore;
+  readonly clock: Clock;
+  newPlanId(): string;
+  /** Reads and checks the key file; never connects. */
+  loadEncryptor(): Promise<Encryptor>;
+  /** Connects to the broker and the SFTP server. */
+  connect(): Promise<Connection>;
+  /** Progress and warnings, adapters' included, as they happen. */
+  readonly events: EventSink;
+}
+
 /** Progress of a use case, reported to the CLI, which renders it. Never printed by the app. */
 export type AppEvent =
-  | { readonly type: 'info'; readonly message: string }
   | { readonly type: 'warning'; readonly message: string }
-  | { readonly type: 'action_start'; readonly address: string; readonly kind: string }
+  | { readonly type: 'apply_start'; readonly plan_id: string; readonly actions: number }
+  | { readonly type: 'action_start'; readonly address: string; readonly kind: ActionKind }
   | { readonly type: 'action_progress'; readonly address: string; readonly bytes: number }
-  | { readonly type: 'action_done'; readonly address: string; readonly kind: string; readonly bytes?: number }
-  | { readonly type: 'action_failed'; readonly address: string; readonly kind: string; readonly message: string };
+  | { readonly type: 'action_done'; readonly address: string; readonly kind: ActionKind; readonly bytes?: number }
+  | { readonly type: 'action_failed'; readonly address: string; readonly kind: ActionKind; readonly message: string };
 
 export type EventSink = (event: AppEvent) => void;
+
+/**
+ * The broker's admin websocket as events (broker-api.md §8). It reconnects by itself; every
+ * change of connection is reported, because events are lost while it is down and a watch must
+ * then reconcile in full.
+ */
+export interface BrokerEventSource {
+  /** Starts connecting; events and connection changes arrive through the callbacks until closed. */
+  subscribe(onEvent: (event: import('../core/broker-event.js').BrokerEvent) => void, onState: (state: EventSourceState) => void): EventSubscription;
+}
+
+/** connected: the broker welcomed the session. disconnected: down (or never up), next try in retryInMs. */
+export type EventSourceState =
+  | { readonly connected: true }
+  | { readonly connected: false; readonly reason: string; readonly retryInMs: number };
+
+export interface EventSubscription {
+  /** Stops listening and reconnecting; resolves once the socket is closed. */
+  close(): Promise<void>;
+}

@@ -2,6 +2,8 @@
  * Exit codes: a contract with cron, CI and monitoring. Documented in `--help` and the README.
  * The only place that maps problems to numbers.
  */
+import type { ApplyReport } from '../app/apply-plan.js';
+import { hasChanges, type Plan } from '../core/plan.js';
 import type { ProblemCode } from '../core/problem.js';
 
 export const EXIT = {
@@ -15,7 +17,7 @@ export const EXIT = {
   STALE_PLAN: 3,
   /** Another apply holds the ledger lock. Nothing was changed. */
   LOCKED: 4,
-  /** Invalid command line or configuration. Nothing was changed. */
+  /** Invalid command line, configuration or saved plan. Nothing was changed. */
   USAGE: 64,
   /** Interrupted by SIGINT/SIGTERM after finishing the action in flight. */
   INTERRUPTED: 130,
@@ -32,6 +34,7 @@ export function exitCodeFor(code: ProblemCode): ExitCode {
     case 'USAGE':
     case 'CONFIG_NOT_FOUND':
     case 'CONFIG_INVALID':
+    case 'PLAN_INVALID':
       return EXIT.USAGE;
     case 'INTERRUPTED':
       return EXIT.INTERRUPTED;
@@ -46,5 +49,20 @@ export const EXIT_CODES_HELP = `Exit codes:
   2    plan --detailed-exitcode: changes planned; drift: drift found
   3    apply: the saved plan is stale, nothing was changed
   4    apply: the ledger is locked by another run, nothing was changed
-  64   invalid command line or configuration
+  64   invalid command line, configuration or saved plan
   130  interrupted`;
+
+/** `plan`: 2 for changes only when --detailed-exitcode asked for it. */
+export function planExitCode(plan: Pick<Plan, 'actions'>, detailed: boolean): ExitCode {
+  return detailed && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
+}
+
+export function driftExitCode(report: { readonly items: readonly unknown[] }): ExitCode {
+  return report.items.length > 0 ? EXIT.CHANGES : EXIT.OK;
+}
+
+/** A run whose only failures are actions whose file changed meanwhile is a stale plan (3). */
+export function applyExitCode(report: ApplyReport): ExitCode {
+  if (report.failed.length > 0) return report.failed.every((f) => f.problem.code === 'PLAN_STALE') ? EXIT.STALE_PLAN : EXIT.ERROR;
+  return report.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
+}

@@ -2,9 +2,9 @@
  * Loads the configuration named by `--config` for a command and shows its warnings.
  */
 import { resolve } from 'node:path';
-import { loadConfig } from '../adapters/config-file.js';
 import type { Config } from '../core/config.js';
 import type { CliIo } from './io.js';
+import { loadConfig } from './open-world.js';
 import { chalkFor } from './render-problems.js';
 
 /**

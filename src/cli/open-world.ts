@@ -1,40 +1,53 @@
 /**
- * The composition root: turns a validated Config into the adapters the use cases need.
- * The only place that knows which technology sits behind each port.
+ * The composition root: the only place that knows which technology sits behind each port.
+ * It turns a validated Config into a World for the use cases, and offers the few file tools
+ * (configuration, saved plans, keys) that commands need before there is a world.
+ * Adapters report warnings into the world's event sink as they happen, so the CLI shows them
+ * when they occur (a posix-rename fallback at the first rename, a broker retry at the retry).
  */
-import type { BrokerReader, Clock, LedgerStore, RemoteFolder } from '../app/ports.js';
+import type { Connection, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
 import type { Config } from '../core/config.js';
+import { TOOL_VERSION } from '../core/version.js';
 import { createBrokerReader } from '../adapters/broker-http.js';
-import type { FernetKey } from '../adapters/fernet.js';
-import { readKeyFile } from '../adapters/key-file.js';
+import { loadConfig } from '../adapters/config-file.js';
+import { decryptFile } from '../adapters/fernet-decrypt-file.js';
+import { generateFernetKey } from '../adapters/fernet.js';
+import { createFernetEncryptStream } from '../adapters/fernet-stream.js';
+import { readKeyFile, writeNewKeyFile } from '../adapters/key-file.js';
 import { createLedgerStore } from '../adapters/ledger-file.js';
+import { acquireLedgerLock, forceUnlock, readLedgerLock } from '../adapters/ledger-lock.js';
+import { formatLedgerXml } from '../adapters/ledger-xml.js';
+import { readPlanFile, writePlanFile } from '../adapters/plan-file.js';
 import { openRemoteFolder } from '../adapters/sftp-ssh2.js';
-import { systemClock } from '../adapters/system-clock.js';
+import { newPlanId, systemClock } from '../adapters/system-clock.js';
 
-export interface World {
-  readonly broker: BrokerReader;
-  readonly remote: RemoteFolder;
-  readonly ledgerStore: LedgerStore;
-  readonly clock: Clock;
-  /** The Fernet key, read only for apply. */
-  readonly key?: FernetKey;
-  readonly warnings: string[];
-  close(): Promise<void>;
+export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readPlanFile, writeNewKeyFile, writePlanFile };
+
+export function openWorld(config: Config, events: EventSink): World {
+  const warn = (message: string) => events({ type: 'warning', message });
+  return {
+    ledgerStore: openLedgerStore(config.workingDir, warn),
+    clock: systemClock,
+    newPlanId,
+    events,
+    loadEncryptor: async () => {
+      const key = await readKeyFile(config.keyFile, warn);
+      return () => createFernetEncryptStream(key);
+    },
+    connect: () => connect(config, events, warn),
+  };
 }
 
-export async function openWorld(config: Config, options: { purpose: 'plan' | 'apply' | 'drift' }): Promise<World> {
-  const warnings: string[] = [];
-  const warn = (message: string) => warnings.push(message);
-  // The key is read before any connection, so a bad key fails fast and touches nothing.
-  const key = options.purpose === 'apply' ? await readKeyFile(config.keyFile, warn) : undefined;
+async function connect(config: Config, events: EventSink, warn: (message: string) => void): Promise<Connection> {
   const broker = createBrokerReader({
     broker: config.broker,
     ...(config.caBundle === undefined ? {} : { caBundle: config.caBundle }),
     concurrency: config.apply.concurrency,
+    onEvent: events,
   });
   let remote: RemoteFolder;
   try {
-    remote = await openRemoteFolder(config.sftp, { onWarning: warn, concurrency: config.apply.concurrency });
+    remote = await openRemoteFolder(config.sftp, { onWarning: warn });
   } catch (error) {
     await broker.close();
     throw error;
@@ -42,12 +55,18 @@ export async function openWorld(config: Config, options: { purpose: 'plan' | 'ap
   return {
     broker,
     remote,
-    ledgerStore: createLedgerStore(config.workingDir),
-    clock: systemClock,
-    ...(key === undefined ? {} : { key }),
-    warnings,
     close: async () => {
       await Promise.allSettled([remote.close(), broker.close()]);
     },
+  };
+}
+
+function openLedgerStore(workingDir: string, warn: (message: string) => void): LedgerStore {
+  return {
+    ...createLedgerStore(workingDir),
+    format: formatLedgerXml,
+    lock: (operation) => acquireLedgerLock(workingDir, operation, { now: systemClock.now(), toolVersion: TOOL_VERSION, onWarning: warn }),
+    readLock: () => readLedgerLock(workingDir),
+    forceUnlock: (lockId) => forceUnlock(workingDir, lockId),
   };
 }

@@ -24,7 +24,7 @@ export function planSafetyOptions<T>(y: Argv<T>): Argv<T & PlanSafetyArgs> {
       type: 'boolean',
       default: false,
       describe: 'Also remove export_<id>.zip files the ledger does not know',
-    }) as Argv<T & PlanSafetyArgs>;
+    });
 }
 
 export function planOptionsFrom(args: PlanSafetyArgs, config: Config): PlanOptions {

@@ -13,8 +13,10 @@ export interface ApplyProgress {
   readonly stop: () => void;
 }
 
-export function createApplyProgress(io: CliIo, chalk: ChalkInstance, total: number, now: () => number = Date.now): ApplyProgress {
-  const started = now();
+/** Progress of one apply; the number of actions comes with the `apply_start` event. */
+export function createApplyProgress(io: CliIo, chalk: ChalkInstance, now: () => number = Date.now): ApplyProgress {
+  let total = 0;
+  let started = now();
   const inFlight = new Map<string, number>();
   let finishedBytes = 0;
   let finished = 0;
@@ -60,8 +62,9 @@ export function createApplyProgress(io: CliIo, chalk: ChalkInstance, total: numb
         case 'warning':
           log(`${chalk.yellow('Warning:')} ${event.message}`);
           break;
-        case 'info':
-          log(event.message);
+        case 'apply_start':
+          total = event.actions;
+          started = now();
           break;
       }
     },

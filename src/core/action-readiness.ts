@@ -5,6 +5,7 @@
  * finished (they are skipped) or had started (their precondition is relaxed: the remote file
  * may already be in its new state).
  */
+import { isCleanup, isPublish, isUpload, removesFile } from './action-kinds.js';
 import { expectationHolds } from './plan-freshness.js';
 import type { Ledger, RemoteFile } from './model.js';
 import type { PlannedAction } from './plan.js';
@@ -17,28 +18,15 @@ export function actionReadiness(action: PlannedAction, ledger: Ledger, remote: R
   if (startedByThisPlan) return 'ready';
   if (expectationHolds(action.precondition.remote, remote)) return 'ready';
   // A file that is already gone needs no removal: only the ledger has to catch up.
-  if (isRemoval(action) && remote === null) return 'ready';
+  if (removesFile(action) && remote === null) return 'ready';
   return 'conflict';
 }
 
 function isDone(action: PlannedAction, ledger: Ledger, remote: RemoteFile | null, planId: string): boolean {
-  const entry = action.request_id === null ? undefined : ledger.entries.find((e) => e.id === action.request_id);
+  if (isPublish(action)) return false;
+  if (isCleanup(action) || action.kind === 'remove_orphan') return remote === null;
+  const entry = ledger.entries.find((e) => e.id === action.request_id);
   const pending = (ledger.pending ?? []).includes(action.address);
-  switch (action.kind) {
-    case 'create':
-    case 'update':
-    case 'replace':
-      return entry?.plan === planId && entry.deleted === undefined && !pending;
-    case 'delete':
-      return entry?.plan === planId && entry.deleted !== undefined && !pending;
-    case 'remove_temp':
-    case 'remove_orphan':
-      return remote === null;
-    case 'publish_ledger':
-      return false;
-  }
-}
-
-function isRemoval(action: PlannedAction): boolean {
-  return action.kind === 'delete' || action.kind === 'remove_temp' || action.kind === 'remove_orphan';
+  const recordedByThisPlan = entry?.plan === planId && !pending;
+  return recordedByThisPlan && (isUpload(action) ? entry.deleted === undefined : entry.deleted !== undefined);
 }

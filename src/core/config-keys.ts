@@ -28,7 +28,7 @@ export interface ConfigKey {
   readonly example: string;
 }
 
-export const CONFIG_SCOPES = ['BROKER', 'REQUESTS', 'SFTP', 'SECURITY', 'MISC', 'APPLY'] as const;
+export const CONFIG_SCOPES = ['BROKER', 'REQUESTS', 'SFTP', 'SECURITY', 'MISC', 'APPLY', 'WATCH'] as const;
 
 const key = (scope: string | null, name: string, kind: KeyKind, required: boolean, example: string): ConfigKey => ({
   scope,
@@ -58,6 +58,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   key('MISC', 'WORKING_DIR', 'directory', true, '"/var/lib/aktin-sftp"'),
   key('APPLY', 'CONCURRENCY', 'count', false, '4'),
   key('APPLY', 'MAX_DELETE', 'limit', false, '10'),
+  key('WATCH', 'DEBOUNCE', 'seconds', false, '2'),
+  key('WATCH', 'RESYNC', 'seconds', false, '3600'),
 ];
 
 /** `[SFTP] TIMEOUT`, or `REQUESTS_CA_BUNDLE` for the top-level key. */

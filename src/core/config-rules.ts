@@ -148,13 +148,14 @@ function buildConfig(source: string, got: Map<string, unknown>, pins: string[]):
     keyFile: str('SECURITY.PATH_ENCRYPTION_KEY'),
     workingDir: str('MISC.WORKING_DIR'),
     apply: { concurrency: (got.get('APPLY.CONCURRENCY') as number) ?? 4, maxDelete: (got.get('APPLY.MAX_DELETE') as number) ?? null },
+    watch: { debounceSeconds: (got.get('WATCH.DEBOUNCE') as number) ?? 2, resyncSeconds: (got.get('WATCH.RESYNC') as number) ?? 3600 },
     ...(caBundle ? { caBundle } : {}),
   };
 }
 
 /** Everything in the config except secrets, which show only whether they are set. */
 export function nonSecretConfigView(config: Config): object {
-  const { broker, sftp, apply } = config;
+  const { broker, sftp, apply, watch } = config;
   return {
     broker: { url: broker.url, api_key_set: broker.apiKey !== undefined, timeout_seconds: broker.timeoutSeconds },
     tag: config.tag,
@@ -173,6 +174,7 @@ export function nonSecretConfigView(config: Config): object {
     key_file: config.keyFile,
     working_dir: config.workingDir,
     apply: { concurrency: apply.concurrency, max_delete: apply.maxDelete },
+    watch: { debounce_seconds: watch.debounceSeconds, resync_seconds: watch.resyncSeconds },
     ca_bundle: config.caBundle ?? null,
   };
 }

@@ -38,6 +38,14 @@ export interface ApplyConfig {
   readonly maxDelete: number | null;
 }
 
+/** `aktin-sftp watch`: how it batches broker events and how often it reconciles in full. */
+export interface WatchConfig {
+  /** Quiet time after the last event before a targeted cycle, seconds. */
+  readonly debounceSeconds: number;
+  /** Interval of the full reconcile that catches what events do not announce (deletions), seconds. */
+  readonly resyncSeconds: number;
+}
+
 export interface Config {
   /** The config file it was read from (absolute), for messages. */
   readonly source: string;
@@ -49,6 +57,7 @@ export interface Config {
   /** Folder that holds the ledger `status.xml`, its backup and the lock. */
   readonly workingDir: string;
   readonly apply: ApplyConfig;
+  readonly watch: WatchConfig;
   /** Optional CA bundle for HTTPS to the broker (the original's top-level REQUESTS_CA_BUNDLE). */
   readonly caBundle?: string;
 }

@@ -7,7 +7,7 @@
  * Pure: the time comes in as a value.
  */
 import type { Ledger, LedgerEntry, RequestId } from './model.js';
-import type { PlannedAction } from './plan.js';
+import type { Plan, PlannedAction, UploadAction } from './plan.js';
 
 export interface ActionOutcome {
   readonly at: Date;
@@ -30,7 +30,7 @@ export function applyActionToLedger(ledger: Ledger, action: PlannedAction, outco
     case 'replace':
       return recordUpload(touched, action, outcome);
     case 'delete':
-      return updateEntry(touched, requestIdOf(action), (entry) => ({
+      return updateEntry(touched, action.request_id, (entry) => ({
         ...entry,
         deleted: formatLedgerTime(outcome.at),
         plan: outcome.planId,
@@ -52,9 +52,8 @@ export function findEntry(ledger: Ledger, id: RequestId): LedgerEntry | undefine
   return ledger.entries.find((entry) => entry.id === id);
 }
 
-function recordUpload(ledger: Ledger, action: PlannedAction, outcome: ActionOutcome): Ledger {
-  const id = requestIdOf(action);
-  if (!action.after) throw new Error(`${action.kind} action for ${action.address} has no 'after'`);
+function recordUpload(ledger: Ledger, action: UploadAction, outcome: ActionOutcome): Ledger {
+  const id = action.request_id;
   const now = formatLedgerTime(outcome.at);
   const facts = {
     completion: action.after.completion,
@@ -82,7 +81,13 @@ function withoutPending(ledger: Ledger, address: string): Ledger {
   return pending.length > 0 ? { ...rest, pending } : rest;
 }
 
-function requestIdOf(action: PlannedAction): RequestId {
-  if (action.request_id === null) throw new Error(`${action.kind} action for ${action.address} has no request id`);
-  return action.request_id;
+/**
+ * The ledger as it will read after `plan` is applied, for `plan --diff`: the transitions with
+ * the plan's own time. What only apply knows (token sizes and digests, the serial, a lineage for
+ * a first ledger, pending marks) keeps its value from before, so only entries show as changed.
+ */
+export function previewLedger(ledger: Ledger, plan: Pick<Plan, 'actions' | 'created_at' | 'plan_id'>): Ledger {
+  const at = new Date(plan.created_at);
+  const changed = plan.actions.reduce((l, action) => applyActionToLedger(l, action, { at, planId: plan.plan_id }), ledger);
+  return { ...ledger, entries: changed.entries };
 }

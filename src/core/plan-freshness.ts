@@ -7,25 +7,58 @@
  * last wrote it, and then only the broker must be unchanged; each remaining action re-checks
  * its own precondition (see action-readiness.ts).
  */
-import type { BrokerSnapshot, Ledger, RemoteListing } from './model.js';
+import type { Config } from './config.js';
+import { nonSecretConfigView } from './config-rules.js';
+import { configDigest } from './digests.js';
+import { inputsOf, type Observation } from './observation.js';
 import type { Plan, PlanInputs, RemoteExpectation } from './plan.js';
 import { problem, type Problem } from './problem.js';
 
 export type Freshness = { readonly mode: 'fresh' | 'resume' } | { readonly mode: 'stale'; readonly problems: Problem[] };
 
-export interface CurrentState {
+/** What a plan belongs to: the tag, the folder and the non-secret configuration it was made with. */
+export interface PlanIdentity {
+  readonly tag: string;
+  readonly folder: string;
+  readonly configSha256: string;
+}
+
+export function planIdentityOf(config: Config): PlanIdentity {
+  return { tag: config.tag, folder: config.sftp.folder, configSha256: configDigest(nonSecretConfigView(config)) };
+}
+
+/** Whether a saved plan was made for this configuration; checked before anything is locked or opened. */
+export function checkPlanIdentity(plan: Plan, identity: PlanIdentity, source: string): Problem[] {
+  const mismatch =
+    plan.tag !== identity.tag
+      ? `it is for tag '${plan.tag}', the configuration says '${identity.tag}'`
+      : plan.folder !== identity.folder
+        ? `it is for the SFTP folder '${plan.folder}', the configuration says '${identity.folder}'`
+        : plan.config_sha256 !== identity.configSha256
+          ? 'it was made with a different configuration'
+          : undefined;
+  if (mismatch === undefined) return [];
+  return [
+    problem(
+      'PLAN_STALE',
+      `The saved plan ${source} does not belong to this configuration`,
+      `The plan cannot be applied: ${mismatch}.`,
+      "Run 'aktin-sftp plan' with this configuration and apply the new plan.",
+    ),
+  ];
+}
+
+interface Current {
+  readonly observation: Observation;
   readonly inputs: PlanInputs;
-  readonly ledger: Ledger;
-  readonly ledgerPath: string;
-  readonly listing: RemoteListing;
-  readonly snapshot: BrokerSnapshot;
 }
 
 const HINT = "Run 'aktin-sftp plan' again to see what would change now, review it, and apply the new plan.";
 const MAX_LISTED = 5;
 
-export function checkPlanFreshness(plan: Plan, current: CurrentState): Freshness {
-  const resuming = current.ledger.plan === plan.plan_id;
+export function checkPlanFreshness(plan: Plan, observation: Observation): Freshness {
+  const current: Current = { observation, inputs: inputsOf(observation) };
+  const resuming = observation.ledger.ledger.plan === plan.plan_id;
   const problems = [
     ...brokerMoved(plan, current),
     ...(resuming ? [] : [...ledgerMoved(plan, current), ...remoteMoved(plan, current)]),
@@ -34,11 +67,11 @@ export function checkPlanFreshness(plan: Plan, current: CurrentState): Freshness
   return { mode: resuming ? 'resume' : 'fresh' };
 }
 
-function brokerMoved(plan: Plan, current: CurrentState): Problem[] {
+function brokerMoved(plan: Plan, current: Current): Problem[] {
   const then = plan.inputs.broker;
   const now = current.inputs.broker;
   if (then.sha256 === now.sha256) return [];
-  const byId = new Map(current.snapshot.requests.map((r) => [r.id, r] as const));
+  const byId = new Map(current.observation.broker.requests.map((r) => [r.id, r] as const));
   const changes: string[] = [];
   for (const action of plan.actions) {
     if (action.request_id === null) continue;
@@ -57,24 +90,24 @@ function brokerMoved(plan: Plan, current: CurrentState): Problem[] {
   ];
 }
 
-function ledgerMoved(plan: Plan, current: CurrentState): Problem[] {
+function ledgerMoved(plan: Plan, current: Current): Problem[] {
   const then = plan.inputs.ledger;
   const now = current.inputs.ledger;
   if (then.sha256 === now.sha256 && then.serial === now.serial && then.lineage === now.lineage) return [];
-  const writer = current.ledger.plan ? ` (last written by plan ${current.ledger.plan})` : '';
+  const writer = current.observation.ledger.ledger.plan ? ` (last written by plan ${current.observation.ledger.ledger.plan})` : '';
   const detail =
     then.lineage !== null && now.lineage !== null && then.lineage !== now.lineage
-      ? `The ledger ${current.ledgerPath} is a different ledger: lineage ${now.lineage}, the plan was made against ${then.lineage}.`
+      ? `The ledger ${current.observation.ledgerPath} is a different ledger: lineage ${now.lineage}, the plan was made against ${then.lineage}.`
       : then.sha256 === null
-        ? `The ledger ${current.ledgerPath} did not exist when the plan was made; it does now (serial ${now.serial})${writer}.`
-        : `The ledger ${current.ledgerPath} changed since the plan was made: serial ${then.serial} then, ${now.serial} now${writer}.`;
+        ? `The ledger ${current.observation.ledgerPath} did not exist when the plan was made; it does now (serial ${now.serial})${writer}.`
+        : `The ledger ${current.observation.ledgerPath} changed since the plan was made: serial ${then.serial} then, ${now.serial} now${writer}.`;
   return [problem('PLAN_STALE', 'Saved plan is stale: the ledger changed since the plan was made', detail, HINT)];
 }
 
-function remoteMoved(plan: Plan, current: CurrentState): Problem[] {
+function remoteMoved(plan: Plan, current: Current): Problem[] {
   const then = plan.inputs.remote;
   if (then.sha256 === current.inputs.remote.sha256) return [];
-  const files = new Map(current.listing.files.map((f) => [f.name, f] as const));
+  const files = new Map(current.observation.listing.files.map((f) => [f.name, f] as const));
   const changes = plan.actions
     .filter((a) => !expectationHolds(a.precondition.remote, files.get(a.address) ?? null))
     .map((a) => `${a.address}: ${describe(a.precondition.remote)} when planned, ${describeFile(files.get(a.address))} now`);

@@ -3,6 +3,7 @@
  * a wrong tag, a changed definition type, an outage answering with an empty list — must not
  * wipe the SFTP folder. Deletions above the configured cap are refused too.
  */
+import { isRemoval } from './action-kinds.js';
 import type { BrokerSnapshot } from './model.js';
 import type { PlannedAction, PlanOptions } from './plan.js';
 import { problem, type Problem } from './problem.js';
@@ -11,9 +12,9 @@ const OVERRIDE = 'If this is really intended, plan again with --allow-mass-delet
 
 export function checkDeleteSafety(actions: readonly PlannedAction[], snapshot: BrokerSnapshot, options: PlanOptions): Problem[] {
   if (options.allow_mass_delete) return [];
-  const deletions = actions.filter((a) => a.kind === 'delete' || a.kind === 'remove_orphan');
+  const deletions = actions.filter(isRemoval);
   if (deletions.length === 0) return [];
-  const ids = deletions.map((a) => a.request_id ?? a.address).join(', ');
+  const ids = deletions.map((a) => a.request_id).join(', ');
   if (snapshot.requests.length === 0) {
     return [
       problem(

@@ -6,6 +6,7 @@
  * Invariant: a plan never holds a password, API key, key material or result data; only ids,
  * completions, fingerprints, sizes, digests and remote file names.
  */
+import type { RequestId } from './model.js';
 
 /** Major.minor: a minor bump only adds fields; a reader rejects an unknown major version. */
 export const PLAN_FORMAT_VERSION = '1.0';
@@ -49,18 +50,56 @@ export interface RequestSide {
   readonly fingerprint: string | null;
 }
 
-export interface PlannedAction {
+interface ActionBase {
   /** The remote file the action works on, relative to the folder: `export_2.zip`, `status.xml`. */
   readonly address: string;
-  readonly kind: ActionKind;
   readonly reason: ActionReason;
-  readonly request_id: string | null;
-  /** The ledger's view before, null when the ledger has no live entry. */
-  readonly before: RequestSide | null;
-  /** The broker's view after, null for removals and the ledger upload. */
-  readonly after: RequestSide | null;
   readonly precondition: { readonly remote: RemoteExpectation };
 }
+
+/** create, update, replace: writes `export_<id>.zip` with the request's bundle. */
+export interface UploadAction extends ActionBase {
+  readonly kind: 'create' | 'update' | 'replace';
+  readonly request_id: RequestId;
+  /** The ledger's view before, null when the ledger has no live entry. */
+  readonly before: RequestSide | null;
+  /** The broker's view the upload records. */
+  readonly after: RequestSide;
+}
+
+/** Removes `export_<id>.zip` of a request the broker no longer lists; its entry becomes a tombstone. */
+export interface DeleteAction extends ActionBase {
+  readonly kind: 'delete';
+  readonly request_id: RequestId;
+  readonly before: RequestSide | null;
+  readonly after: null;
+}
+
+/** Removes an `export_<id>.zip` the ledger does not know (--prune-orphans). */
+export interface RemoveOrphanAction extends ActionBase {
+  readonly kind: 'remove_orphan';
+  readonly request_id: RequestId;
+  readonly before: null;
+  readonly after: null;
+}
+
+/** Removes a temporary upload left by an interrupted run; it belongs to no request. */
+export interface RemoveTempAction extends ActionBase {
+  readonly kind: 'remove_temp';
+  readonly request_id: null;
+  readonly before: null;
+  readonly after: null;
+}
+
+/** Uploads the local ledger as `status.xml`; always the last action. */
+export interface PublishLedgerAction extends ActionBase {
+  readonly kind: 'publish_ledger';
+  readonly request_id: null;
+  readonly before: null;
+  readonly after: null;
+}
+
+export type PlannedAction = UploadAction | DeleteAction | RemoveOrphanAction | RemoveTempAction | PublishLedgerAction;
 
 /** Fingerprints of the three inputs; apply refuses a plan whose inputs moved. */
 export interface PlanInputs {

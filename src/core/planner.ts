@@ -9,10 +9,23 @@
  * Legacy entries (written by the original) carry no fingerprint or token size: they are
  * compared by completion and presence only, until their next upload records both.
  */
-import type { BrokerRequest, Ledger, LedgerEntry, RemoteFile, RemoteListing, BrokerSnapshot } from './model.js';
+import type { BrokerRequest, LedgerEntry, RemoteFile, RemoteListing } from './model.js';
+import type { Observation } from './observation.js';
 import { compareRequestIds } from './model.js';
 import { planInputsOf } from './digests.js';
-import type { ActionKind, ActionReason, Plan, PlannedAction, PlanOptions, RemoteExpectation } from './plan.js';
+import type {
+  ActionReason,
+  DeleteAction,
+  Plan,
+  PlannedAction,
+  PlanOptions,
+  PublishLedgerAction,
+  RemoteExpectation,
+  RemoveOrphanAction,
+  RemoveTempAction,
+  RequestSide,
+  UploadAction,
+} from './plan.js';
 import { PLAN_FORMAT_VERSION } from './plan.js';
 import { checkDeleteSafety } from './plan-safety.js';
 import { summarisePlan } from './plan-summary.js';
@@ -20,9 +33,7 @@ import { failed, ok, type Outcome } from './problem.js';
 import { LEDGER_FILE_NAME, exportFileName, isTempFileName, requestIdOfExportFile } from './remote-names.js';
 
 export interface PlannerInput {
-  readonly snapshot: BrokerSnapshot;
-  readonly ledger: { readonly ledger: Ledger; readonly sha256: string | null };
-  readonly listing: RemoteListing;
+  readonly observation: Pick<Observation, 'broker' | 'ledger' | 'listing'>;
   readonly options: PlanOptions;
   readonly context: {
     readonly planId: string;
@@ -35,26 +46,27 @@ export interface PlannerInput {
 }
 
 export function planChanges(input: PlannerInput): Outcome<Plan> {
-  const files = new Map(input.listing.files.map((f) => [f.name, f] as const));
-  const entries = new Map(input.ledger.ledger.entries.map((e) => [e.id, e] as const));
-  const desired = new Set(input.snapshot.requests.map((r) => r.id));
+  const { broker, ledger, listing } = input.observation;
+  const files = new Map(listing.files.map((f) => [f.name, f] as const));
+  const entries = new Map(ledger.ledger.entries.map((e) => [e.id, e] as const));
+  const desired = new Set(broker.requests.map((r) => r.id));
 
-  const uploads = [...input.snapshot.requests]
+  const uploads = [...broker.requests]
     .sort((a, b) => compareRequestIds(a.id, b.id))
     .flatMap((r) => uploadFor(r, entries.get(r.id), files.get(exportFileName(r.id))));
-  const deletes = [...input.ledger.ledger.entries]
+  const deletes = [...ledger.ledger.entries]
     .filter((e) => e.deleted === undefined && !desired.has(e.id))
     .sort((a, b) => compareRequestIds(a.id, b.id))
-    .map((e) => removal('delete', 'request_gone', exportFileName(e.id), e.id, liveSide(e), files.get(exportFileName(e.id))));
-  const byName = [...input.listing.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const temps = byName.filter((f) => isTempFileName(f.name)).map((f) => removal('remove_temp', 'stray_temp_file', f.name, null, null, f));
+    .map((e) => deleteFor(e, files.get(exportFileName(e.id))));
+  const byName = [...listing.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const temps = byName.filter((f) => isTempFileName(f.name)).map(tempRemoval);
   const orphans = input.options.prune_orphans ? byName.flatMap((f) => orphanRemoval(f, desired, entries)) : [];
 
-  const changes = [...uploads, ...deletes, ...temps, ...orphans];
-  const publish = publishFor(changes.length > 0, input.ledger.sha256, input.listing, files.get(LEDGER_FILE_NAME));
+  const changes: PlannedAction[] = [...uploads, ...deletes, ...temps, ...orphans];
+  const publish = publishFor(changes.length > 0, ledger.sha256, listing, files.get(LEDGER_FILE_NAME));
   const actions = publish ? [...changes, publish] : changes;
 
-  const problems = checkDeleteSafety(actions, input.snapshot, input.options);
+  const problems = checkDeleteSafety(actions, broker, input.options);
   if (problems.length > 0) return failed(problems);
 
   const { context } = input;
@@ -66,14 +78,14 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
     config_sha256: context.configSha256,
     tag: context.tag,
     folder: context.folder,
-    inputs: planInputsOf(input.snapshot, input.ledger, input.listing),
+    inputs: planInputsOf(broker, ledger, listing),
     options: input.options,
     actions,
     summary: summarisePlan(actions),
   });
 }
 
-function uploadFor(request: BrokerRequest, entry: LedgerEntry | undefined, remote: RemoteFile | undefined): PlannedAction[] {
+function uploadFor(request: BrokerRequest, entry: LedgerEntry | undefined, remote: RemoteFile | undefined): UploadAction[] {
   const decision = decideUpload(request, entry, remote);
   if (!decision) return [];
   return [
@@ -93,7 +105,7 @@ function decideUpload(
   request: BrokerRequest,
   entry: LedgerEntry | undefined,
   remote: RemoteFile | undefined,
-): { kind: ActionKind; reason: ActionReason } | null {
+): { kind: UploadAction['kind']; reason: ActionReason } | null {
   if (!entry) return { kind: 'create', reason: 'new_request' };
   if (entry.deleted !== undefined) return { kind: 'create', reason: 'tombstone_revived' };
   if (entry.completion !== request.completion) return { kind: 'update', reason: 'completion_changed' };
@@ -103,13 +115,22 @@ function decideUpload(
   return null;
 }
 
-function orphanRemoval(file: RemoteFile, desired: Set<string>, entries: Map<string, LedgerEntry>): PlannedAction[] {
-  const id = requestIdOfExportFile(file.name);
-  if (id === null || desired.has(id) || (entries.get(id) && entries.get(id)!.deleted === undefined)) return [];
-  return [removal('remove_orphan', 'orphan_file', file.name, id, null, file)];
+function deleteFor(entry: LedgerEntry, remote: RemoteFile | undefined): DeleteAction {
+  const address = exportFileName(entry.id);
+  return { address, kind: 'delete', reason: 'request_gone', request_id: entry.id, before: liveSide(entry), after: null, precondition: { remote: expectationOf(remote) } };
 }
 
-function publishFor(changes: boolean, ledgerSha: string | null, listing: RemoteListing, remote: RemoteFile | undefined): PlannedAction | null {
+function tempRemoval(file: RemoteFile): RemoveTempAction {
+  return { address: file.name, kind: 'remove_temp', reason: 'stray_temp_file', request_id: null, before: null, after: null, precondition: { remote: expectationOf(file) } };
+}
+
+function orphanRemoval(file: RemoteFile, desired: Set<string>, entries: Map<string, LedgerEntry>): RemoveOrphanAction[] {
+  const id = requestIdOfExportFile(file.name);
+  if (id === null || desired.has(id) || (entries.get(id) && entries.get(id)!.deleted === undefined)) return [];
+  return [{ address: file.name, kind: 'remove_orphan', reason: 'orphan_file', request_id: id, before: null, after: null, precondition: { remote: expectationOf(file) } }];
+}
+
+function publishFor(changes: boolean, ledgerSha: string | null, listing: RemoteListing, remote: RemoteFile | undefined): PublishLedgerAction | null {
   const reason: ActionReason | null = changes
     ? 'ledger_changed'
     : ledgerSha === null
@@ -120,14 +141,10 @@ function publishFor(changes: boolean, ledgerSha: string | null, listing: RemoteL
           ? 'remote_ledger_stale'
           : null;
   if (!reason) return null;
-  return removal('publish_ledger', reason, LEDGER_FILE_NAME, null, null, remote);
+  return { address: LEDGER_FILE_NAME, kind: 'publish_ledger', reason, request_id: null, before: null, after: null, precondition: { remote: expectationOf(remote) } };
 }
 
-function removal(kind: ActionKind, reason: ActionReason, address: string, id: string | null, before: PlannedAction['before'], remote: RemoteFile | undefined): PlannedAction {
-  return { address, kind, reason, request_id: id, before, after: null, precondition: { remote: expectationOf(remote) } };
-}
-
-function liveSide(entry: LedgerEntry): PlannedAction['before'] {
+function liveSide(entry: LedgerEntry): RequestSide {
   return { completion: entry.completion, fingerprint: entry.fingerprint ?? null };
 }
 

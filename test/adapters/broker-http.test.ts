@@ -12,8 +12,9 @@ import { BrokerDriver } from '../../integration/broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
 import { failure } from '../support/problems.js';
 
+// Generous: on a loaded 2-core machine the emulator may take seconds to build a multi-MiB bundle; timeouts are tested elsewhere.
 const options = (url: string, change: Partial<BrokerReaderOptions> & { key?: string } = {}): BrokerReaderOptions => ({
-  broker: { url, apiKey: new Secret(change.key ?? 'xxxAdmin1234'), timeoutSeconds: 5 },
+  broker: { url, apiKey: new Secret(change.key ?? 'xxxAdmin1234'), timeoutSeconds: 30 },
   concurrency: 4,
   backoffMs: 10,
   ...change,

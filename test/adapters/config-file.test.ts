@@ -181,6 +181,7 @@ describe('config schema', () => {
     ['SFTP', 'HOST_KEY_FINGERPRINTS', PIN], ['SFTP', 'HOST_KEY_FINGERPRINTS', ['MD5:aa']], ['SFTP', 'HOST_KEY_FINGERPRINTS', 'SHA256:x'],
     ['SFTP', 'PASSWORD', ''], ['SFTP', 'PASSWORD', 1234], ['SFTP', 'FOLDERNAME', ''], ['SFTP', 'FOLDERNAME', '/'],
     ['APPLY', 'CONCURRENCY', 64], ['APPLY', 'CONCURRENCY', 65], ['APPLY', 'CONCURRENCY', '08'], ['APPLY', 'MAX_DELETE', 0], ['APPLY', 'MAX_DELETE', -1], ['APPLY', 'MAX_DELETE', '3'],
+    ['WATCH', 'DEBOUNCE', 2], ['WATCH', 'DEBOUNCE', '5'], ['WATCH', 'DEBOUNCE', 0], ['WATCH', 'DEBOUNCE', 0.5], ['WATCH', 'RESYNC', 3600], ['WATCH', 'RESYNC', '-1'], ['WATCH', 'RESYNC', 'hourly'],
   ];
   for (const [scope, key, value] of cases) {
     it(`agrees with the rules on [${scope}] ${key} = ${JSON.stringify(value)}`, () => {

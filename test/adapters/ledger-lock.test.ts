@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { acquireLedgerLock, forceUnlock, type LockInfo } from '../../src/adapters/ledger-lock.js';
+import { acquireLedgerLock, forceUnlock } from '../../src/adapters/ledger-lock.js';
+import type { LockInfo } from '../../src/app/ports.js';
 import { failure } from '../support/problems.js';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');

@@ -10,15 +10,16 @@ import { after, before, describe, it } from 'node:test';
 import { createBrokerReader } from '../../src/adapters/broker-http.js';
 import { createLedgerStore } from '../../src/adapters/ledger-file.js';
 import { openRemoteFolder } from '../../src/adapters/sftp-ssh2.js';
-import { makePlan, type PlanDeps } from '../../src/app/make-plan.js';
-import type { BrokerReader, RemoteFolder } from '../../src/app/ports.js';
+import { makePlan } from '../../src/app/make-plan.js';
+import type { BrokerReader, RemoteFolder, World } from '../../src/app/ports.js';
 import { Secret } from '../../src/core/secret.js';
 import { BrokerDriver } from '../../integration/broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
-import { FIXED_NOW, hex, NO_LIMITS, PLAN_UUID } from '../support/builders.js';
+import { hex, NO_LIMITS, PLAN_UUID } from '../support/builders.js';
 import { failure } from '../support/problems.js';
 import { readOnlyFolder, readOnlyLedgerStore } from '../support/read-only-world.js';
+import { testWorld } from '../support/test-world.js';
 
 describe('makePlan', () => {
   const root = mkdtempSync(join(tmpdir(), 'make-plan-'));
@@ -54,14 +55,11 @@ describe('makePlan', () => {
     await emulator?.close();
   });
 
-  const deps = (workingDir: string, calls: string[]): PlanDeps => ({
-    broker,
-    remote: readOnlyFolder(folder, calls),
+  const deps = (workingDir: string, calls: string[], parts: { broker?: BrokerReader; remote?: RemoteFolder } = {}): World => ({
+    ...testWorld({ broker: parts.broker ?? broker, remote: parts.remote ?? readOnlyFolder(folder, calls), workingDir, newPlanId: () => PLAN_UUID }),
     ledgerStore: readOnlyLedgerStore(createLedgerStore(workingDir), calls),
-    clock: { now: () => FIXED_NOW },
-    newPlanId: () => PLAN_UUID,
   });
-  const request = (tag = 'rki') => ({ tag, folder: 'rki', configSha256: hex('c'), options: NO_LIMITS });
+  const request = (tag = 'rki') => ({ identity: { tag, folder: 'rki', configSha256: hex('c') }, options: NO_LIMITS });
 
   it('§7.1 run 1: plans the three tagged requests and the ledger, pinned to what it read', async () => {
     const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
@@ -75,8 +73,8 @@ describe('makePlan', () => {
     assert.equal(made.plan.created_at, '2026-11-24T10:00:00.000Z');
     assert.equal(made.plan.config_sha256, hex('c'));
     assert.deepEqual(made.plan.inputs.ledger, { lineage: null, serial: 0, sha256: null });
-    assert.equal(made.plan.inputs.broker.requests, made.snapshot.requests.length);
-    assert.equal(made.plan.inputs.remote.files, made.listing.files.length);
+    assert.equal(made.plan.inputs.broker.requests, made.observation.broker.requests.length);
+    assert.equal(made.plan.inputs.remote.files, made.observation.listing.files.length);
     assert.deepEqual(calls.sort(), ['ledger read', 'list']);
     assert.deepEqual(readdirSync(join(root, 'rki')), []);
     assert.deepEqual(readdirSync(workingDir), []);
@@ -97,7 +95,7 @@ describe('makePlan', () => {
       ],
     );
     assert.deepEqual(made.plan.summary, { add: 1, change: 2, destroy: 1, publish_ledger: true });
-    assert.equal(made.plan.inputs.ledger.sha256, made.ledger.sha256);
+    assert.equal(made.plan.inputs.ledger.sha256, made.observation.ledger.sha256);
   });
 
   it('throws PLAN_DELETE_CAP when the broker lists nothing for the tag but the ledger has live entries', async () => {
@@ -112,7 +110,6 @@ describe('makePlan', () => {
     const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
     let listed!: () => void;
     const listing = new Promise<void>((resolve) => (listed = resolve));
-    const base = deps(workingDir, []);
     // The broker answers only after the folder was listed: reading one after the other would hang.
     const waitingBroker: BrokerReader = {
       openBundle: (id) => broker.openBundle(id),
@@ -122,8 +119,9 @@ describe('makePlan', () => {
         return broker.readSnapshot(tag);
       },
     };
-    const remote: RemoteFolder = { ...base.remote, list: () => (listed(), base.remote.list()) };
-    const made = await makePlan({ ...base, broker: waitingBroker, remote }, request());
+    const readOnly = readOnlyFolder(folder, []);
+    const remote: RemoteFolder = { ...readOnly, list: () => (listed(), readOnly.list()) };
+    const made = await makePlan(deps(workingDir, [], { broker: waitingBroker, remote }), request());
     assert.equal(made.plan.summary.add, 3);
   });
 });

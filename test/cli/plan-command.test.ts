@@ -128,7 +128,7 @@ describe('plan and show commands', () => {
     assert.match(old.out, /^Plan: 2 to add, 0 to change, 3 to destroy\.$/m);
     writeFileSync(join(deployment.dir, 'broken.json'), JSON.stringify({ ...plan, actions: [{ ...plan.actions[0], kind: 'chmod' }] }));
     const broken = await cli('show', 'broken.json');
-    assert.equal(broken.code, 1);
+    assert.equal(broken.code, 64);
     assert.match(broken.err, /PLAN_INVALID/);
     assert.match(broken.err, /\/actions\/0\/kind/);
   });

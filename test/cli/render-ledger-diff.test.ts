@@ -2,17 +2,23 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
 import { renderLedgerDiff } from '../../src/cli/render-ledger-diff.js';
+import { formatLedgerXml } from '../../src/adapters/ledger-xml.js';
+import { previewLedger } from '../../src/core/ledger-transitions.js';
 import type { Ledger } from '../../src/core/model.js';
 import { planChanges } from '../../src/core/planner.js';
 import { brokerRequest as req, exportFiles, legacyEntry, plannerInput, type WorldSketch } from '../support/builders.js';
 
 const plain = new Chalk({ level: 0 });
 
+/** As the plan use case hands it over: the ledger's text now and after the plan ('' for no ledger yet). */
 function diffOf(world: WorldSketch, ledger?: Ledger, chalk = plain): string {
   const input = plannerInput(world);
-  const outcome = planChanges(ledger ? { ...input, ledger: { ledger, sha256: null } } : input);
+  const observation = ledger ? { ...input.observation, ledger: { ledger, sha256: null, bytes: null } } : input.observation;
+  const outcome = planChanges({ ...input, observation });
   assert.ok(outcome.ok);
-  return renderLedgerDiff(ledger ?? input.ledger.ledger, outcome.value, chalk);
+  const before = observation.ledger.ledger;
+  const text = (l: Ledger) => (l.entries.length === 0 && l.lineage === undefined ? '' : formatLedgerXml(l));
+  return renderLedgerDiff({ before: text(before), after: text(previewLedger(before, outcome.value)) }, outcome.value.created_at, chalk);
 }
 
 describe('renderLedgerDiff', () => {

@@ -11,7 +11,7 @@ const base: Ledger = { serial: 1, entries: [{ id: '2', completion: '1.0', upload
 const byThisPlan: Ledger = { serial: 2, plan: PLAN_ID, entries: [{ id: '2', completion: '0.5', uploaded: 'u', plan: PLAN_ID }] };
 const tombstonedByThisPlan: Ledger = { serial: 2, plan: PLAN_ID, entries: [{ id: '2', completion: '1.0', uploaded: 'u', deleted: 'd', plan: PLAN_ID }] };
 const pendingHere: Ledger = { ...base, plan: PLAN_ID, pending: ['export_2.zip'] };
-const temp: PlannedAction = { ...exportAction('delete', '2', { remote: present }), kind: 'remove_temp', reason: 'stray_temp_file', request_id: null, address: '.x' };
+const temp: PlannedAction = { address: '.x', kind: 'remove_temp', reason: 'stray_temp_file', request_id: null, before: null, after: null, precondition: { remote: present } };
 
 const cases: { name: string; action: PlannedAction; ledger: Ledger; remote: RemoteFile | null; want: Readiness }[] = [
   { name: 'upload, remote as planned', action: exportAction('update', '2', { remote: present }), ledger: base, remote: file(), want: 'ready' },

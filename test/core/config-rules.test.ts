@@ -95,6 +95,7 @@ describe('config rules: the whole file', () => {
     assert.equal(config!.broker.timeoutSeconds, 10);
     assert.equal(config!.sftp.port, 22);
     assert.deepEqual(config!.apply, { concurrency: 4, maxDelete: null });
+    assert.deepEqual(config!.watch, { debounceSeconds: 2, resyncSeconds: 3600 });
     assert.equal(config!.source, FILE);
     assert.equal(config!.sftp.password!.reveal(), SECRETS[1]);
     assert.equal(config!.broker.apiKey.reveal(), SECRETS[0]);
@@ -216,6 +217,7 @@ describe('config rules: secrets', () => {
       key_file: '/opt/rki.key',
       working_dir: '/opt',
       apply: { concurrency: 4, max_delete: null },
+      watch: { debounce_seconds: 2, resync_seconds: 3600 },
       ca_bundle: null,
     });
   });

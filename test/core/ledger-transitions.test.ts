@@ -17,7 +17,7 @@ function action(kind: ActionKind, id: string, completion = '0.5', reason: Action
     before: null,
     after: kind === 'delete' ? null : { completion, fingerprint: 'f'.repeat(64) },
     precondition: { remote: { state: 'absent' } },
-  };
+  } as PlannedAction;
 }
 
 const legacy: Ledger = {
@@ -84,7 +84,7 @@ describe('ledger transitions', () => {
   });
 
   it('leaves the ledger alone for actions on files it does not own', () => {
-    const temp: PlannedAction = { ...action('remove_temp', '2'), request_id: null, after: null, address: '.export_2.zip.0a1b2c3d.part' };
+    const temp = { ...action('remove_temp', '2'), request_id: null, after: null, address: '.export_2.zip.0a1b2c3d.part' } as PlannedAction;
     assert.equal(applyActionToLedger(legacy, temp, { at: T1, planId: PLAN }), legacy);
   });
 });

@@ -20,8 +20,8 @@ describe('checkPlanConsistency', () => {
     const plan = samplePlan();
     const [p] = checkPlanConsistency({ ...plan, summary: { ...plan.summary, destroy: 0 } }, 'p.json');
     assert.equal(p?.code, 'PLAN_INVALID');
-    assert.equal(p!.title, 'p.json: the summary does not match the actions');
-    assert.match(p!.detail!, /"destroy":1/);
+    assert.equal(p.title, 'p.json: the summary does not match the actions');
+    assert.match(p.detail!, /"destroy":1/);
   });
 
   it('refuses a ledger upload that is not last, or comes twice', () => {
@@ -33,4 +33,23 @@ describe('checkPlanConsistency', () => {
     const twice = { ...plan, actions: [...plan.actions, publish] };
     assert.match(checkPlanConsistency(twice, 'p.json').at(-1)!.title, /must be the last action, and only one/);
   });
+  // Hand edits a plan file can carry; each must be refused before anyone approves or applies it.
+  const edits: { name: string; edit: (actions: any[]) => void; detail: RegExp }[] = [
+    { name: "request 2's bundle aimed at export_0.zip", edit: (a) => (a[0].address = 'export_0.zip'), detail: /export_0\.zip belongs to request 0, the action names request 2/ },
+    { name: 'an upload at a file that is not an export', edit: (a) => (a[0].address = 'status.xml'), detail: /works on export_<id>\.zip files, not on status\.xml/ },
+    { name: 'remove_temp aimed at a real export', edit: (a) => Object.assign(a[0], { kind: 'remove_temp', request_id: null, before: null, after: null }), detail: /removes only temporary upload files/ },
+    { name: 'a delete that records an after', edit: (a) => (a[2].after = { completion: '1.0', fingerprint: null }), detail: /a delete records nothing/ },
+    { name: 'an upload that records nothing', edit: (a) => (a[0].after = null), detail: /an upload must say what it records/ },
+    { name: 'the ledger published under another name', edit: (a) => (a.at(-1).address = 'export_9.zip'), detail: /published as status\.xml, not as export_9\.zip/ },
+    { name: 'one file acted on twice', edit: (a) => a.splice(1, 0, { ...a[0] }), detail: /at most one action per remote file/ },
+  ];
+  for (const { name, edit, detail } of edits) {
+    it(`refuses ${name}`, () => {
+      const plan = samplePlan();
+      const actions = structuredClone(plan.actions) as any[];
+      edit(actions);
+      const problems = checkPlanConsistency({ ...plan, actions }, 'p.json');
+      assert.ok(problems.some((p) => p.code === 'PLAN_INVALID' && detail.test(`${p.title} ${p.detail}`)), JSON.stringify(problems));
+    });
+  }
 });

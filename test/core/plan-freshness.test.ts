@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrokerSnapshot, Ledger, RemoteListing } from '../../src/core/model.js';
-import { checkPlanFreshness, type CurrentState } from '../../src/core/plan-freshness.js';
-import type { Plan } from '../../src/core/plan.js';
+import { inputsOf, type Observation } from '../../src/core/observation.js';
+import { checkPlanFreshness } from '../../src/core/plan-freshness.js';
 import { PLAN_ID, exportAction, planWith } from '../support/plan-fixtures.js';
-
-const plan = planWith([
-  exportAction('update', '2', { completion: '0.5', remote: { state: 'present', size: 140, mtime: 100 } }),
-  exportAction('create', '6', { completion: '0.0' }),
-]);
 
 const snapshot: BrokerSnapshot = {
   tag: 'rki',
@@ -19,15 +14,27 @@ const snapshot: BrokerSnapshot = {
 };
 const ledger: Ledger = { lineage: 'lin-1', serial: 3, entries: [] };
 const listing: RemoteListing = { files: [{ name: 'export_2.zip', size: 140, mtime: 100 }] };
+const base: Observation = {
+  broker: snapshot,
+  ledger: { ledger, bytes: Buffer.from('<status serial="3"/>'), sha256: 'a'.repeat(64) },
+  ledgerPath: '/srv/aktin/status.xml',
+  listing,
+};
+const plan = planWith(
+  [
+    exportAction('update', '2', { completion: '0.5', remote: { state: 'present', size: 140, mtime: 100 } }),
+    exportAction('create', '6', { completion: '0.0' }),
+  ],
+  inputsOf(base),
+);
 
-function current(change: Partial<Omit<CurrentState, 'inputs'>> & { inputs?: Partial<Plan['inputs']> } = {}): CurrentState {
+/** The base observation with parts changed; a changed ledger gets a new digest too. */
+function current(change: { broker?: BrokerSnapshot; ledger?: Ledger; listing?: RemoteListing } = {}): Observation {
   return {
-    ledger,
-    ledgerPath: '/srv/aktin/status.xml',
-    listing,
-    snapshot,
-    ...change,
-    inputs: { ...plan.inputs, ...change.inputs },
+    ...base,
+    ...(change.broker ? { broker: change.broker } : {}),
+    ...(change.listing ? { listing: change.listing } : {}),
+    ...(change.ledger ? { ledger: { ledger: change.ledger, bytes: Buffer.from('changed'), sha256: '9'.repeat(64) } } : {}),
   };
 }
 
@@ -36,54 +43,48 @@ describe('checkPlanFreshness', () => {
     assert.deepEqual(checkPlanFreshness(plan, current()), { mode: 'fresh' });
   });
 
-  const stale: { name: string; state: CurrentState; title: RegExp; detail: RegExp }[] = [
+  const stale: { name: string; state: Observation; title: RegExp; detail: RegExp }[] = [
     {
       name: 'the broker moved: a completion changed',
-      state: current({
-        inputs: { broker: { sha256: '1'.repeat(64), requests: 2 } },
-        snapshot: { tag: 'rki', requests: [{ ...snapshot.requests[0]!, completion: '1.0' }, snapshot.requests[1]!] },
-      }),
+      state: current({ broker: { tag: 'rki', requests: [{ ...snapshot.requests[0]!, completion: '1.0' }, snapshot.requests[1]!] } }),
       title: /broker moved/,
       detail: /request 2 has completion 1\.0 now, 0\.5 when planned/,
     },
     {
       name: 'the broker moved: new node results with the same ratio',
-      state: current({
-        inputs: { broker: { sha256: '1'.repeat(64), requests: 2 } },
-        snapshot: { tag: 'rki', requests: [{ ...snapshot.requests[0]!, fingerprint: 'e'.repeat(64) }, snapshot.requests[1]!] },
-      }),
+      state: current({ broker: { tag: 'rki', requests: [{ ...snapshot.requests[0]!, fingerprint: 'e'.repeat(64) }, snapshot.requests[1]!] } }),
       title: /broker moved/,
       detail: /request 2 has new node results/,
     },
     {
       name: 'the broker moved: a request vanished',
-      state: current({ inputs: { broker: { sha256: '1'.repeat(64), requests: 1 } }, snapshot: { tag: 'rki', requests: [snapshot.requests[0]!] } }),
+      state: current({ broker: { tag: 'rki', requests: [snapshot.requests[0]!] } }),
       title: /broker moved/,
-      detail: /request 6 is no longer listed[\s\S]*lists 1 tagged requests now, 3 when planned/,
+      detail: /request 6 is no longer listed[\s\S]*lists 1 tagged requests now, 2 when planned/,
     },
     {
       name: 'the ledger was written by another run',
-      state: current({ inputs: { ledger: { lineage: 'lin-1', serial: 4, sha256: '9'.repeat(64) } }, ledger: { ...ledger, serial: 4, plan: 'other' } }),
+      state: current({ ledger: { ...ledger, serial: 4, plan: 'other' } }),
       title: /ledger changed/,
       detail: /serial 3 then, 4 now \(last written by plan other\)/,
     },
     {
       name: 'the ledger is another ledger altogether',
-      state: current({ inputs: { ledger: { lineage: 'lin-2', serial: 3, sha256: '9'.repeat(64) } } }),
+      state: current({ ledger: { ...ledger, lineage: 'lin-2' } }),
       title: /ledger changed/,
       detail: /different ledger: lineage lin-2/,
     },
     {
       name: 'a file the plan acts on changed on the server',
-      state: current({ inputs: { remote: { sha256: '8'.repeat(64), files: 1 } }, listing: { files: [{ name: 'export_2.zip', size: 99, mtime: 200 }] } }),
+      state: current({ listing: { files: [{ name: 'export_2.zip', size: 99, mtime: 200 }] } }),
       title: /SFTP folder changed/,
       detail: /export_2\.zip: 140 bytes when planned, 99 bytes now/,
     },
     {
       name: 'a file the plan does not act on appeared',
-      state: current({ inputs: { remote: { sha256: '8'.repeat(64), files: 2 } }, listing: { files: [...listing.files, { name: 'x.txt', size: 1, mtime: 1 }] } }),
+      state: current({ listing: { files: [...listing.files, { name: 'x.txt', size: 1, mtime: 1 }] } }),
       title: /SFTP folder changed/,
-      detail: /does not act on changed \(4 files when planned, 2 now\)/,
+      detail: /does not act on changed \(1 files when planned, 2 now\)/,
     },
   ];
   for (const c of stale) {
@@ -101,14 +102,14 @@ describe('checkPlanFreshness', () => {
 
   it('resumes its own partial application although ledger and folder moved', () => {
     const state = current({
-      inputs: { ledger: { lineage: 'lin-1', serial: 5, sha256: '9'.repeat(64) }, remote: { sha256: '8'.repeat(64), files: 2 } },
       ledger: { ...ledger, serial: 5, plan: PLAN_ID },
+      listing: { files: [...listing.files, { name: 'export_6.zip', size: 1, mtime: 1 }] },
     });
     assert.deepEqual(checkPlanFreshness(plan, state), { mode: 'resume' });
   });
 
   it('still refuses to resume when the broker moved meanwhile', () => {
-    const state = current({ inputs: { broker: { sha256: '1'.repeat(64), requests: 3 } }, ledger: { ...ledger, plan: PLAN_ID } });
+    const state = current({ broker: { tag: 'rki', requests: [snapshot.requests[0]!] }, ledger: { ...ledger, plan: PLAN_ID } });
     assert.equal(checkPlanFreshness(plan, state).mode, 'stale');
   });
 });

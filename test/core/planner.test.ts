@@ -358,7 +358,7 @@ describe('planChanges: the plan document', () => {
 
   it('records no lineage and no digest for a ledger the original wrote or one that does not exist', () => {
     const input = plannerInput({ requests: [req('1')], ledgerSha256: null });
-    const outcome = planChanges({ ...input, ledger: { ledger: { serial: 0, entries: [] }, sha256: null } });
+    const outcome = planChanges({ ...input, observation: { ...input.observation, ledger: { ledger: { serial: 0, entries: [] }, sha256: null, bytes: null } } });
     assert.ok(outcome.ok);
     assert.deepEqual(outcome.value.inputs.ledger, { lineage: null, serial: 0, sha256: null });
   });
@@ -384,7 +384,7 @@ describe('planChanges: deletion safety', () => {
   it('counts orphan removals as deletions for the empty-broker guard', () => {
     const [p] = problems({ files: exportFiles('9'), options: { prune_orphans: true } });
     assert.equal(p?.code, 'PLAN_DELETE_CAP');
-    assert.match(p!.detail!, /request\(s\) 9/);
+    assert.match(p.detail!, /request\(s\) 9/);
   });
 
   it('does not object to an empty broker when nothing would be deleted', () => {
@@ -394,11 +394,11 @@ describe('planChanges: deletion safety', () => {
   it('refuses more deletions than the cap, naming the count, the cap and the requests', () => {
     const [p] = problems({ requests: [req('1')], entries: [tracked('1'), tracked('2'), tracked('3')], files: exportFiles('1', '2', '3', '9'), options: { max_delete: 2, prune_orphans: true } });
     assert.equal(p?.code, 'PLAN_DELETE_CAP');
-    assert.match(p!.title, /Refusing to delete 3 files: more than the cap of 2/);
-    assert.match(p!.detail!, /request\(s\) 2, 3, 9/);
-    assert.match(p!.detail!, /\[APPLY\] MAX_DELETE/);
-    assert.match(p!.detail!, /--max-delete/);
-    assert.match(p!.hint!, /--allow-mass-delete/);
+    assert.match(p.title, /Refusing to delete 3 files: more than the cap of 2/);
+    assert.match(p.detail!, /request\(s\) 2, 3, 9/);
+    assert.match(p.detail!, /\[APPLY\] MAX_DELETE/);
+    assert.match(p.detail!, /--max-delete/);
+    assert.match(p.hint!, /--allow-mass-delete/);
   });
 
   it('a cap of 0 refuses any deletion; replacements do not count', () => {

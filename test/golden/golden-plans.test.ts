@@ -18,6 +18,7 @@ import { parseLedgerXml } from '../../src/adapters/ledger-xml.js';
 import { readPlanFile } from '../../src/adapters/plan-file.js';
 import { renderPlan } from '../../src/cli/render-plan.js';
 import type { BrokerSnapshot, Ledger, RemoteListing } from '../../src/core/model.js';
+import type { LedgerSnapshot } from '../../src/core/observation.js';
 import { encodePlan } from '../../src/core/plan-codec.js';
 import type { PlanOptions } from '../../src/core/plan.js';
 import { planChanges } from '../../src/core/planner.js';
@@ -31,7 +32,7 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-function ledgerOf(dir: string): { ledger: Ledger; sha256: string | null } {
+function ledgerOf(dir: string): LedgerSnapshot {
   for (const [file, parse] of [
     ['ledger.xml', (text: string) => parseLedgerXml(text)],
     ['ledger.json', (text: string) => JSON.parse(text) as Ledger],
@@ -39,10 +40,10 @@ function ledgerOf(dir: string): { ledger: Ledger; sha256: string | null } {
     const path = join(dir, file);
     if (existsSync(path)) {
       const bytes = readFileSync(path);
-      return { ledger: parse(bytes.toString('utf8')), sha256: createHash('sha256').update(bytes).digest('hex') };
+      return { ledger: parse(bytes.toString('utf8')), bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
     }
   }
-  return { ledger: { serial: 0, entries: [] }, sha256: null };
+  return { ledger: { serial: 0, entries: [] }, bytes: null, sha256: null };
 }
 
 /** Compares with the expected file, or writes it under UPDATE_GOLDEN=1. */
@@ -65,9 +66,7 @@ describe('golden plans', () => {
       const optionsPath = join(dir, 'options.json');
       const options = existsSync(optionsPath) ? readJson<PlanOptions>(optionsPath) : NO_LIMITS;
       const outcome = planChanges({
-        snapshot,
-        ledger: ledgerOf(dir),
-        listing: readJson<RemoteListing>(join(dir, 'listing.json')),
+        observation: { broker: snapshot, ledger: ledgerOf(dir), listing: readJson<RemoteListing>(join(dir, 'listing.json')) },
         options,
         context: { planId: PLAN_UUID, createdAt: FIXED_NOW, toolVersion: '0.1.0', configSha256: hex('c'), tag: snapshot.tag, folder: 'rki' },
       });

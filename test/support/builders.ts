@@ -1,5 +1,6 @@
 /** Builders for the domain model and the planner's input, with a fixed clock and short defaults. */
-import type { BrokerRequest, Ledger, LedgerEntry, RemoteFile } from '../../src/core/model.js';
+import type { BrokerRequest, BrokerSnapshot, Ledger, LedgerEntry, RemoteFile, RemoteListing } from '../../src/core/model.js';
+import type { Observation } from '../../src/core/observation.js';
 import type { PlanOptions } from '../../src/core/plan.js';
 import type { PlannerInput } from '../../src/core/planner.js';
 
@@ -52,11 +53,25 @@ export function plannerInput(world: WorldSketch = {}): PlannerInput {
   const entries = world.entries ?? [];
   const ledger: Ledger = { lineage: '5c1f7d2a-8e43-4b0b-9d6e-2f0a3c4b5d6e', serial: 2, entries };
   const tag = world.tag ?? 'rki';
+  const sha256 = world.ledgerSha256 !== undefined ? world.ledgerSha256 : entries.length > 0 ? hex('1') : null;
   return {
-    snapshot: { tag, requests: world.requests ?? [] },
-    ledger: { ledger, sha256: world.ledgerSha256 !== undefined ? world.ledgerSha256 : entries.length > 0 ? hex('1') : null },
-    listing: { files: world.files ?? [], ...(world.remoteLedgerSha256 === undefined ? {} : { ledgerSha256: world.remoteLedgerSha256 }) },
+    observation: observationOf({
+      broker: { tag, requests: world.requests ?? [] },
+      ledger,
+      ledgerSha256: sha256,
+      listing: { files: world.files ?? [], ...(world.remoteLedgerSha256 === undefined ? {} : { ledgerSha256: world.remoteLedgerSha256 }) },
+    }),
     options: { ...NO_LIMITS, ...world.options },
     context: { planId: PLAN_UUID, createdAt: FIXED_NOW, toolVersion: '0.1.0', configSha256: hex('c'), tag, folder: 'rki' },
+  };
+}
+
+/** An observation of plain parts; the ledger's bytes are a stand-in (only their digest is read). */
+export function observationOf(parts: { broker: BrokerSnapshot; ledger: Ledger; ledgerSha256: string | null; listing: RemoteListing }): Observation {
+  return {
+    broker: parts.broker,
+    ledger: { ledger: parts.ledger, sha256: parts.ledgerSha256, bytes: parts.ledgerSha256 === null ? null : Buffer.from('<status/>') },
+    ledgerPath: '/opt/status.xml',
+    listing: parts.listing,
   };
 }

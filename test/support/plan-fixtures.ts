@@ -1,23 +1,24 @@
 /** Small builders for plans and actions, for tests of the applier's pure rules. */
-import type { ActionKind, ActionReason, Plan, PlannedAction, RemoteExpectation } from '../../src/core/plan.js';
+import type { ActionReason, Plan, PlannedAction, RemoteExpectation } from '../../src/core/plan.js';
 
 export const PLAN_ID = '0a1b2c3d-1111-4222-8333-444455556666';
 const HEX = (c: string) => c.repeat(64);
 
 export function exportAction(
-  kind: ActionKind,
+  kind: 'create' | 'update' | 'replace' | 'delete',
   id: string,
   options: { completion?: string; remote?: RemoteExpectation; reason?: ActionReason; fingerprint?: string } = {},
 ): PlannedAction {
-  const removal = kind === 'delete';
+  const common = { address: `export_${id}.zip`, request_id: id, precondition: { remote: options.remote ?? { state: 'absent' as const } } };
+  if (kind === 'delete') {
+    return { ...common, kind, reason: options.reason ?? 'request_gone', before: { completion: '1.0', fingerprint: null }, after: null };
+  }
   return {
-    address: `export_${id}.zip`,
+    ...common,
     kind,
-    reason: options.reason ?? (removal ? 'request_gone' : 'new_request'),
-    request_id: id,
+    reason: options.reason ?? 'new_request',
     before: kind === 'create' ? null : { completion: '1.0', fingerprint: null },
-    after: removal ? null : { completion: options.completion ?? '0.5', fingerprint: options.fingerprint ?? HEX('f') },
-    precondition: { remote: options.remote ?? { state: 'absent' } },
+    after: { completion: options.completion ?? '0.5', fingerprint: options.fingerprint ?? HEX('f') },
   };
 }
 

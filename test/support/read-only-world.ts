@@ -2,7 +2,8 @@
  * Wrappers that make "plan is read-only" checkable: every port method that could write fails
  * the test, and every call is recorded, so a test can assert exactly what was read.
  */
-import type { LedgerStore, RemoteFolder } from '../../src/app/ports.js';
+import { formatLedgerXml } from '../../src/adapters/ledger-xml.js';
+import type { LedgerFile, LedgerStore, RemoteFolder } from '../../src/app/ports.js';
 
 export function readOnlyFolder(folder: RemoteFolder, calls: string[]): RemoteFolder {
   const refuse = (method: string) => async (...args: unknown[]): Promise<never> => {
@@ -20,13 +21,19 @@ export function readOnlyFolder(folder: RemoteFolder, calls: string[]): RemoteFol
   };
 }
 
-export function readOnlyLedgerStore(store: LedgerStore, calls: string[]): LedgerStore {
+/** The ledger file as a store that refuses every write, lock included. */
+export function readOnlyLedgerStore(store: LedgerFile, calls: string[]): LedgerStore {
+  const refuse = (what: string) => async (): Promise<never> => {
+    calls.push(`ledger ${what}`);
+    throw new Error(`read-only: the ledger was ${what === 'write' ? 'written' : what}`);
+  };
   return {
     path: store.path,
+    format: formatLedgerXml,
+    readLock: async () => null,
+    lock: refuse('lock'),
+    forceUnlock: refuse('forceUnlock'),
     read: () => (calls.push('ledger read'), store.read()),
-    write: async () => {
-      calls.push('ledger write');
-      throw new Error('read-only: the ledger was written');
-    },
+    write: refuse('write'),
   };
 }

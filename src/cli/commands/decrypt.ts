@@ -5,12 +5,11 @@
  */
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { decryptFile } from '../../adapters/fernet-decrypt-file.js';
-import { readKeyFile } from '../../adapters/key-file.js';
 import { ProblemError, problem } from '../../core/problem.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { showWarnings } from '../load-config.js';
+import { decryptFile, readKeyFile } from '../open-world.js';
 
 interface DecryptArgs {
   readonly key: string;

@@ -3,10 +3,11 @@
  */
 import { findDrift } from '../../app/detect-drift.js';
 import type { CliCommand } from '../command.js';
-import { EXIT } from '../exit-codes.js';
-import { loadConfigFor, showWarnings } from '../load-config.js';
+import { driftExitCode } from '../exit-codes.js';
+import { loadConfigFor } from '../load-config.js';
 import { openWorld } from '../open-world.js';
 import { driftToJson, renderDrift } from '../render-drift.js';
+import { warningsTo } from '../render-events.js';
 import { chalkFor } from '../render-problems.js';
 
 interface DriftArgs {
@@ -20,15 +21,9 @@ export const driftCommand: CliCommand<DriftArgs> = {
   epilog: 'Exit codes: 0 no drift, 2 drift found, 1 error. Never writes to the SFTP server, the ledger or the broker.',
   run: async (args, io) => {
     const config = await loadConfigFor(args.config, io);
-    const world = await openWorld(config, { purpose: 'drift' });
-    try {
-      showWarnings(io, world.warnings);
-      const report = await findDrift(world);
-      if (args.json) io.stdout.write(JSON.stringify(driftToJson(report), null, 2) + '\n');
-      else io.stdout.write(renderDrift(report, chalkFor(io, !args.color)));
-      return report.items.length > 0 ? EXIT.CHANGES : EXIT.OK;
-    } finally {
-      await world.close();
-    }
+    const report = await findDrift(openWorld(config, warningsTo(io)));
+    if (args.json) io.stdout.write(JSON.stringify(driftToJson(report), null, 2) + '\n');
+    else io.stdout.write(renderDrift(report, chalkFor(io, !args.color)));
+    return driftExitCode(report);
   },
 };

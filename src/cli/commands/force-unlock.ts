@@ -4,12 +4,12 @@
  * the lock's, so an unlock never hits a lock other than the one the user looked at.
  */
 import { resolve } from 'node:path';
-import { loadConfig } from '../../adapters/config-file.js';
-import { forceUnlock } from '../../adapters/ledger-lock.js';
 import { ProblemError, problem } from '../../core/problem.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { showWarnings } from '../load-config.js';
+import { loadConfig, openWorld } from '../open-world.js';
+import { warningsTo } from '../render-events.js';
 import { chalkFor } from '../render-problems.js';
 
 interface ForceUnlockArgs {
@@ -30,7 +30,7 @@ export const forceUnlockCommand: CliCommand<ForceUnlockArgs> = {
     // Only WORKING_DIR matters here: do not refuse because of a missing key file or pin.
     const { config, warnings } = await loadConfig(resolve(io.cwd, args.config), io.env, { allowMissingHostKey: true, checkPaths: false });
     showWarnings(io, warnings);
-    const holder = await forceUnlock(config.workingDir, String(args.lock_id));
+    const holder = await openWorld(config, warningsTo(io)).ledgerStore.forceUnlock(String(args.lock_id));
     const chalk = chalkFor(io, !args.color);
     io.stdout.write(
       `${chalk.green('✓')} Removed the ledger lock ${holder.id} (${holder.operation} by ${holder.who}, pid ${holder.pid}, since ${holder.created}).\n` +

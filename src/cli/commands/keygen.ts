@@ -4,10 +4,9 @@
  * goes only into the new file.
  */
 import { resolve } from 'node:path';
-import { generateFernetKey } from '../../adapters/fernet.js';
-import { writeNewKeyFile } from '../../adapters/key-file.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { generateFernetKey, writeNewKeyFile } from '../open-world.js';
 
 interface KeygenArgs {
   readonly output?: string;

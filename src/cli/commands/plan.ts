@@ -4,16 +4,13 @@
  */
 import { resolve } from 'node:path';
 import { makePlan } from '../../app/make-plan.js';
-import { writePlanFile } from '../../adapters/plan-file.js';
-import { newPlanId } from '../../adapters/system-clock.js';
-import { nonSecretConfigView } from '../../core/config-rules.js';
-import { configDigest } from '../../core/digests.js';
-import { hasChanges } from '../../core/plan.js';
+import { planIdentityOf } from '../../core/plan-freshness.js';
 import type { CliCommand } from '../command.js';
-import { EXIT } from '../exit-codes.js';
-import { loadConfigFor, showWarnings } from '../load-config.js';
-import { openWorld } from '../open-world.js';
+import { planExitCode } from '../exit-codes.js';
+import { loadConfigFor } from '../load-config.js';
+import { openWorld, writePlanFile } from '../open-world.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
+import { warningsTo } from '../render-events.js';
 import { renderLedgerDiff } from '../render-ledger-diff.js';
 import { renderPlan, renderPlanJson } from '../render-plan.js';
 import { chalkFor } from '../render-problems.js';
@@ -39,24 +36,16 @@ export const planCommand: CliCommand<PlanArgs> = {
   epilog: 'Never writes to the broker or the SFTP server; only -o writes the plan file.',
   run: async (args, io) => {
     const config = await loadConfigFor(args.config, io);
-    const world = await openWorld(config, { purpose: 'plan' });
-    try {
-      showWarnings(io, world.warnings);
-      const { plan, ledger } = await makePlan(
-        { ...world, newPlanId },
-        { tag: config.tag, folder: config.sftp.folder, configSha256: configDigest(nonSecretConfigView(config)), options: planOptionsFrom(args, config) },
-      );
-      if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
-      const chalk = chalkFor(io, !args.color);
-      if (args.json) io.stdout.write(renderPlanJson(plan));
-      else {
-        io.stdout.write(renderPlan(plan, chalk, { saved: args.out !== undefined }));
-        if (args.diff && hasChanges(plan)) io.stdout.write('\n' + renderLedgerDiff(ledger.ledger, plan, chalk));
-        if (args.out !== undefined) io.stdout.write(`\nSaved the plan to ${args.out}. To perform exactly these actions, run: aktin-sftp apply ${args.out}\n`);
-      }
-      return args['detailed-exitcode'] && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
-    } finally {
-      await world.close();
+    const world = openWorld(config, warningsTo(io));
+    const { plan, ledgerPreview } = await makePlan(world, { identity: planIdentityOf(config), options: planOptionsFrom(args, config), previewLedger: args.diff });
+    if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
+    const chalk = chalkFor(io, !args.color);
+    if (args.json) io.stdout.write(renderPlanJson(plan));
+    else {
+      io.stdout.write(renderPlan(plan, chalk, { saved: args.out !== undefined }));
+      if (ledgerPreview && plan.actions.length > 0) io.stdout.write('\n' + renderLedgerDiff(ledgerPreview, plan.created_at, chalk));
+      if (args.out !== undefined) io.stdout.write(`\nSaved the plan to ${args.out}. To perform exactly these actions, run: aktin-sftp apply ${args.out}\n`);
     }
+    return planExitCode(plan, args['detailed-exitcode']);
   },
 };

@@ -2,11 +2,11 @@
  * `aktin-sftp show PLANFILE`: renders a saved plan, validated against the plan schema.
  */
 import { resolve } from 'node:path';
-import { readPlanFile } from '../../adapters/plan-file.js';
 import { TOOL_VERSION } from '../../core/version.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { showWarnings } from '../load-config.js';
+import { readPlanFile } from '../open-world.js';
 import { renderPlan, renderPlanJson } from '../render-plan.js';
 import { chalkFor } from '../render-problems.js';
 

@@ -4,18 +4,14 @@
  * problems, 1 for a bad key or ledger. Prints no secret: the JSON form is the non-secret view.
  */
 import { resolve } from 'node:path';
-import { loadConfig } from '../../adapters/config-file.js';
-import { readKeyFile } from '../../adapters/key-file.js';
-import { createLedgerStore } from '../../adapters/ledger-file.js';
-import { readLedgerLock, type LockInfo } from '../../adapters/ledger-lock.js';
-import type { LedgerSnapshot } from '../../app/ports.js';
+import { validateSetup, type SetupReport } from '../../app/validate-setup.js';
 import type { Config } from '../../core/config.js';
 import { nonSecretConfigView } from '../../core/config-rules.js';
-import { isProblemError, ProblemError, type Problem } from '../../core/problem.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { showWarnings } from '../load-config.js';
+import { loadConfig, openWorld } from '../open-world.js';
 import { chalkFor } from '../render-problems.js';
 
 interface ValidateArgs {
@@ -36,48 +32,38 @@ export const validateCommand: CliCommand<ValidateArgs> = {
     } finally {
       showWarnings(io, warnings); // also when the configuration has problems: a typo'd key often explains them
     }
-    const problems: Problem[] = [];
     const keyWarnings: string[] = [];
-    await collect(problems, () => readKeyFile(config.keyFile, (m: string) => keyWarnings.push(m)));
-    const ledger = await collect(problems, () => createLedgerStore(config.workingDir).read());
-    showWarnings(io, keyWarnings);
-    if (problems.length > 0 || !ledger) throw new ProblemError(problems);
-    const lock = await readLedgerLock(config.workingDir);
-    if (args.json) io.stdout.write(JSON.stringify(toJson(config, ledger, lock, [...warnings, ...keyWarnings]), null, 2) + '\n');
-    else io.stdout.write(renderSummary(config, ledger, lock, io, !args.color));
+    let report: SetupReport;
+    try {
+      report = await validateSetup(openWorld(config, (e) => e.type === 'warning' && keyWarnings.push(e.message)));
+    } finally {
+      showWarnings(io, keyWarnings);
+    }
+    if (args.json) io.stdout.write(JSON.stringify(toJson(config, report, [...warnings, ...keyWarnings]), null, 2) + '\n');
+    else io.stdout.write(renderSummary(config, report, io, !args.color));
     return EXIT.OK;
   },
 };
 
-async function collect<T>(problems: Problem[], check: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await check();
-  } catch (error) {
-    if (!isProblemError(error)) throw error;
-    problems.push(...error.problems);
-    return undefined;
-  }
-}
-
-function ledgerFacts(snapshot: LedgerSnapshot) {
+function ledgerFacts(snapshot: SetupReport['ledger']) {
   const { ledger } = snapshot;
   const tombstones = ledger.entries.filter((e) => e.deleted !== undefined).length;
   return { exists: snapshot.bytes !== null, entries: ledger.entries.length, tombstones, serial: ledger.serial, lineage: ledger.lineage ?? null };
 }
 
-function toJson(config: Config, ledger: LedgerSnapshot, lock: LockInfo | null, warnings: string[]): object {
+function toJson(config: Config, { ledger, ledgerPath, lock }: SetupReport, warnings: string[]): object {
   return {
     valid: true,
     config_file: config.source,
     config: nonSecretConfigView(config),
     key_file: { path: config.keyFile, valid: true },
-    ledger: { path: createLedgerStore(config.workingDir).path, ...ledgerFacts(ledger), sha256: ledger.sha256 },
+    ledger: { path: ledgerPath, ...ledgerFacts(ledger), sha256: ledger.sha256 },
     lock,
     warnings,
   };
 }
 
-function renderSummary(config: Config, snapshot: LedgerSnapshot, lock: LockInfo | null, io: CliIo, noColor: boolean): string {
+function renderSummary(config: Config, { ledger: snapshot, ledgerPath, lock }: SetupReport, io: CliIo, noColor: boolean): string {
   const chalk = chalkFor(io, noColor);
   const { sftp } = config;
   const facts = ledgerFacts(snapshot);
@@ -86,7 +72,6 @@ function renderSummary(config: Config, snapshot: LedgerSnapshot, lock: LockInfo 
       ? `host key pinned (${sftp.hostKeyFingerprints.length} fingerprint${sftp.hostKeyFingerprints.length === 1 ? '' : 's'})`
       : `host key from ${sftp.knownHosts}`;
   const auth = sftp.privateKey ? `key ${sftp.privateKey}` : 'password';
-  const ledgerPath = createLedgerStore(config.workingDir).path;
   const ledgerLine = facts.exists
     ? `${ledgerPath}: ${facts.entries} entr${facts.entries === 1 ? 'y' : 'ies'} (${facts.tombstones} deleted), serial ${facts.serial}${facts.lineage ? '' : ', written by the original tool'}`
     : `${ledgerPath}: not created yet (the first apply creates it)`;

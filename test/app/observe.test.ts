@@ -12,7 +12,7 @@ import { createBrokerReader } from '../../src/adapters/broker-http.js';
 import { createLedgerStore } from '../../src/adapters/ledger-file.js';
 import { openRemoteFolder } from '../../src/adapters/sftp-ssh2.js';
 import type { BrokerReader, RemoteFolder } from '../../src/app/ports.js';
-import { readActualState, readDesiredState } from '../../src/app/read-state.js';
+import { observeActual } from '../../src/app/observe.js';
 import { Secret } from '../../src/core/secret.js';
 import { BrokerDriver } from '../../integration/broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
@@ -31,7 +31,7 @@ function snapshotOf(dir: string): string[] {
     });
 }
 
-describe('readActualState', () => {
+describe('observeActual', () => {
   const root = mkdtempSync(join(tmpdir(), 'read-state-sftp-'));
   const folderDir = join(root, 'rki');
   mkdirSync(folderDir);
@@ -73,7 +73,7 @@ describe('readActualState', () => {
     });
     try {
       const calls: string[] = [];
-      const state = await readActualState(readOnlyLedgerStore(createLedgerStore(workingDir), calls), readOnlyFolder(emptyFolder, calls));
+      const state = await observeActual({ ledgerStore: readOnlyLedgerStore(createLedgerStore(workingDir), calls), remote: readOnlyFolder(emptyFolder, calls) });
       assert.deepEqual(state.listing, { files: [] });
       assert.deepEqual(state.ledger, { ledger: { serial: 0, entries: [] }, bytes: null, sha256: null });
       assert.deepEqual(calls.sort(), ['ledger read', 'list']);
@@ -92,7 +92,7 @@ describe('readActualState', () => {
     const localBefore = snapshotOf(workingDir);
 
     const calls: string[] = [];
-    const state = await readActualState(readOnlyLedgerStore(createLedgerStore(workingDir), calls), readOnlyFolder(folder, calls));
+    const state = await observeActual({ ledgerStore: readOnlyLedgerStore(createLedgerStore(workingDir), calls), remote: readOnlyFolder(folder, calls) });
 
     assert.deepEqual(calls.sort(), ['ledger read', 'list', 'read status.xml']);
     assert.deepEqual(
@@ -113,7 +113,7 @@ describe('readActualState', () => {
   });
 });
 
-describe('readDesiredState', () => {
+describe('the broker side of an observation', () => {
   let emulator: BrokerEmulator;
   let broker: BrokerReader;
 
@@ -131,7 +131,7 @@ describe('readDesiredState', () => {
   });
 
   it('returns the tagged requests with their completion, in id order', async () => {
-    const snapshot = await readDesiredState(broker, 'rki');
+    const snapshot = await broker.readSnapshot('rki');
     assert.equal(snapshot.tag, 'rki');
     assert.deepEqual(
       snapshot.requests.map((r) => `${r.id} ${r.completion} ${r.completed}/${r.nodes}`),
@@ -141,6 +141,6 @@ describe('readDesiredState', () => {
   });
 
   it('returns no request for a tag nobody uses', async () => {
-    assert.deepEqual((await readDesiredState(broker, 'nobody')).requests, []);
+    assert.deepEqual((await broker.readSnapshot('nobody')).requests, []);
   });
 });

@@ -1,33 +1,34 @@
 /**
- * The applier on real parts: the broker emulator over HTTP, the in-process SFTP server, the
- * real ledger file and Fernet. Only the clock is fixed.
+ * The apply use case, driven without the CLI, on real parts: the broker emulator over HTTP, the
+ * in-process SFTP server, the real ledger file and lock, and Fernet. Only the clock is fixed.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createBrokerReader } from '../../src/adapters/broker-http.js';
 import { fernetDecrypt, generateFernetKey, parseFernetKey } from '../../src/adapters/fernet.js';
-import { createFernetEncryptStream } from '../../src/adapters/fernet-stream.js';
 import { createLedgerStore } from '../../src/adapters/ledger-file.js';
+import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
 import { openRemoteFolder } from '../../src/adapters/sftp-ssh2.js';
-import { applyPlan, type ApplyDeps } from '../../src/app/apply-plan.js';
+import { applyChanges } from '../../src/app/apply-changes.js';
+import type { ApplyReport } from '../../src/app/apply-plan.js';
 import { makePlan } from '../../src/app/make-plan.js';
-import type { AppEvent, BrokerReader, RemoteFolder } from '../../src/app/ports.js';
+import type { AppEvent, BrokerReader, EventSink, RemoteFolder, World } from '../../src/app/ports.js';
 import type { Plan } from '../../src/core/plan.js';
 import { isProblemError } from '../../src/core/problem.js';
 import { Secret } from '../../src/core/secret.js';
 import { BrokerDriver } from '../../integration/broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
+import { identityFor, testWorld } from '../support/test-world.js';
 
-const CLOCK = { now: () => new Date('2026-11-24T10:00:00Z') };
 let counter = 0;
-const newPlanId = () => `0a1b2c${(counter++).toString(16).padStart(2, '0')}-0000-4000-8000-000000000000`;
 const key = parseFernetKey(generateFernetKey());
+const NO_LIMITS = { max_delete: null, allow_mass_delete: false, prune_orphans: false };
 
-describe('applyPlan', () => {
+describe('applyChanges', () => {
   let emulator: BrokerEmulator;
   let sftp: LocalSftpServer;
   let driver: BrokerDriver;
@@ -36,11 +37,13 @@ describe('applyPlan', () => {
   let workingDir: string;
   let folder: string;
   let events: AppEvent[];
+  const made: string[] = [];
 
   before(async () => {
     emulator = await startBrokerEmulator({ port: 0 });
     driver = new BrokerDriver(emulator.url);
     const root = mkdtempSync(join(tmpdir(), 'apply-sftp-'));
+    made.push(root);
     sftp = await startLocalSftpServer({ root });
     broker = createBrokerReader({ broker: { url: emulator.url, apiKey: new Secret('xxxAdmin1234'), timeoutSeconds: 5 }, concurrency: 4 });
     // Requests 0..3 tagged rki, each completed by one hospital with a result.
@@ -54,9 +57,10 @@ describe('applyPlan', () => {
 
   beforeEach(async () => {
     await remote?.close();
-    folder = `run${counter}`;
+    folder = `run${counter++}`;
     mkdirSync(join(sftp.root, folder));
     workingDir = mkdtempSync(join(tmpdir(), 'apply-ledger-'));
+    made.push(workingDir);
     remote = await openRemoteFolder({
       host: sftp.host,
       port: sftp.port,
@@ -71,33 +75,32 @@ describe('applyPlan', () => {
   });
 
   after(async () => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
     await remote?.close();
     await broker?.close();
     await sftp?.close();
     await emulator?.close();
   });
 
-  const deps = (signal?: AbortSignal): ApplyDeps => ({
-    broker,
-    remote,
-    ledgerStore: createLedgerStore(workingDir),
-    clock: CLOCK,
-    encryptor: () => createFernetEncryptStream(key),
-    events: (e) => events.push(e),
-    ...(signal ? { signal } : {}),
-  });
-  const plan = async (): Promise<Plan> =>
-    (
-      await makePlan(
-        { broker, remote, ledgerStore: createLedgerStore(workingDir), clock: CLOCK, newPlanId },
-        { tag: 'rki', folder, configSha256: 'c'.repeat(64), options: { max_delete: null, allow_mass_delete: false, prune_orphans: false } },
-      )
-    ).plan;
+  const world = (sink: EventSink = (e) => events.push(e)): World => testWorld({ broker, remote, workingDir, key, events: sink });
+  const plan = async (): Promise<Plan> => (await makePlan(world(), { identity: identityFor(folder), options: NO_LIMITS })).plan;
+  /** Applies a saved plan, as `apply PLANFILE` does. */
+  const applySaved = async (p: Plan, options: { signal?: AbortSignal; events?: EventSink; concurrency?: number } = {}): Promise<ApplyReport> => {
+    const outcome = await applyChanges(world(options.events), {
+      identity: identityFor(folder),
+      source: { saved: p, file: 'plan.json' },
+      concurrency: options.concurrency ?? 2,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    assert.ok(outcome.report);
+    return outcome.report;
+  };
+  const lockPath = () => join(workingDir, 'status.xml.lock');
   const remoteNames = () => readdirSync(join(sftp.root, folder)).sort();
 
   it('uploads every bundle encrypted, records it, and publishes the ledger last', async () => {
     const p = await plan();
-    const report = await applyPlan(deps(), p, { concurrency: 2 });
+    const report = await applySaved(p);
     assert.equal(report.mode, 'fresh');
     assert.deepEqual(report.failed, []);
     assert.equal(report.done.length, 4);
@@ -120,9 +123,9 @@ describe('applyPlan', () => {
 
   it('applying the same plan again writes nothing', async () => {
     const p = await plan();
-    await applyPlan(deps(), p, { concurrency: 2 });
+    await applySaved(p);
     const before = await createLedgerStore(workingDir).read();
-    const again = await applyPlan(deps(), p, { concurrency: 2 });
+    const again = await applySaved(p);
     assert.equal(again.mode, 'applied');
     assert.equal(again.done.length, 0);
     assert.equal(again.alreadyDone.length, 4);
@@ -132,21 +135,21 @@ describe('applyPlan', () => {
   it('refuses a plan whose ledger moved, changing nothing', async () => {
     const p = await plan();
     await createLedgerStore(workingDir).write({ serial: 0, entries: [{ id: '9', completion: '1.0', uploaded: '2026-01-01 00:00:00' }] });
-    await assert.rejects(applyPlan(deps(), p, { concurrency: 2 }), (e: unknown) => isProblemError(e) && e.code === 'PLAN_STALE');
+    await assert.rejects(applySaved(p), (e: unknown) => isProblemError(e) && e.code === 'PLAN_STALE');
+    assert.ok(!existsSync(lockPath()), 'the lock is released');
     assert.deepEqual(remoteNames(), []);
   });
 
   it('stops starting actions when interrupted, and the same plan then resumes and finishes', async () => {
     const p = await plan();
     const abort = new AbortController();
-    const d = deps(abort.signal);
-    const first = await applyPlan({ ...d, events: (e) => (e.type === 'action_done' ? abort.abort() : undefined) }, p, { concurrency: 1 });
+    const first = await applySaved(p, { signal: abort.signal, concurrency: 1, events: (e) => (e.type === 'action_done' ? abort.abort() : undefined) });
     assert.ok(first.interrupted);
     assert.equal(first.done.length, 1);
     assert.equal(first.notRun.length, 3);
     assert.equal(first.ledgerPublished, false);
 
-    const second = await applyPlan(deps(), p, { concurrency: 2 });
+    const second = await applySaved(p);
     assert.equal(second.mode, 'resume');
     assert.equal(second.alreadyDone.length, 1);
     assert.equal(second.done.length, 3);
@@ -155,13 +158,13 @@ describe('applyPlan', () => {
 
   it('keeps finished uploads recorded when one fails, and deletes nothing', async () => {
     // First run: all four uploaded. Then a request appears and request 3 vanishes.
-    await applyPlan(deps(), await plan(), { concurrency: 2 });
+    await applySaved(await plan());
     const extra = await driver.createRequest({ tags: ['rki'] });
     await driver.deleteRequest('3');
     emulator.setFaults({ routes: { export: { errorRate: 1, status: 500 } } });
     const p = await plan();
     assert.ok(p.actions.some((a) => a.kind === 'create' && a.request_id === extra));
-    const report = await applyPlan(deps(), p, { concurrency: 2 });
+    const report = await applySaved(p);
     assert.equal(report.failed.length, 1);
     assert.equal(report.failed[0]!.address, `export_${extra}.zip`);
     assert.match(report.failed[0]!.problem.detail ?? '', new RegExp(`request ${extra}`));
@@ -171,5 +174,71 @@ describe('applyPlan', () => {
     assert.ok(remoteNames().includes('export_3.zip'));
     const local = await createLedgerStore(workingDir).read();
     assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(local.bytes!), 'the remote ledger copy still tells the truth');
+  });
+  it('plans and applies in one run once approved, showing the plan to the approver first', async () => {
+    let seen: Plan | undefined;
+    const outcome = await applyChanges(world(), {
+      identity: identityFor(folder),
+      source: { options: NO_LIMITS, approve: async (p) => ((seen = p), true) },
+      concurrency: 2,
+    });
+    assert.equal(seen?.plan_id, outcome.plan.plan_id);
+    assert.deepEqual(outcome.plan.actions.map((a) => a.kind), ['create', 'create', 'create', 'create', 'publish_ledger']);
+    assert.equal(outcome.report?.done.length, 4);
+    assert.deepEqual(remoteNames(), outcome.plan.actions.map((a) => a.address).sort());
+    assert.ok(!existsSync(lockPath()));
+  });
+
+  it('changes nothing when the approver declines, and releases the lock', async () => {
+    const refused = applyChanges(world(), { identity: identityFor(folder), source: { options: NO_LIMITS, approve: async () => false }, concurrency: 2 });
+    await assert.rejects(refused, (e: unknown) => isProblemError(e) && e.code === 'CONFIRMATION_REQUIRED');
+    assert.deepEqual(remoteNames(), []);
+    assert.deepEqual(readdirSync(workingDir), []);
+  });
+
+  it('asks nothing and writes nothing when there is nothing to do', async () => {
+    await applySaved(await plan());
+    const serial = (await createLedgerStore(workingDir).read()).ledger.serial;
+    const outcome = await applyChanges(world(), {
+      identity: identityFor(folder),
+      source: { options: NO_LIMITS, approve: async () => assert.fail('nothing to approve') },
+      concurrency: 2,
+    });
+    assert.equal(outcome.report, null);
+    assert.equal(outcome.plan.actions.length, 0);
+    assert.equal((await createLedgerStore(workingDir).read()).ledger.serial, serial);
+  });
+
+  it('refuses a saved plan of another configuration before it locks or connects', async () => {
+    const p = await plan();
+    const held = await acquireLedgerLock(workingDir, 'other', { now: new Date(), toolVersion: 'test' });
+    try {
+      const notConnecting: World = { ...world(), connect: () => assert.fail('must not connect') };
+      for (const identity of [{ ...identityFor(folder), folder: 'elsewhere' }, { ...identityFor(folder), tag: 'x' }, { ...identityFor(folder), configSha256: 'd'.repeat(64) }]) {
+        await assert.rejects(
+          applyChanges(notConnecting, { identity, source: { saved: p, file: 'plan.json' }, concurrency: 2 }),
+          (e: unknown) => isProblemError(e) && e.code === 'PLAN_STALE' && /plan\.json does not belong to this configuration/.test(e.problems[0]!.title),
+        );
+      }
+    } finally {
+      await held.release();
+    }
+  });
+
+  it('refuses to run while another run holds the lock, changing nothing', async () => {
+    const p = await plan();
+    const held = await acquireLedgerLock(workingDir, 'other', { now: new Date(), toolVersion: 'test' });
+    try {
+      await assert.rejects(applySaved(p), (e: unknown) => isProblemError(e) && e.code === 'LEDGER_LOCKED');
+      assert.deepEqual(remoteNames(), []);
+    } finally {
+      await held.release();
+    }
+  });
+
+  it('releases the lock when connecting fails', async () => {
+    const failing: World = { ...world(), connect: async () => Promise.reject(new Error('no route')) };
+    await assert.rejects(applyChanges(failing, { identity: identityFor(folder), source: { saved: await plan(), file: 'plan.json' }, concurrency: 2 }), /no route/);
+    assert.ok(!existsSync(lockPath()));
   });
 });

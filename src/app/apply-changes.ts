@@ -1,0 +1,64 @@
+/**
+ * The apply use case, for a saved plan and for plan-and-apply (`--auto-approve`, the cron job):
+ * the ledger lock for the whole run, the key before any connection (a bad key touches nothing),
+ * one observation under the lock, then exactly the plan's actions (apply-plan.ts).
+ * The lock is released on every path out, including failures and interrupts.
+ */
+import { hasChanges, type Plan, type PlanOptions } from '../core/plan.js';
+import { checkPlanIdentity, type PlanIdentity } from '../core/plan-freshness.js';
+import { ProblemError, problem } from '../core/problem.js';
+import { applyPlan, type ApplyReport } from './apply-plan.js';
+import { planFromObservation } from './make-plan.js';
+import { observe } from './observe.js';
+import type { World } from './ports.js';
+
+export type PlanSource =
+  /** A plan saved by `plan -o`: applying it is the approval. */
+  | { readonly saved: Plan; readonly file: string }
+  /** Plan now; `approve` sees the plan (and may show it) before anything changes. */
+  | { readonly options: PlanOptions; readonly approve: (plan: Plan) => Promise<boolean> };
+
+export interface ApplyRequest {
+  readonly identity: PlanIdentity;
+  readonly source: PlanSource;
+  readonly concurrency: number;
+  /** Aborted on SIGINT/SIGTERM: no new action starts, the ones in flight finish. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ApplyOutcome {
+  readonly plan: Plan;
+  /** null when a fresh plan had nothing to do. */
+  readonly report: ApplyReport | null;
+}
+
+export async function applyChanges(world: World, request: ApplyRequest): Promise<ApplyOutcome> {
+  const { source } = request;
+  if ('saved' in source) {
+    const problems = checkPlanIdentity(source.saved, request.identity, source.file);
+    if (problems.length > 0) throw new ProblemError(problems);
+  }
+  const lock = await world.ledgerStore.lock('apply');
+  try {
+    const encryptor = await world.loadEncryptor();
+    const connection = await world.connect();
+    try {
+      const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag);
+      const plan = 'saved' in source ? source.saved : planFromObservation(world, observation, { identity: request.identity, options: source.options });
+      if (!('saved' in source)) {
+        if (!hasChanges(plan)) return { plan, report: null };
+        if (!(await source.approve(plan))) throw new ProblemError(problem('CONFIRMATION_REQUIRED', 'Apply cancelled', 'Nothing was changed.'));
+      }
+      const report = await applyPlan(
+        { ...connection, ledgerStore: world.ledgerStore, clock: world.clock, encryptor, events: world.events, ...(request.signal ? { signal: request.signal } : {}) },
+        plan,
+        { concurrency: request.concurrency, observation },
+      );
+      return { plan, report };
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}

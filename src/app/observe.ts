@@ -1,0 +1,28 @@
+/**
+ * The observe use case: the one way a run looks at the world — one broker pass, one ledger
+ * read, one listing of the SFTP folder and one read of the remote ledger copy, concurrently.
+ * Read-only by construction: nothing here calls a method that writes anywhere.
+ */
+import { createHash } from 'node:crypto';
+import type { ActualState, Observation } from '../core/observation.js';
+import type { RemoteListing } from '../core/model.js';
+import { LEDGER_FILE_NAME } from '../core/remote-names.js';
+import type { BrokerReader, LedgerStore, RemoteFolder } from './ports.js';
+
+const MAX_REMOTE_LEDGER = 64 * 1024 * 1024;
+
+export async function observe(source: { broker: BrokerReader; remote: RemoteFolder; ledgerStore: LedgerStore }, tag: string): Promise<Observation> {
+  const [broker, actual] = await Promise.all([source.broker.readSnapshot(tag), observeActual(source)]);
+  return { broker, ...actual };
+}
+
+/** The tool's own side only (ledger and folder): what drift needs, without the broker. */
+export async function observeActual(source: { remote: RemoteFolder; ledgerStore: LedgerStore }): Promise<ActualState> {
+  const [ledger, files] = await Promise.all([source.ledgerStore.read(), source.remote.list()]);
+  const remoteLedger = files.some((f) => f.name === LEDGER_FILE_NAME) ? await source.remote.read(LEDGER_FILE_NAME, MAX_REMOTE_LEDGER) : null;
+  const listing: RemoteListing = {
+    files,
+    ...(remoteLedger === null ? {} : { ledgerSha256: createHash('sha256').update(remoteLedger).digest('hex') }),
+  };
+  return { ledger, ledgerPath: source.ledgerStore.path, listing };
+}
