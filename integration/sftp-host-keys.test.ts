@@ -58,7 +58,7 @@ async function connects(change: Partial<SftpConfig>): Promise<number> {
 function opensshConnects(file: string): Promise<boolean> {
   const args = ['-b', '-', '-P', String(proxy.port), '-i', process.env.SFTP_IT_CLIENT_KEY!, '-o', `UserKnownHostsFile=${file}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${target.username}@127.0.0.1`];
   return new Promise((resolve) => {
-    const child = spawn('sftp', args, { stdio: ['pipe', 'ignore', 'ignore'] });
+    const child = spawn('/usr/bin/sftp', args, { stdio: ['pipe', 'ignore', 'ignore'] });
     const timer = setTimeout(() => child.kill(), 30_000);
     child.on('error', () => resolve(false));
     child.on('close', (code) => {

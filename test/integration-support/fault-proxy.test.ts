@@ -36,11 +36,11 @@ const port = () => (target.address() as AddressInfo).port;
 
 /** Connects through the proxy, sends `send`, and reports what came back and how it ended. */
 function visit(via: FaultProxy, send = Buffer.alloc(0), options: { until?: (got: Buffer) => boolean; socket?: (s: Socket) => void } = {}) {
-  return new Promise<{ got: Buffer; chunks: number; ended: 'end' | 'close' | string; socket: Socket }>((resolve) => {
+  return new Promise<{ got: Buffer; chunks: number; ended: string; socket: Socket }>((resolve) => {
     const socket = new Socket();
     options.socket?.(socket);
     const parts: Buffer[] = [];
-    let ended: 'end' | 'close' | string = 'close';
+    let ended: string = 'close';
     const done = () => resolve({ got: Buffer.concat(parts), chunks: parts.length, ended, socket });
     socket.on('data', (chunk: Buffer) => {
       parts.push(chunk);
