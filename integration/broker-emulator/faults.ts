@@ -1,10 +1,13 @@
 /**
  * Fault injection for tests and benchmarks, off by default. Per route (or `any`): an error rate
- * and status, added latency, dropped connections, truncated bodies and a slow or stalling body.
+ * and status, added latency, dropped connections, truncated bodies, a slow or stalling body, and
+ * answers a proxy or a broken server could give: a 200 HTML page, a body that is not what the
+ * route produced, a Content-Length that does not match the body.
  * Deterministic: each route draws from its own sequence seeded by `seed`, so the n-th request on
  * a route meets the same fate in every run whatever other routes see.
  */
 import type { ServerResponse } from 'node:http';
+import { rewritten } from './fault-answers.js';
 
 /** Route names: the admin client's four, the rest of the API, and `any` for every route. */
 export type FaultRoute =
@@ -31,6 +34,15 @@ export interface RouteFault {
   readonly slowBody?: { readonly chunkBytes: number; readonly intervalMs: number };
   /** Shorthand for slowBody with ten chunks a second. */
   readonly slowBodyBytesPerSecond?: number;
+  /** Answer `200 text/html` with a login page instead, as a proxy in the way does. */
+  readonly htmlPage?: boolean;
+  /** Send these bytes instead of the route's body, under the route's headers (a non-zip "zip"). */
+  readonly replaceBody?: string | Buffer;
+  /**
+   * Announce a Content-Length this many bytes larger (> 0: the whole body is sent, then the
+   * connection closed short of it) or smaller (< 0: more body than announced) than the body.
+   */
+  readonly lengthMismatch?: number;
 }
 
 export interface FaultConfig {
@@ -74,6 +86,7 @@ export class Faults {
   async send(route: FaultRoute, response: ServerResponse, body: Buffer | undefined): Promise<void> {
     const fault = this.for(route);
     if (!body || body.length === 0 || response.req.method === 'HEAD') return void response.end(body);
+    if (fault.htmlPage || fault.replaceBody !== undefined || fault.lengthMismatch) return rewritten(response, fault, body);
     if (fault.truncate) {
       response.write(body.subarray(0, Math.min(fault.truncateAt ?? Math.floor(body.length / 2), body.length - 1)));
       await new Promise((r) => setTimeout(r, 20));

@@ -4,6 +4,8 @@
  * timeouts on connect and every read, retries with exponential backoff and jitter where a retry
  * is safe (GETs and the export POST, on 5xx and network errors, never on 4xx), and every status
  * code checked: the original read a 401 on the status call as "0 nodes".
+ * A bundle stream errors unless it is a complete zip of the announced length (bundle-check.ts),
+ * and every call is timed: an idle timeout and a deadline, or a pace for bundle bodies.
  * Never writes to the broker (an export creates only a temporary download) and never puts the
  * API key or a download id in a message: problems name the request and `METHOD /path` only.
  */
@@ -14,6 +16,7 @@ import type { BrokerConfig } from '../core/config.js';
 import { runBounded } from '../core/run-bounded.js';
 import { compareRequestIds, isRequestId, type BrokerRequest, type BrokerSnapshot, type RequestId } from '../core/model.js';
 import { guardBody } from './broker-body.js';
+import { bundleTypeProblem } from './bundle-check.js';
 import { contentLength, protocolProblem } from './broker-response.js';
 import { tagPredicate } from './broker-tag.js';
 import { BrokerTransport } from './broker-transport.js';
@@ -57,10 +60,12 @@ class HttpBrokerReader implements BrokerReader {
     });
   }
 
-  async readSnapshot(tag: string): Promise<BrokerSnapshot> {
+  async readSnapshot(tag: string, only?: readonly RequestId[]): Promise<BrokerSnapshot> {
     const query = new URLSearchParams({ type: QUERY_TYPE, predicate: tagPredicate(tag) }); // + becomes %2B
     const list = await this.#http.text({ method: 'GET', path: '/broker/request/filtered', query, about: `the request list for tag '${tag}'`, accept: 'application/xml' }, MAX_XML_BYTES);
-    const ids = parseRequestIds(list, 'GET /broker/request/filtered');
+    const listed = parseRequestIds(list, 'GET /broker/request/filtered');
+    const wanted = only === undefined ? null : new Set(only);
+    const ids = wanted === null ? listed : listed.filter((id) => wanted.has(id));
     const requests = new Array<BrokerRequest>(ids.length);
     let failure: { error: unknown } | undefined;
     // The first failure stops the other workers taking ids; it is what the caller sees.
@@ -77,7 +82,8 @@ class HttpBrokerReader implements BrokerReader {
       () => failure === undefined,
     );
     if (failure) throw failure.error;
-    return { tag, requests: requests.sort((a, b) => compareRequestIds(a.id, b.id)) };
+    const sorted = requests.sort((a, b) => compareRequestIds(a.id, b.id));
+    return wanted === null ? { tag, requests: sorted } : { tag, requests: sorted, listed: listed.length };
   }
 
   async openBundle(id: RequestId): Promise<BundleDownload> {
@@ -87,13 +93,17 @@ class HttpBrokerReader implements BrokerReader {
     return this.#http.retrying(async () => {
       const exported = { method: 'POST', path: `/broker/export/request-bundle/${id}`, about: `the export of request ${id}`, accept: 'text/plain' } as const;
       const uuid = (await this.#http.textOnce(exported, 1024)).trim();
-      if (!UUID.test(uuid)) throw protocolProblem(`POST ${exported.path}`, exported.about, `the download id "${uuid.slice(0, 40)}" is not a UUID`);
+      if (!UUID.test(uuid)) throw protocolProblem(`POST ${exported.path}`, exported.about, `the answer (${uuid.length} characters) is not a download id (a UUID)`);
       const endpoint = `GET /broker/download/{uuid} (request ${id})`;
-      const { request, response } = await this.#http.send({ method: 'GET', path: `/broker/download/${uuid}`, about, accept: '*/*' });
+      const { request, response, endDeadline } = await this.#http.send({ method: 'GET', path: `/broker/download/${uuid}`, about, accept: '*/*' });
+      endDeadline(); // the body is timed by its pace (broker-pace.ts), not by a deadline
       const fileName = /filename="([^"]*)"/.exec(String(response.headers['content-disposition'] ?? ''))?.[1];
-      if (fileName !== undefined && BUNDLE_NAME.exec(fileName)?.[1] !== id) {
+      const refused =
+        bundleTypeProblem(response.headers['content-type']) ??
+        (fileName !== undefined && BUNDLE_NAME.exec(fileName)?.[1] !== id ? `the file is named "${fileName.slice(0, 60)}", expected export_${id}.zip` : undefined);
+      if (refused) {
         request.destroy();
-        throw protocolProblem(endpoint, about, `the file is named "${fileName.slice(0, 60)}", expected export_${id}.zip`);
+        throw protocolProblem(endpoint, about, refused);
       }
       const size = contentLength(response);
       const stream = guardBody(request, response, { ...(size === undefined ? {} : { expected: size }), timeoutMs: this.#http.timeoutMs, endpoint, about });

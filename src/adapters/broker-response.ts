@@ -32,7 +32,8 @@ export function readBody(response: IncomingMessage, cap: number, endpoint: strin
     });
     const cut = (cause?: Error) => {
       const received = `${length}${expected === undefined ? '' : ` of ${expected}`} bytes`;
-      const error = new Error(`connection closed after ${received}${cause ? ` (${cause.message})` : ''}`, { cause });
+      const timedOut = (cause as { code?: string } | undefined)?.code === 'ETIMEDOUT';
+      const error = new Error(timedOut ? `${cause!.message}, after ${received}` : `connection closed after ${received}${cause ? ` (${cause.message})` : ''}`, { cause });
       reject(networkProblem(endpoint, about, Object.assign(error, { code: (cause as { code?: string } | undefined)?.code })));
     };
     response.on('error', (error) => cut(error));

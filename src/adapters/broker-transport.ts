@@ -1,8 +1,15 @@
 /**
  * The broker connection: one keep-alive http/https Agent (maxSockets = concurrency) reused by
- * every call, the Bearer header, a socket idle timeout covering connect, the wait for the answer
- * and each read, the status check (only 200 passes), and the retry policy for calls that are
- * safe to repeat. Knows nothing of what the calls mean; never puts the API key in a message.
+ * every call, the Bearer header, a socket idle timeout (TIMEOUT) covering connect, the wait for
+ * the answer and each read, a total deadline per call, the status check (only 200 passes), and
+ * the retry policy for calls that are safe to repeat. Knows nothing of what the calls mean;
+ * never puts the API key in a message.
+ *
+ * The deadline: every call must have its headers, and a small answer (the request list, a status
+ * list, a download id) its whole body, within 3 × TIMEOUT of being sent, so a broker that drips a
+ * byte just inside the idle timeout cannot hold a run for ever. Each attempt has its own deadline
+ * and a missed one is retried like other network faults. A bundle's body is not bound by it:
+ * broker-pace.ts rules its time.
  */
 import { readFileSync } from 'node:fs';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
@@ -10,6 +17,8 @@ import https from 'node:https';
 import type { EventSink } from '../app/ports.js';
 import type { BrokerConfig } from '../core/config.js';
 import { ProblemError, problem } from '../core/problem.js';
+import { seconds } from './broker-pace.js';
+import { isPlainHttpAnswer, plainHttpProblem } from './broker-plain-http.js';
 import { networkProblem, readBody, statusProblem } from './broker-response.js';
 import { withRetries } from './broker-retry.js';
 
@@ -31,8 +40,19 @@ export interface Call {
   readonly accept: string;
 }
 
+/** The deadline of a call in idle timeouts. */
+export const DEADLINE_TIMEOUTS = 3;
+
+export interface Exchange {
+  readonly request: ClientRequest;
+  readonly response: IncomingMessage;
+  /** Lifts the call's deadline: the caller times the body itself. */
+  readonly endDeadline: () => void;
+}
+
 export class BrokerTransport {
   readonly timeoutMs: number;
+  readonly deadlineMs: number;
   readonly #base: URL;
   readonly #agent: http.Agent;
   readonly #transport: typeof http | typeof https;
@@ -41,6 +61,7 @@ export class BrokerTransport {
     this.#base = new URL(options.broker.url);
     this.#transport = this.#base.protocol === 'https:' ? https : http;
     this.timeoutMs = options.broker.timeoutSeconds * 1000;
+    this.deadlineMs = DEADLINE_TIMEOUTS * this.timeoutMs;
     const ca = options.caBundle === undefined ? undefined : readCaBundle(options.caBundle);
     this.#agent = new this.#transport.Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency, ...(ca ? { ca } : {}) });
   }
@@ -51,8 +72,12 @@ export class BrokerTransport {
   }
 
   async textOnce(call: Call, cap: number): Promise<string> {
-    const { response } = await this.send(call);
-    return (await readBody(response, cap, `${call.method} ${call.path}`, call.about)).toString('utf8');
+    const { response, endDeadline } = await this.send(call);
+    try {
+      return (await readBody(response, cap, `${call.method} ${call.path}`, call.about)).toString('utf8');
+    } finally {
+      endDeadline();
+    }
   }
 
   retrying<T>(attempt: () => Promise<T>): Promise<T> {
@@ -60,8 +85,8 @@ export class BrokerTransport {
     return withRetries(attempt, { retries, backoffMs, ...(onEvent ? { onEvent } : {}) });
   }
 
-  /** Sends one call; resolves once the status is 200, with the body unread. */
-  send(call: Call): Promise<{ request: ClientRequest; response: IncomingMessage }> {
+  /** Sends one call; resolves once the status is 200, with the body unread and the deadline running. */
+  send(call: Call): Promise<Exchange> {
     const endpoint = `${call.method} ${call.path}`;
     const url = new URL(this.#base.pathname.replace(/\/+$/, '') + call.path + (call.query ? `?${call.query}` : ''), this.#base);
     return new Promise((resolve, reject) => {
@@ -71,12 +96,27 @@ export class BrokerTransport {
         timeout: this.timeoutMs,
         headers: { Authorization: `Bearer ${this.options.broker.apiKey.reveal()}`, Accept: call.accept },
       });
-      request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
-      request.on('error', (error) => reject(networkProblem(endpoint, call.about, error)));
-      request.on('response', (response) => {
-        if (response.statusCode === 200) return resolve({ request, response });
-        response.resume();
-        reject(statusProblem(endpoint, call.about, response.statusCode ?? 0));
+      let response: IncomingMessage | undefined;
+      const deadline = setTimeout(() => {
+        const error = Object.assign(new Error(`no complete answer within ${seconds(this.deadlineMs)} s (${DEADLINE_TIMEOUTS} × TIMEOUT)`), { code: 'ETIMEDOUT' });
+        (response ?? request).destroy(error);
+      }, this.deadlineMs);
+      const endDeadline = () => clearTimeout(deadline);
+      request.on('close', endDeadline);
+      request.on('timeout', () => {
+        // Destroying the response, once there is one, is what makes its reader see this reason and not "aborted".
+        const why = response ? `no data for ${seconds(this.timeoutMs)} s` : `no answer within ${seconds(this.timeoutMs)} s`;
+        (response ?? request).destroy(Object.assign(new Error(why), { code: 'ETIMEDOUT' }));
+      });
+      request.on('error', (error) => {
+        endDeadline();
+        reject(isPlainHttpAnswer(this.#base, error) ? plainHttpProblem(this.#base.host, endpoint, call.about, error) : networkProblem(endpoint, call.about, error));
+      });
+      request.on('response', (answer) => {
+        response = answer;
+        if (answer.statusCode === 200) return resolve({ request, response: answer, endDeadline });
+        answer.resume();
+        reject(statusProblem(endpoint, call.about, answer.statusCode ?? 0));
       });
       request.end();
     });

@@ -2,9 +2,11 @@
  * Environment overrides of configuration values: `AKTIN_SFTP_<SCOPE>_<KEY>` replaces the file's
  * value, `AKTIN_SFTP_<SCOPE>_<KEY>_FILE` reads it from a file (trailing newlines trimmed), so CI
  * and containers never keep a password in a committed file. List keys take comma-separated
- * values. An empty variable counts as unset. Never reports a value it read.
+ * values. An empty variable counts as unset. A prefixed variable that sets no key is an error
+ * (see core/config-env-names.ts). Never reports a value it read.
  */
 import { readFile } from 'node:fs/promises';
+import { unknownVariableProblems } from '../core/config-env-names.js';
 import { CONFIG_KEYS, dottedName, envName, keyLabel } from '../core/config-keys.js';
 import { problem, type Problem } from '../core/problem.js';
 
@@ -21,7 +23,7 @@ export async function applyEnvironment(
 ): Promise<Overridden> {
   const result: Record<string, unknown> = { ...values };
   const origins: Record<string, string> = {};
-  const problems: Problem[] = [];
+  const problems: Problem[] = unknownVariableProblems(env);
   for (const k of CONFIG_KEYS) {
     const name = envName(k);
     const direct = nonEmpty(env[name]);

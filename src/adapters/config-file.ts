@@ -5,7 +5,7 @@
  * problem at once in one ProblemError. Never puts a secret into a message: TOML errors are
  * reported by line and column only, because the parser's excerpt could show a password.
  */
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, open, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'smol-toml';
@@ -13,6 +13,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import type { Config } from '../core/config.js';
 import { CONFIG_SCOPES } from '../core/config-keys.js';
 import { checkConfig, pathProblem, type PathToCheck, type RawConfig } from '../core/config-rules.js';
+import { exposedSecretsWarning } from '../core/config-warnings.js';
 import { ProblemError, problem, type Problem } from '../core/problem.js';
 import { applyEnvironment } from './config-env.js';
 
@@ -30,10 +31,13 @@ export async function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   options: LoadOptions = {},
 ): Promise<{ config: Config; warnings: string[] }> {
-  const values = parseToml(path, await readConfigText(path));
+  const { text, mode } = await readConfigText(path);
+  const values = parseToml(path, text);
   const overridden = await applyEnvironment(values, env);
   const raw: RawConfig = { file: path, values: overridden.values, origins: overridden.origins };
   const check = checkConfig(raw, options);
+  const exposed = exposedSecretsWarning(path, mode, values);
+  if (exposed) check.warnings.unshift(exposed);
   const problems = [...overridden.problems, ...check.problems];
   if (options.checkPaths ?? true) problems.push(...(await Promise.all(check.paths.map((p) => checkPath(raw, p)))).flat());
   if (problems.length === 0) problems.push(...(await shapeProblems(raw)));
@@ -42,9 +46,17 @@ export async function loadConfig(
   return { config: check.config, warnings: check.warnings };
 }
 
-async function readConfigText(path: string): Promise<string> {
+async function readConfigText(path: string): Promise<{ text: string; mode: number }> {
   try {
-    return await readFile(path, 'utf8');
+    // One open file for both: the mode is the mode of the bytes that were read.
+    const handle = await open(path, 'r');
+    try {
+      const info = await handle.stat();
+      if (info.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+      return { text: await handle.readFile('utf8'), mode: info.mode };
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const found = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : `it cannot be read (${code})`;

@@ -43,7 +43,8 @@ export async function applyChanges(world: World, request: ApplyRequest): Promise
     const encryptor = await world.loadEncryptor();
     const connection = await world.connect();
     try {
-      const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag);
+      const only = 'saved' in source ? source.saved.options.only : source.options.only;
+      const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag, only);
       const plan = 'saved' in source ? source.saved : planFromObservation(world, observation, { identity: request.identity, options: source.options });
       if (!('saved' in source)) {
         if (!hasChanges(plan)) return { plan, report: null };

@@ -29,7 +29,7 @@ export interface MadePlan {
 export async function makePlan(world: World, request: PlanRequest): Promise<MadePlan> {
   const connection = await world.connect();
   try {
-    const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag);
+    const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag, request.options.only);
     const plan = planFromObservation(world, observation, request);
     if (!request.previewLedger) return { plan, observation };
     const { ledger } = observation.ledger;

@@ -5,14 +5,19 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActualState, Observation } from '../core/observation.js';
-import type { RemoteListing } from '../core/model.js';
+import type { RemoteListing, RequestId } from '../core/model.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
 import type { BrokerReader, LedgerStore, RemoteFolder } from './ports.js';
 
 const MAX_REMOTE_LEDGER = 64 * 1024 * 1024;
 
-export async function observe(source: { broker: BrokerReader; remote: RemoteFolder; ledgerStore: LedgerStore }, tag: string): Promise<Observation> {
-  const [broker, actual] = await Promise.all([source.broker.readSnapshot(tag), observeActual(source)]);
+/** With `only` (a targeted plan), the broker is asked about those requests alone. */
+export async function observe(
+  source: { broker: BrokerReader; remote: RemoteFolder; ledgerStore: LedgerStore },
+  tag: string,
+  only?: readonly RequestId[],
+): Promise<Observation> {
+  const [broker, actual] = await Promise.all([source.broker.readSnapshot(tag, only), observeActual(source)]);
   return { broker, ...actual };
 }
 

@@ -12,8 +12,11 @@ export type { LedgerSnapshot };
 
 /** Reads desired state from the AKTIN Broker. Never writes to it. */
 export interface BrokerReader {
-  /** Lists the tagged requests and reads each one's status list (bounded concurrency). */
-  readSnapshot(tag: string): Promise<BrokerSnapshot>;
+  /**
+   * Lists the tagged requests and reads each one's status list (bounded concurrency); with
+   * `only`, reads the status of those of them alone (one list call, then one call each).
+   */
+  readSnapshot(tag: string, only?: readonly RequestId[]): Promise<BrokerSnapshot>;
   /** Exports a request's bundle and opens its download as a stream (never buffered whole). */
   openBundle(id: RequestId): Promise<BundleDownload>;
   close(): Promise<void>;

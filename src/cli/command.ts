@@ -3,11 +3,13 @@
  * the exit code. Commands print only through CliIo.
  */
 import type { Argv } from 'yargs';
+import type { ColorChoice } from './color.js';
 import type { CliIo } from './io.js';
 
 export interface GlobalArgs {
   readonly config: string;
-  readonly color: boolean;
+  /** `--color auto|always|never`; `--no-color` arrives as 'never'. Pass it to chalkFor. */
+  readonly color: ColorChoice;
 }
 
 export interface CliCommand<A extends object = Record<string, unknown>> {

@@ -3,8 +3,9 @@
  * Together with the renderers it is the only home of yargs, chalk, stdout and stderr.
  */
 import yargs, { type Argv } from 'yargs';
-import { isProblemError } from '../core/problem.js';
+import { isProblemError, ProblemError, problem, type Problem } from '../core/problem.js';
 import { TOOL_VERSION } from '../core/version.js';
+import { readColorOption, type ColorChoice } from './color.js';
 import type { CliCommand, GlobalArgs } from './command.js';
 import { applyCommand } from './commands/apply.js';
 import { decryptCommand } from './commands/decrypt.js';
@@ -16,6 +17,9 @@ import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { checkCommandLine, type OptionTables, type ValueRules } from './option-checks.js';
+import { NOUNS } from './option-names.js';
+import { PLAN_OPTION_RULES } from './plan-options.js';
 import { chalkFor, problemsToJson, renderProblems } from './render-problems.js';
 
 const COMMANDS: readonly CliCommand<any>[] = [
@@ -29,6 +33,9 @@ const COMMANDS: readonly CliCommand<any>[] = [
   forceUnlockCommand,
 ];
 
+/** The value rules of options: one place, applied before any command runs. */
+const VALUE_RULES: ValueRules = { color: readColorOption, ...PLAN_OPTION_RULES };
+
 const INTRO = `aktin-sftp ships the results of tagged AKTIN Broker requests to an SFTP folder,
 Fernet-encrypted, as a plan/apply reconciler.
 
@@ -39,8 +46,9 @@ Fernet-encrypted, as a plan/apply reconciler.
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.OK;
-  let usageError: string | undefined;
   const wantsJson = argv.includes('--json');
+  // Known once the words are parsed; a failure before that is shown as --color auto shows it.
+  let color: ColorChoice = 'auto';
 
   const parser: Argv<GlobalArgs> = yargs()
     .scriptName('aktin-sftp')
@@ -53,7 +61,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       describe: 'The TOML configuration file (the original tool\'s format is accepted)',
       global: true,
     })
-    .option('color', { type: 'boolean', default: true, describe: 'Colour output (also off with NO_COLOR or when not a terminal)', global: true })
+    .option('color', {
+      type: 'string',
+      default: 'auto',
+      describe: 'Colour: auto (a terminal, unless NO_COLOR is set or TERM=dumb; FORCE_COLOR forces it), always or never (also --no-color)',
+      global: true,
+    })
     .strict()
     .demandCommand(1, 'Name a command; see --help.')
     .recommendCommands()
@@ -63,10 +76,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
+    // Before yargs' own validation and before any command: every usage error stops the run here.
+    .middleware(((args: Record<string, unknown> & { _: (string | number)[] }, y: { getOptions(): unknown }) => {
+      const name = String(args._[0] ?? '');
+      const command = COMMANDS.find((c) => c.command.split(' ')[0] === name);
+      if (name !== '' && !command) return; // an unknown command: yargs says which ones exist
+      const shape = command ? { name, usage: command.command } : undefined;
+      const problems = checkCommandLine(argv, args, y.getOptions() as OptionTables, shape, VALUE_RULES);
+      if (typeof args.color === 'string') color = args.color as ColorChoice;
+      if (problems.length > 0) throw new ProblemError(problems);
+    }) as never, true)
+    // yargs calls this for its own validation failures and for errors thrown while parsing
+    // (a coerce rule, the middleware) or by a command. Throwing ends the parse: the command
+    // does not run. (Only recording the message here let `apply --auto-approve --dry-runn`
+    // upload first and complain after.)
     .fail((message, error) => {
       if (error) throw error;
-      usageError = message;
-    });
+      throw new ProblemError(usageProblem(message ?? 'Invalid command line', argv));
+    }) as unknown as Argv<GlobalArgs>;
 
   for (const command of COMMANDS) {
     parser.command(
@@ -82,22 +109,37 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     await parser.parseAsync([...argv], {}, (error, _argv, output) => {
       if (output && !error) io.stdout.write(output + '\n');
-      else if (output) usageError ??= output;
     });
   } catch (error) {
-    return reportFailure(error, io, wantsJson);
-  }
-  if (usageError !== undefined) {
-    io.stderr.write(`${usageError}\nRun 'aktin-sftp --help' for usage.\n`);
-    return EXIT.USAGE;
+    return reportFailure(error, io, wantsJson, color);
   }
   return exitCode;
 }
 
-function reportFailure(error: unknown, io: CliIo, json: boolean): number {
+/** yargs' own messages, in our words where they are terse. */
+function usageProblem(message: string, argv: readonly string[]): Problem {
+  const command = COMMANDS.find((c) => argv.includes(c.command.split(' ')[0]!));
+  const name = command?.command.split(' ')[0];
+  const hint = `Run 'aktin-sftp ${name ? `${name} ` : ''}--help' for usage.`;
+  const recommended = /^Did you mean (\S+)\?/.exec(message);
+  if (recommended) {
+    // The first word that is neither an option nor the value of a global one (-c FILE).
+    const word = argv.find((a, i) => !a.startsWith('-') && !/^(-c|--config|--color)$/.test(argv[i - 1] ?? '')) ?? '';
+    return problem('USAGE', `Unknown command ${JSON.stringify(word)} (did you mean ${recommended[1]}?)`, undefined, hint);
+  }
+  const positional = /^Not enough non-option arguments: got (\d+)/.exec(message);
+  if (positional && command) {
+    const missing = [...command.command.matchAll(/<([^>]+)>/g)].map((m) => m[1]!)[Number(positional[1])];
+    const usage = command.command.replace(/<([^>]+)>/g, (_, n: string) => n.toUpperCase()).replace(/\[([^\]]+)\]/g, (_, n: string) => `[${n.toUpperCase()}]`);
+    if (missing) return problem('USAGE', `${name} needs ${NOUNS[missing] ?? missing.toUpperCase()}: aktin-sftp ${usage}`, undefined, hint);
+  }
+  return problem('USAGE', message.replace(/^Unknown arguments?: /, 'Unexpected argument: '), undefined, hint);
+}
+
+function reportFailure(error: unknown, io: CliIo, json: boolean, color: ColorChoice): number {
   if (isProblemError(error)) {
     if (json) io.stdout.write(JSON.stringify(problemsToJson(error.problems), null, 2) + '\n');
-    io.stderr.write(renderProblems(error.problems, chalkFor(io)));
+    io.stderr.write(renderProblems(error.problems, chalkFor(io, color)));
     return exitCodeFor(error.code);
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

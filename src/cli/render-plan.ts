@@ -28,8 +28,10 @@ const LEGEND: [ActionKind[], string][] = [
 ];
 
 export function renderPlan(plan: Plan, chalk: ChalkInstance, options: { saved: boolean }): string {
+  const targeted = plan.options.only ? chalk.yellow(`Targeted (--only) at request ${plan.options.only.join(', ')}: no other request was read or is acted on.`) + '\n\n' : '';
   if (plan.actions.length === 0) {
     return (
+      targeted +
       `${chalk.green.bold('No changes.')} ${chalk.bold('The SFTP folder and the ledger match the broker.')}\n\n` +
       `aktin-sftp compared the broker's requests tagged '${plan.tag}' with the ledger and the SFTP folder '${plan.folder}' ` +
       'and found no differences, so no changes are needed.\n'
@@ -38,6 +40,7 @@ export function renderPlan(plan: Plan, chalk: ChalkInstance, options: { saved: b
   const kinds = new Set(plan.actions.map((a) => a.kind));
   const legend = LEGEND.filter(([k]) => k.some((kind) => kinds.has(kind))).map(([k, text]) => colourFor(k[0]!, chalk)(text));
   const lines = [
+    ...(targeted ? [targeted.trimEnd(), ''] : []),
     'aktin-sftp used the selected tag and folder to generate the following plan. Actions are indicated with these symbols:',
     ...legend,
     '',

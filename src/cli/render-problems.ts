@@ -3,11 +3,12 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Problem } from '../core/problem.js';
+import { colorLevel, type ColorChoice } from './color.js';
 import type { CliIo } from './io.js';
 
-export function chalkFor(io: CliIo, noColor = false): ChalkInstance {
-  const disabled = noColor || !io.isTTY || io.env.NO_COLOR !== undefined;
-  return new Chalk({ level: disabled ? 0 : 1 });
+/** The chalk for output to `io`, as `--color` (default auto) and the environment say. */
+export function chalkFor(io: CliIo, color: ColorChoice = 'auto'): ChalkInstance {
+  return new Chalk({ level: colorLevel(color, io.env, io.isTTY) });
 }
 
 export function renderProblems(problems: readonly Problem[], chalk: ChalkInstance): string {

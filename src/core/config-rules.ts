@@ -65,7 +65,22 @@ export function checkConfig(raw: RawConfig, options: RuleOptions = {}): ConfigCh
     given.add(dottedName(k));
     const read = readValue(k.kind, value);
     if (!read.ok) {
-      problems.push(invalid(raw, subject(raw, k), read.expected, read.got ?? describeValue(value, k.kind === 'secret')));
+      problems.push(
+        read.reason
+          ? problem('CONFIG_INVALID', `${subject(raw, k)} ${read.reason}`, `File: ${raw.file}`, reasonHint(k))
+          : invalid(raw, subject(raw, k), read.expected, read.got ?? describeValue(value, k.kind === 'secret')),
+      );
+      continue;
+    }
+    if (HEADER_KEYS.has(dottedName(k)) && !HEADER_SAFE.test(read.value as string)) {
+      problems.push(
+        problem(
+          'CONFIG_INVALID',
+          `${subject(raw, k)} must consist of printable ASCII characters`,
+          `File: ${raw.file}\nIt is sent to the broker in the Authorization header, which carries nothing else.`,
+          reasonHint(k),
+        ),
+      );
       continue;
     }
     if (k.kind === 'file' || k.kind === 'directory') {
@@ -177,6 +192,16 @@ export function nonSecretConfigView(config: Config): object {
     watch: { debounce_seconds: watch.debounceSeconds, resync_seconds: watch.resyncSeconds },
     ca_bundle: config.caBundle ?? null,
   };
+}
+
+/** Values that travel in an HTTP header: the broker's API key (`Authorization: Bearer <key>`). */
+const HEADER_KEYS = new Set(['BROKER.API_KEY']);
+const HEADER_SAFE = /^[\x20-\x7e]+$/;
+
+function reasonHint(k: ConfigKey): string {
+  return k.kind === 'secret'
+    ? `Check how the value was written (a copied line break, a stray character); with ${envName(k)}_FILE a trailing newline is trimmed.`
+    : 'Correct the value.';
 }
 
 function valueOf(values: Readonly<Record<string, unknown>>, k: ConfigKey): unknown {

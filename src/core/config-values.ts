@@ -5,7 +5,19 @@
  */
 import type { KeyKind } from './config-keys.js';
 
-export type ValueRead = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly expected: string; readonly got?: string };
+export type ValueRead =
+  | { readonly ok: true; readonly value: unknown }
+  /** `reason`, when present, replaces "must be <expected>, got <got>": "must not contain control characters". */
+  | { readonly ok: false; readonly expected: string; readonly got?: string; readonly reason?: string };
+
+/**
+ * C0 and C1 control characters and DEL. A line break in a value that ends up in an HTTP header
+ * (API_KEY) splits the header; in a path or host name it hides what is really used; and printed
+ * back to a terminal an ESC starts an escape sequence. No key has a use for them.
+ */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+export const NO_CONTROL_CHARACTERS = 'must not contain control characters (line breaks, tabs, NUL, escape sequences)';
 
 /** What `ssh-keygen -lf` prints for a SHA-256 fingerprint: 32 bytes, base64 without padding. */
 export const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
@@ -29,6 +41,8 @@ const EXPECTED: Record<KeyKind, string> = {
 
 export function readValue(kind: KeyKind, raw: unknown): ValueRead {
   const fail = (got?: string): ValueRead => ({ ok: false, expected: EXPECTED[kind], ...(got === undefined ? {} : { got }) });
+  const refuse = (reason: string): ValueRead => ({ ok: false, expected: EXPECTED[kind], reason });
+  if (hasControlCharacter(raw)) return refuse(NO_CONTROL_CHARACTERS);
   switch (kind) {
     case 'text':
     case 'secret':
@@ -40,6 +54,8 @@ export function readValue(kind: KeyKind, raw: unknown): ValueRead {
     case 'folder': {
       const text = asText(raw)?.trim();
       if (!text) return fail();
+      const unsafe = folderTrick(text);
+      if (unsafe) return refuse(unsafe);
       return { ok: true, value: text.length > 1 ? text.replace(/\/+$/, '') || '/' : text };
     }
     case 'url':
@@ -60,6 +76,23 @@ export function readValue(kind: KeyKind, raw: unknown): ValueRead {
       return { ok: true, value: list.map((item: string) => item.trim()) };
     }
   }
+}
+
+/**
+ * Path tricks refused in the remote folder: it is where the tool deletes files, so it must say
+ * plainly which folder it is. `..` climbs out of the folder the operator meant (also when the
+ * value arrives from the environment); a backslash is a separator on some SFTP servers (Windows
+ * ones) and an ordinary character on others, so the same value names different folders.
+ */
+function folderTrick(folder: string): string | undefined {
+  if (folder.includes('\\')) return `must not contain a backslash (use / between folders), got ${JSON.stringify(folder)}`;
+  if (folder.split('/').includes('..')) return `must not contain a ".." segment, got ${JSON.stringify(folder)}`;
+  return undefined;
+}
+
+function hasControlCharacter(raw: unknown): boolean {
+  if (typeof raw === 'string') return CONTROL_CHARACTER.test(raw);
+  return Array.isArray(raw) && raw.some((item) => typeof item === 'string' && CONTROL_CHARACTER.test(item));
 }
 
 function readUrl(raw: unknown, fail: (got?: string) => ValueRead): ValueRead {

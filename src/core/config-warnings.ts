@@ -2,13 +2,16 @@
  * Warnings about keys the configuration does not know: the original ignored them silently, so
  * they stay warnings, with a "did you mean" for likely typos. Pure.
  */
-import { CONFIG_KEYS, CONFIG_SCOPES } from './config-keys.js';
+import { CONFIG_KEYS, CONFIG_SCOPES, envName, keyLabel } from './config-keys.js';
+import { CONTROL_CHARACTER } from './config-values.js';
+import { closest } from './did-you-mean.js';
 
 const TOP_LEVEL = new Set<string>([...CONFIG_SCOPES, 'REQUESTS_CA_BUNDLE']);
 
 export function unknownKeyWarnings(values: Readonly<Record<string, unknown>>, file: string): string[] {
   const warnings: string[] = [];
-  for (const [name, value] of Object.entries(values)) {
+  for (const [rawName, value] of Object.entries(values)) {
+    const name = printable(rawName);
     if (name === 'SMTP') {
       warnings.push(`\`SMTP\` in ${file} is ignored: the original tool's e-mail notifier settings are no longer used.`);
       continue;
@@ -19,7 +22,7 @@ export function unknownKeyWarnings(values: Readonly<Record<string, unknown>>, fi
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) continue;
     const known = CONFIG_KEYS.filter((k) => k.scope === name).map((k) => k.key);
-    for (const inner of Object.keys(value)) {
+    for (const inner of Object.keys(value).map(printable)) {
       if (known.includes(inner)) continue;
       warnings.push(
         inner === 'REQUESTS_CA_BUNDLE'
@@ -31,18 +34,34 @@ export function unknownKeyWarnings(values: Readonly<Record<string, unknown>>, fi
   return warnings;
 }
 
+/** A quoted TOML key may hold anything, an escape sequence too: shown escaped, never raw. */
+function printable(name: string): string {
+  return CONTROL_CHARACTER.test(name) ? JSON.stringify(name).slice(1, -1).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : name;
+}
+
 function suggest(name: string, candidates: string[]): string {
   const upper = name.toUpperCase();
-  const close = candidates.find((c) => distance(c, upper) <= 2 || (upper.length > c.length && upper.startsWith(c)));
+  const close = closest(upper, candidates) ?? candidates.find((c) => upper.length > c.length && upper.startsWith(c));
   return close ? ` (did you mean ${close}?)` : '';
 }
 
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    row = next;
-  }
-  return row[b.length]!;
+/**
+ * The same warning the key file gets: a config file that holds a secret (password, API key,
+ * passphrase) and that group or others may read or write. `mode` is the file's st_mode.
+ */
+export function exposedSecretsWarning(path: string, mode: number, values: Readonly<Record<string, unknown>>): string | undefined {
+  if ((mode & 0o077) === 0) return undefined;
+  const held = CONFIG_KEYS.filter((k) => {
+    if (k.kind !== 'secret') return false;
+    const table = k.scope === null ? values : values[k.scope];
+    const value = typeof table === 'object' && table !== null ? (table as Record<string, unknown>)[k.key] : undefined;
+    return value !== undefined && value !== '';
+  });
+  if (held.length === 0) return undefined;
+  const names = held.map((k) => `\`${keyLabel(k)}\``);
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return (
+    `The config file ${path} holds ${list} and can be read or written by group or others (mode ${(mode & 0o777).toString(8)}); ` +
+    `run 'chmod 600 ${path}', or keep the secret in a file of its own named by ${envName(held[0]!)}_FILE.`
+  );
 }

@@ -57,6 +57,11 @@ export interface BrokerRequest {
 export interface BrokerSnapshot {
   readonly tag: string;
   readonly requests: readonly BrokerRequest[];
+  /**
+   * How many requests the tag's list named, when only some were read (a targeted read):
+   * the guard against mass deletion asks whether the list was empty, not the selection.
+   */
+  readonly listed?: number;
 }
 
 /** One `<request-status>` entry of the ledger `status.xml`. */

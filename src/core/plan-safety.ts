@@ -15,7 +15,7 @@ export function checkDeleteSafety(actions: readonly PlannedAction[], snapshot: B
   const deletions = actions.filter(isRemoval);
   if (deletions.length === 0) return [];
   const ids = deletions.map((a) => a.request_id).join(', ');
-  if (snapshot.requests.length === 0) {
+  if ((snapshot.listed ?? snapshot.requests.length) === 0) {
     return [
       problem(
         'PLAN_DELETE_CAP',

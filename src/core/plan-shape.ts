@@ -46,7 +46,7 @@ const PLAN: Shape = {
         broker: { keys: keysOf<Plan['inputs']['broker']>()(['sha256', 'requests']) },
       },
     },
-    options: { keys: keysOf<Plan['options']>()(['max_delete', 'allow_mass_delete', 'prune_orphans']) },
+    options: { keys: keysOf<Plan['options']>()(['max_delete', 'allow_mass_delete', 'prune_orphans', 'only']) },
     actions: { keys: [], items: ACTION },
     summary: { keys: keysOf<Plan['summary']>()(['add', 'change', 'destroy', 'publish_ledger']) },
   },

@@ -9,7 +9,10 @@
 import type { RequestId } from './model.js';
 
 /** Major.minor: a minor bump only adds fields; a reader rejects an unknown major version. */
-export const PLAN_FORMAT_VERSION = '1.0';
+export const PLAN_FORMAT_VERSION = '1.1';
+
+/** What an untargeted plan is written as, so that tools reading 1.0 keep applying it. 1.1 added `options.only`. */
+export const UNTARGETED_FORMAT_VERSION = '1.0';
 
 /**
  * What an action does. create/update/replace write `export_<id>.zip`; delete removes it and
@@ -117,6 +120,8 @@ export interface PlanOptions {
   readonly max_delete: number | null;
   readonly allow_mass_delete: boolean;
   readonly prune_orphans: boolean;
+  /** Targeting (`--only`, format 1.1): only these requests are read and acted on, plus the ledger upload. */
+  readonly only?: readonly RequestId[];
 }
 
 export interface PlanSummary {

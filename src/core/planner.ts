@@ -26,11 +26,11 @@ import type {
   RequestSide,
   UploadAction,
 } from './plan.js';
-import { PLAN_FORMAT_VERSION } from './plan.js';
+import { PLAN_FORMAT_VERSION, UNTARGETED_FORMAT_VERSION } from './plan.js';
 import { checkDeleteSafety } from './plan-safety.js';
 import { summarisePlan } from './plan-summary.js';
 import { failed, ok, type Outcome } from './problem.js';
-import { LEDGER_FILE_NAME, exportFileName, isTempFileName, requestIdOfExportFile } from './remote-names.js';
+import { LEDGER_FILE_NAME, exportFileName, isTempFileName, requestIdOfExportFile, requestIdOfTempFile } from './remote-names.js';
 
 export interface PlannerInput {
   readonly observation: Pick<Observation, 'broker' | 'ledger' | 'listing'>;
@@ -49,18 +49,22 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   const { broker, ledger, listing } = input.observation;
   const files = new Map(listing.files.map((f) => [f.name, f] as const));
   const entries = new Map(ledger.ledger.entries.map((e) => [e.id, e] as const));
-  const desired = new Set(broker.requests.map((r) => r.id));
+  const only = input.options.only ? new Set(input.options.only) : null;
+  // A targeted plan (--only) looks at and acts on its requests alone, whatever else it sees.
+  const inScope = (id: string | null) => only === null || (id !== null && only.has(id));
+  const requests = broker.requests.filter((r) => inScope(r.id));
+  const desired = new Set(requests.map((r) => r.id));
 
-  const uploads = [...broker.requests]
+  const uploads = [...requests]
     .sort((a, b) => compareRequestIds(a.id, b.id))
     .flatMap((r) => uploadFor(r, entries.get(r.id), files.get(exportFileName(r.id))));
   const deletes = [...ledger.ledger.entries]
-    .filter((e) => e.deleted === undefined && !desired.has(e.id))
+    .filter((e) => e.deleted === undefined && !desired.has(e.id) && inScope(e.id))
     .sort((a, b) => compareRequestIds(a.id, b.id))
     .map((e) => deleteFor(e, files.get(exportFileName(e.id))));
   const byName = [...listing.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const temps = byName.filter((f) => isTempFileName(f.name)).map(tempRemoval);
-  const orphans = input.options.prune_orphans ? byName.flatMap((f) => orphanRemoval(f, desired, entries)) : [];
+  const temps = byName.filter((f) => isTempFileName(f.name) && (only === null || inScope(requestIdOfTempFile(f.name)))).map(tempRemoval);
+  const orphans = input.options.prune_orphans ? byName.flatMap((f) => orphanRemoval(f, desired, entries)).filter((a) => inScope(a.request_id)) : [];
 
   const changes: PlannedAction[] = [...uploads, ...deletes, ...temps, ...orphans];
   const publish = publishFor(changes.length > 0, ledger.sha256, listing, files.get(LEDGER_FILE_NAME));
@@ -71,7 +75,7 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
 
   const { context } = input;
   return ok({
-    format_version: PLAN_FORMAT_VERSION,
+    format_version: input.options.only ? PLAN_FORMAT_VERSION : UNTARGETED_FORMAT_VERSION,
     tool_version: context.toolVersion,
     plan_id: context.planId,
     created_at: context.createdAt.toISOString(),

@@ -32,3 +32,9 @@ export function tempFileName(finalName: string, planId: string): string {
 export function isTempFileName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
+
+/** The request id of a temporary upload of `export_<id>.zip`; null for the ledger's or any other name. */
+export function requestIdOfTempFile(name: string): RequestId | null {
+  const final = TEMP_NAME.exec(name)?.[1];
+  return final === undefined ? null : requestIdOfExportFile(final);
+}

@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { strToU8, zipSync } from 'fflate';
 import { createBrokerReader } from '../../src/adapters/broker-http.js';
 import { Secret } from '../../src/core/secret.js';
 import { failure } from '../support/problems.js';
 
 const UUID = '3f2c1e1a-6f7e-4a34-9d57-0f3b8c1f8a21';
-type Reply = { status?: number; type?: string; body: string; headers?: Record<string, string> };
+type Reply = { status?: number; type?: string; body: string | Buffer; headers?: Record<string, string> };
 let replies: Record<string, Reply> = {};
 const seen: { path: string; auth?: string; accept?: string }[] = [];
 let server: http.Server;
@@ -49,7 +50,7 @@ describe('broker client: answers that are not the broker protocol', () => {
     ['a DOCTYPE with entities', { 'GET /prefix/broker/request/filtered': { body: `<!DOCTYPE r [<!ENTITY e "x">]><request-list ${NS}/>` } }, 'readSnapshot', /DOCTYPE/],
     ['a status list that is not XML', { 'GET /prefix/broker/request/filtered': list('<request id="1"/>'), 'GET /prefix/broker/request/1/status': { body: 'Error 500' } }, 'readSnapshot', /status/],
     ['a time that is not an instant', { 'GET /prefix/broker/request/filtered': list('<request id="1"/>'), 'GET /prefix/broker/request/1/status': { body: `<request-status-list ${NS}><request-status-info><node>0</node><completed>yesterday</completed></request-status-info></request-status-list>` } }, 'readSnapshot', /not an ISO-8601/],
-    ['a download id that is not a UUID', { 'POST /prefix/broker/export/request-bundle/1': { type: 'text/plain', body: '../../etc/passwd' } }, 'openBundle', /not a UUID/],
+    ['a download id that is not a UUID', { 'POST /prefix/broker/export/request-bundle/1': { type: 'text/plain', body: '../../etc/passwd' } }, 'openBundle', /is not a download id \(a UUID\)/],
     ['a bundle under a path-like name', { 'POST /prefix/broker/export/request-bundle/1': { type: 'text/plain', body: UUID }, [`GET /prefix/broker/download/${UUID}`]: { type: 'application/zip', body: 'PK', headers: { 'Content-Disposition': 'inline; filename="../../.ssh/authorized_keys"' } } }, 'openBundle', /expected export_1\.zip/],
     ['another request\'s bundle', { 'POST /prefix/broker/export/request-bundle/1': { type: 'text/plain', body: UUID }, [`GET /prefix/broker/download/${UUID}`]: { type: 'application/zip', body: 'PK', headers: { 'Content-Disposition': 'inline; filename="export_2.zip"' } } }, 'openBundle', /expected export_1\.zip/],
   ];
@@ -66,13 +67,14 @@ describe('broker client: answers that are not the broker protocol', () => {
   }
 
   it('takes a bundle without Content-Disposition or Content-Length, streamed to its end', async () => {
-    replies = { 'POST /prefix/broker/export/request-bundle/1': { type: 'text/plain', body: `${UUID}\n` }, [`GET /prefix/broker/download/${UUID}`]: { type: 'application/zip', body: 'PK-bytes' } };
+    const zip = Buffer.from(zipSync({ 'status.xml': strToU8('<x/>') }));
+    replies = { 'POST /prefix/broker/export/request-bundle/1': { type: 'text/plain', body: `${UUID}\n` }, [`GET /prefix/broker/download/${UUID}`]: { type: 'application/zip', body: zip } };
     const broker = reader();
     const bundle = await broker.openBundle('1');
     assert.equal(bundle.fileName, undefined);
-    let text = '';
-    for await (const chunk of bundle.stream) text += String(chunk);
-    assert.equal(text, 'PK-bytes');
+    const chunks: Buffer[] = [];
+    for await (const chunk of bundle.stream) chunks.push(chunk as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), zip);
     await broker.close();
   });
 

@@ -1,6 +1,7 @@
 /**
  * The broker client over HTTPS: a CA bundle file is read and trusted, a broker whose certificate
- * is not trusted is refused, and an unreadable bundle is a configuration problem.
+ * is not trusted is refused, an https:// URL aimed at a plain-HTTP port says so in words, and an
+ * unreadable bundle is a configuration problem.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -48,6 +49,22 @@ describe('broker client over HTTPS', () => {
     assert.match(error.message, /TLS certificate is not trusted/);
     assert.match(error.problems[0]!.hint!, /REQUESTS_CA_BUNDLE/);
     await broker.close();
+  });
+
+  it('says in words that an https:// URL reached a plain-HTTP port, without retrying', async () => {
+    const plain = await startBrokerEmulator({ port: 0 });
+    try {
+      const broker = createBrokerReader({ broker: { url: plain.url.replace(/^http:/, 'https:'), apiKey: new Secret('xxxAdmin1234'), timeoutSeconds: 5 }, backoffMs: 5, retries: 3 });
+      const error = await failure(broker.readSnapshot('rki'));
+      await broker.close();
+      assert.equal(error.code, 'BROKER_NETWORK');
+      assert.equal(error.message, `The server at https://127.0.0.1:${plain.port} answered in plain HTTP; use http:// or check the port`);
+      assert.match(error.problems[0]!.detail!, /the request list for tag 'rki' \(GET \/broker\/request\/filtered\)/);
+      assert.doesNotMatch(JSON.stringify(error.problems), /SSL|ssl3|openssl|xxxAdmin1234/i);
+      assert.equal(plain.stats().connections, 1, 'the same port answers the same way every time');
+    } finally {
+      await plain.close();
+    }
   });
 
   it('reports an unreadable CA bundle as CONFIG_INVALID naming the file', async () => {

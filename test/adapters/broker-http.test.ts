@@ -128,7 +128,9 @@ describe('broker client', () => {
   });
 
   it('streams a multi-MiB bundle chunk by chunk, byte-identical to the exported zip', async () => {
-    const broker = createBrokerReader(options(emulator.url));
+    // The in-process emulator zips the bundle synchronously: on a loaded machine that takes seconds.
+    const base = options(emulator.url);
+    const broker = createBrokerReader({ ...base, broker: { ...base.broker, timeoutSeconds: 60 } });
     const bundle = await broker.openBundle('0');
     assert.equal(bundle.fileName, 'export_0.zip');
     const chunks: number[] = [];

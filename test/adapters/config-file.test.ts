@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { loadConfig } from '../../src/adapters/config-file.js';
 import { checkConfig } from '../../src/core/config-rules.js';
@@ -13,13 +13,18 @@ const FIXTURES = new URL('../fixtures/config/', import.meta.url);
 const PIN = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
 
+const created: string[] = [];
+after(() => created.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A folder with the config text, a key file and a working dir, so paths exist. */
 function deployment(toml: string): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'config-file-'));
+  created.push(dir);
   mkdirSync(join(dir, 'work'));
   for (const f of ['encryption.key', 'ca-bundle.pem', 'known_hosts', 'id_ed25519']) writeFileSync(join(dir, f), 'x');
   const file = join(dir, 'settings.toml');
-  writeFileSync(file, toml);
+  // As an operator keeps a file with a password in it; readable ones get a warning (tested below).
+  writeFileSync(file, toml, { mode: 0o600 });
   return { dir, file };
 }
 
@@ -160,6 +165,70 @@ describe('loadConfig: environment overrides', () => {
   });
 });
 
+describe('loadConfig: environment variables that set nothing', () => {
+  const base = () => deployment(fixture('original-with-smtp.toml'));
+
+  it('refuses a misspelt override with a "did you mean", naming the variable, never its value', async () => {
+    const { file } = base();
+    const e = await failure(loadConfig(file, { AKTIN_SFTP_SFTP_PASSWROD: 'typo-secret', AKTIN_SFTP_APPLY_MAX_DELTE_FILE: '/run/x' }));
+    assert.equal(e.code, 'CONFIG_INVALID');
+    const titles = e.problems.map((p) => p.title);
+    assert.deepEqual(titles, [
+      'The environment variable AKTIN_SFTP_SFTP_PASSWROD is not a setting of aktin-sftp (did you mean AKTIN_SFTP_SFTP_PASSWORD?)',
+      'The environment variable AKTIN_SFTP_APPLY_MAX_DELTE_FILE is not a setting of aktin-sftp (did you mean AKTIN_SFTP_APPLY_MAX_DELETE_FILE?)',
+    ]);
+    assert.ok(!allText(e).includes('typo-secret'));
+  });
+
+  const refused: [string, string | undefined][] = [
+    ['AKTIN_SFTP_FOLDERNAME', 'AKTIN_SFTP_SFTP_FOLDERNAME'],
+    ['aktin_sftp_sftp_password', 'AKTIN_SFTP_SFTP_PASSWORD'],
+    ['AKTIN_SFTP_CONFG', 'AKTIN_SFTP_CONFIG'],
+    ['AKTIN_SFTP_SOMETHING_ELSE', undefined],
+  ];
+  for (const [name, near] of refused) {
+    it(`refuses ${name}${near ? `, suggesting ${near}` : ''}`, async () => {
+      const { file } = base();
+      const e = await failure(loadConfig(file, { [name]: 'v' }));
+      assert.equal(e.problems.length, 1);
+      assert.equal(e.problems[0]!.title, `The environment variable ${name} is not a setting of aktin-sftp${near ? ` (did you mean ${near}?)` : ''}`);
+    });
+  }
+
+  it('leaves our own non-key variables, every key and its _FILE form, empty variables and other prefixes alone', async () => {
+    const { dir, file } = base();
+    writeFileSync(join(dir, 'pw'), 'pw\n');
+    const { config } = await loadConfig(file, {
+      AKTIN_SFTP_CONFIG: file,
+      AKTIN_SFTP_SFTP_PASSWORD_FILE: join(dir, 'pw'),
+      AKTIN_SFTP_REQUESTS_CA_BUNDLE: join(dir, 'ca-bundle.pem'),
+      AKTIN_SFTP_SFTP_PASSWROD: '',
+      AKTIN_SFTPX: 'x',
+      AKTIN_OTHER: 'x',
+    });
+    assert.equal(config.sftp.password!.reveal(), 'pw');
+  });
+});
+
+describe('loadConfig: a config file others may read', () => {
+  it('warns when it holds a secret, as for the key file; not at 0600, not without secrets', async () => {
+    const { dir, file } = deployment(fixture('original-with-smtp.toml'));
+    chmodSync(file, 0o644);
+    const { warnings } = await loadConfig(file, {});
+    assert.equal(
+      warnings[0],
+      `The config file ${file} holds \`[BROKER] API_KEY\` and \`[SFTP] PASSWORD\` and can be read or written by group or others (mode 644); run 'chmod 600 ${file}', or keep the secret in a file of its own named by AKTIN_SFTP_BROKER_API_KEY_FILE.`,
+    );
+    chmodSync(file, 0o600);
+    assert.ok(!(await loadConfig(file, {})).warnings.some((w) => w.includes('group or others')));
+    const bare = join(dir, 'bare.toml');
+    writeFileSync(bare, fixture('original-with-smtp.toml').replace(/^(API_KEY|PASSWORD) = .*\n/gm, ''), { mode: 0o644 });
+    chmodSync(bare, 0o644);
+    const { warnings: none } = await loadConfig(bare, { AKTIN_SFTP_BROKER_API_KEY: 'k', AKTIN_SFTP_SFTP_PASSWORD: 'p' });
+    assert.ok(!none.some((w) => w.includes('group or others')), none.join('\n'));
+  });
+});
+
 describe('config schema', () => {
   const schema = JSON.parse(readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
   const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
@@ -180,6 +249,11 @@ describe('config schema', () => {
     ['REQUESTS', 'TAG', ''], ['REQUESTS', 'TAG', ' '], ['REQUESTS', 'TAG', 7], ['REQUESTS', 'TAG', ['rki']],
     ['SFTP', 'HOST_KEY_FINGERPRINTS', PIN], ['SFTP', 'HOST_KEY_FINGERPRINTS', ['MD5:aa']], ['SFTP', 'HOST_KEY_FINGERPRINTS', 'SHA256:x'],
     ['SFTP', 'PASSWORD', ''], ['SFTP', 'PASSWORD', 1234], ['SFTP', 'FOLDERNAME', ''], ['SFTP', 'FOLDERNAME', '/'],
+    ['BROKER', 'API_KEY', 'k\r\nX: 1'], ['BROKER', 'API_KEY', 'k\n'], ['BROKER', 'API_KEY', 'schlüssel'], ['BROKER', 'API_KEY', 'a b'], ['SFTP', 'PASSWORD', 'p\u0000'],
+    ['SFTP', 'PASSWORD', 'pässwört'], ['SFTP', 'HOST', 'h\u001b[2J'], ['SFTP', 'HOST', ' h '], ['SFTP', 'TIMEOUT', '25\n'], ['SFTP', 'TIMEOUT', '\u00a025'],
+    ['BROKER', 'URL', '\nhttp://b'], ['BROKER', 'URL', 'http://b\u0085'], ['SFTP', 'HOST_KEY_FINGERPRINTS', [`${PIN}\t`]],
+    ['SFTP', 'FOLDERNAME', '../etc'], ['SFTP', 'FOLDERNAME', 'a/../b'], ['SFTP', 'FOLDERNAME', ' .. '], ['SFTP', 'FOLDERNAME', 'a/..'], ['SFTP', 'FOLDERNAME', 'a/../'],
+    ['SFTP', 'FOLDERNAME', 'a\\b'], ['SFTP', 'FOLDERNAME', '..x/y..'], ['SFTP', 'FOLDERNAME', './rki'], ['SFTP', 'FOLDERNAME', 'rki\u007f'],
     ['APPLY', 'CONCURRENCY', 64], ['APPLY', 'CONCURRENCY', 65], ['APPLY', 'CONCURRENCY', '08'], ['APPLY', 'MAX_DELETE', 0], ['APPLY', 'MAX_DELETE', -1], ['APPLY', 'MAX_DELETE', '3'],
     ['WATCH', 'DEBOUNCE', 2], ['WATCH', 'DEBOUNCE', '5'], ['WATCH', 'DEBOUNCE', 0], ['WATCH', 'DEBOUNCE', 0.5], ['WATCH', 'RESYNC', 3600], ['WATCH', 'RESYNC', '-1'], ['WATCH', 'RESYNC', 'hourly'],
   ];

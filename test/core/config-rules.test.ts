@@ -222,3 +222,84 @@ describe('config rules: secrets', () => {
     });
   });
 });
+
+describe('config rules: hostile values', () => {
+  const CONTROL = 'must not contain control characters';
+  const refused: { name: string; patch: Record<string, unknown>; want: string; secret?: string }[] = [
+    { name: 'CR LF in API_KEY (header injection)', patch: { BROKER: { API_KEY: 'k3y\r\nX-Admin: 1' } }, want: `\`[BROKER] API_KEY\` in settings.toml ${CONTROL}`, secret: 'k3y' },
+    { name: 'a lone LF at the end of API_KEY', patch: { BROKER: { API_KEY: 'abcdef-key\n' } }, want: `\`[BROKER] API_KEY\` in settings.toml ${CONTROL}`, secret: 'abcdef-key' },
+    { name: 'NUL in PASSWORD', patch: { SFTP: { PASSWORD: 'pw\u0000rest-of-pw' } }, want: `\`[SFTP] PASSWORD\` in settings.toml ${CONTROL}`, secret: 'rest-of-pw' },
+    { name: 'a tab in the passphrase', patch: { SFTP: { PRIVATE_KEY: 'id', PRIVATE_KEY_PASSPHRASE: 'pass\tphrase' } }, want: `\`[SFTP] PRIVATE_KEY_PASSPHRASE\` in settings.toml ${CONTROL}`, secret: 'phrase' },
+    { name: 'an escape sequence in HOST', patch: { SFTP: { HOST: 'host\u001b[2J' } }, want: `\`[SFTP] HOST\` in settings.toml ${CONTROL}` },
+    { name: 'LF in USERNAME', patch: { SFTP: { USERNAME: 'sftp\nuser' } }, want: `\`[SFTP] USERNAME\` in settings.toml ${CONTROL}` },
+    { name: 'LF in TAG', patch: { REQUESTS: { TAG: 'rki\n' } }, want: `\`[REQUESTS] TAG\` in settings.toml ${CONTROL}` },
+    { name: 'a tab inside URL (URL parsers drop it silently)', patch: { BROKER: { URL: 'http://bro\tker:8080' } }, want: `\`[BROKER] URL\` in settings.toml ${CONTROL}` },
+    { name: 'DEL in FOLDERNAME', patch: { SFTP: { FOLDERNAME: 'rki\u007f' } }, want: `\`[SFTP] FOLDERNAME\` in settings.toml ${CONTROL}` },
+    { name: 'NUL in FOLDERNAME', patch: { SFTP: { FOLDERNAME: 'rki\u0000/../etc' } }, want: `\`[SFTP] FOLDERNAME\` in settings.toml ${CONTROL}` },
+    { name: 'a C1 control (NEL) in WORKING_DIR', patch: { MISC: { WORKING_DIR: '/opt\u0085' } }, want: `\`[MISC] WORKING_DIR\` in settings.toml ${CONTROL}` },
+    { name: 'LF in a key file path', patch: { SECURITY: { PATH_ENCRYPTION_KEY: '/opt/rki.key\n/etc/passwd' } }, want: `\`[SECURITY] PATH_ENCRYPTION_KEY\` in settings.toml ${CONTROL}` },
+    { name: 'LF in a numeric string', patch: { SFTP: { TIMEOUT: '25\n' } }, want: `\`[SFTP] TIMEOUT\` in settings.toml ${CONTROL}` },
+    { name: 'LF in a fingerprint', patch: { SFTP: { HOST_KEY_FINGERPRINTS: [`${PIN}\n`] } }, want: `\`[SFTP] HOST_KEY_FINGERPRINTS\` in settings.toml ${CONTROL}` },
+    { name: 'a non-ASCII API_KEY (not sendable in a header)', patch: { BROKER: { API_KEY: 'schlüssel-key' } }, want: '`[BROKER] API_KEY` in settings.toml must consist of printable ASCII characters', secret: 'schlüssel' },
+    { name: 'FOLDERNAME climbing out', patch: { SFTP: { FOLDERNAME: '../etc' } }, want: '`[SFTP] FOLDERNAME` in settings.toml must not contain a ".." segment, got "../etc"' },
+    { name: 'FOLDERNAME with .. in the middle', patch: { SFTP: { FOLDERNAME: 'drop/../../etc' } }, want: 'must not contain a ".." segment' },
+    { name: 'FOLDERNAME that is ..', patch: { SFTP: { FOLDERNAME: '..' } }, want: 'must not contain a ".." segment, got ".."' },
+    { name: 'FOLDERNAME ending in /..', patch: { SFTP: { FOLDERNAME: '/srv/drop/..' } }, want: 'must not contain a ".." segment' },
+    { name: 'FOLDERNAME with a backslash', patch: { SFTP: { FOLDERNAME: 'drop\\..\\etc' } }, want: '`[SFTP] FOLDERNAME` in settings.toml must not contain a backslash' },
+  ];
+  for (const c of refused) {
+    it(`refuses ${c.name}`, () => {
+      const check = checkConfig(raw(values(c.patch)));
+      assert.equal(check.config, undefined);
+      assert.ok(check.problems.every((p) => p.code === 'CONFIG_INVALID'));
+      assert.ok(check.problems.some((p) => p.title.includes(c.want)), `no problem says ${JSON.stringify(c.want)}: ${JSON.stringify(check.problems.map((p) => p.title))}`);
+      const text = JSON.stringify(check);
+      if (c.secret) assert.ok(!text.includes(c.secret), `secret shown: ${text}`);
+      // Never the raw control character in a message: it would reach the terminal.
+      assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(check.problems.map((p) => p.title).join('')), 'a control character in a title');
+    });
+  }
+
+  it('names the environment variable a header-unsafe value came from', () => {
+    const list = checkConfig(raw(values({ BROKER: { API_KEY: 'a\r\nb' } }), { 'BROKER.API_KEY': 'AKTIN_SFTP_BROKER_API_KEY' })).problems.map((p) => p.title);
+    assert.deepEqual(list, [`\`[BROKER] API_KEY\` (from AKTIN_SFTP_BROKER_API_KEY) ${CONTROL} (line breaks, tabs, NUL, escape sequences)`]);
+  });
+
+  const kept: { name: string; patch: Record<string, unknown>; read: (c: NonNullable<ReturnType<typeof checkConfig>['config']>) => unknown; want: unknown }[] = [
+    { name: 'a folder named like ..x', patch: { SFTP: { FOLDERNAME: 'drop/..x/rki' } }, read: (c) => c.sftp.folder, want: 'drop/..x/rki' },
+    { name: 'a . segment', patch: { SFTP: { FOLDERNAME: './rki' } }, read: (c) => c.sftp.folder, want: './rki' },
+    { name: 'an absolute folder', patch: { SFTP: { FOLDERNAME: '/srv/drop' } }, read: (c) => c.sftp.folder, want: '/srv/drop' },
+    { name: 'a password with spaces and non-ASCII letters', patch: { SFTP: { PASSWORD: 'pässwört mit leer' } }, read: (c) => c.sftp.password!.reveal(), want: 'pässwört mit leer' },
+    { name: 'an API key with punctuation', patch: { BROKER: { API_KEY: 'xA9-_.~+/=' } }, read: (c) => c.broker.apiKey.reveal(), want: 'xA9-_.~+/=' },
+    { name: 'surrounding blanks of a host name', patch: { SFTP: { HOST: ' sftp.example.org ' } }, read: (c) => c.sftp.host, want: 'sftp.example.org' },
+  ];
+  for (const c of kept) {
+    it(`keeps ${c.name}`, () => {
+      const check = checkConfig(raw(values(c.patch)));
+      assert.deepEqual(check.problems, []);
+      assert.deepEqual(c.read(check.config!), c.want);
+    });
+  }
+
+  it('shows a quoted TOML key with an escape sequence escaped in its warning', () => {
+    const { warnings } = checkConfig(raw(values({ SFTP: { 'HO\u001b[31mST': 'x' } })));
+    assert.deepEqual(warnings, ['`[SFTP] HO\\u001b[31mST` in settings.toml is not a known key and is ignored.']);
+  });
+});
+
+describe('config warnings: a readable file that holds a secret', () => {
+  it('names the secrets, the mode and the fix, and is silent for 0600 or a file without secrets', async () => {
+    const { exposedSecretsWarning } = await import('../../src/core/config-warnings.js');
+    const v = values({ SFTP: { PRIVATE_KEY_PASSPHRASE: SECRETS[2] } });
+    assert.equal(
+      exposedSecretsWarning(FILE, 0o100644, v),
+      `The config file ${FILE} holds \`[BROKER] API_KEY\`, \`[SFTP] PASSWORD\` and \`[SFTP] PRIVATE_KEY_PASSPHRASE\` and can be read or written by group or others (mode 644); ` +
+        `run 'chmod 600 ${FILE}', or keep the secret in a file of its own named by AKTIN_SFTP_BROKER_API_KEY_FILE.`,
+    );
+    assert.match(exposedSecretsWarning(FILE, 0o100660, { BROKER: { URL: 'u' }, SFTP: { PASSWORD: 'p' } })!, /holds `\[SFTP\] PASSWORD` and can be read .* \(mode 660\)/);
+    assert.equal(exposedSecretsWarning(FILE, 0o100600, v), undefined);
+    assert.equal(exposedSecretsWarning(FILE, 0o100400, v), undefined);
+    assert.equal(exposedSecretsWarning(FILE, 0o100644, { BROKER: { URL: 'u', API_KEY: '' }, SFTP: { HOST: 'h' } }), undefined);
+    for (const s of SECRETS) assert.ok(!exposedSecretsWarning(FILE, 0o100644, v)!.includes(s));
+  });
+});

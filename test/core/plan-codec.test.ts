@@ -56,7 +56,7 @@ describe('decodePlan: the version gate', () => {
       assert.ok(!outcome.ok);
       assert.equal(outcome.problems[0]!.code, 'PLAN_INVALID');
       assert.equal(outcome.problems[0]!.title, `/ci/plan.json is a plan of format ${version}; this aktin-sftp reads format 1.x`);
-      assert.match(outcome.problems[0]!.detail!, /writes 1\.0/);
+      assert.match(outcome.problems[0]!.detail!, /writes 1\.1/);
     }
   });
 

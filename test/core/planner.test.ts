@@ -412,3 +412,48 @@ describe('planChanges: deletion safety', () => {
     assert.deepEqual(problems({ requests: [req('1')], entries: [tracked('1'), tracked('2'), tracked('3')], options: { max_delete: 1, allow_mass_delete: true } }), []);
   });
 });
+
+describe('planChanges: a targeted plan (--only)', () => {
+  const world: WorldSketch = {
+    requests: [req('2', '0.5'), req('6', '0.0')],
+    entries: [tracked('2'), tracked('3'), tracked('4')],
+    files: [...exportFiles('2', '3'), file('.export_4.zip.0a1b2c3d.part'), file('.export_2.zip.0a1b2c3d.part')],
+  };
+  const actions = (only: string[]) => {
+    const outcome = planChanges(plannerInput({ ...world, options: { only } }));
+    assert.ok(outcome.ok);
+    return outcome.value;
+  };
+
+  it('acts on the named requests alone, plus the ledger upload, and is format 1.1', () => {
+    const plan = actions(['2']);
+    assert.deepEqual(
+      plan.actions.map((a) => `${a.kind} ${a.address}`),
+      ['update export_2.zip', 'remove_temp .export_2.zip.0a1b2c3d.part', 'publish_ledger status.xml'],
+    );
+    assert.equal(plan.format_version, '1.1');
+    assert.deepEqual(plan.options.only, ['2']);
+  });
+
+  it('deletes a named request the broker no longer lists, and nothing it was not asked about', () => {
+    assert.deepEqual(
+      actions(['3']).actions.map((a) => `${a.kind} ${a.address}`),
+      ['delete export_3.zip', 'publish_ledger status.xml'],
+    );
+  });
+
+  it('writes an untargeted plan as format 1.0, as before', () => {
+    const outcome = planChanges(plannerInput(world));
+    assert.ok(outcome.ok);
+    assert.equal(outcome.value.format_version, '1.0');
+    assert.equal('only' in outcome.value.options, false);
+  });
+
+  it('asks the mass-delete guard about the whole list, not the selection', () => {
+    const targetedEmpty = plannerInput({ ...world, requests: [], options: { only: ['3'] } });
+    const listedOthers = { ...targetedEmpty, observation: { ...targetedEmpty.observation, broker: { tag: 'rki', requests: [], listed: 5 } } };
+    assert.ok(planChanges(listedOthers).ok);
+    const outcome = planChanges({ ...targetedEmpty, observation: { ...targetedEmpty.observation, broker: { tag: 'rki', requests: [], listed: 0 } } });
+    assert.equal(outcome.ok ? 'planned' : outcome.problems[0]!.code, 'PLAN_DELETE_CAP');
+  });
+});

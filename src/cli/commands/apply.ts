@@ -40,7 +40,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
   run: async (args, io) => {
     const config = await loadConfigFor(args.config, io);
     const saved = args.planfile === undefined ? undefined : { saved: await readPlanFile(resolve(io.cwd, args.planfile)), file: args.planfile };
-    const chalk = chalkFor(io, !args.color);
+    const chalk = chalkFor(io, args.color);
     const showPlan = (plan: Plan) => {
       if (!args.json) io.stdout.write(renderPlan(plan, chalk, { saved: true }));
     };

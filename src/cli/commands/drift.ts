@@ -23,7 +23,7 @@ export const driftCommand: CliCommand<DriftArgs> = {
     const config = await loadConfigFor(args.config, io);
     const report = await findDrift(openWorld(config, warningsTo(io)));
     if (args.json) io.stdout.write(JSON.stringify(driftToJson(report), null, 2) + '\n');
-    else io.stdout.write(renderDrift(report, chalkFor(io, !args.color)));
+    else io.stdout.write(renderDrift(report, chalkFor(io, args.color)));
     return driftExitCode(report);
   },
 };

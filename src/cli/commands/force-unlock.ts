@@ -31,7 +31,7 @@ export const forceUnlockCommand: CliCommand<ForceUnlockArgs> = {
     const { config, warnings } = await loadConfig(resolve(io.cwd, args.config), io.env, { allowMissingHostKey: true, checkPaths: false });
     showWarnings(io, warnings);
     const holder = await openWorld(config, warningsTo(io)).ledgerStore.forceUnlock(String(args.lock_id));
-    const chalk = chalkFor(io, !args.color);
+    const chalk = chalkFor(io, args.color);
     io.stdout.write(
       `${chalk.green('✓')} Removed the ledger lock ${holder.id} (${holder.operation} by ${holder.who}, pid ${holder.pid}, since ${holder.created}).\n` +
         'If that run is in fact still active, stop it: it no longer holds the lock.\n',

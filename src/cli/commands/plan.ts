@@ -39,7 +39,7 @@ export const planCommand: CliCommand<PlanArgs> = {
     const world = openWorld(config, warningsTo(io));
     const { plan, ledgerPreview } = await makePlan(world, { identity: planIdentityOf(config), options: planOptionsFrom(args, config), previewLedger: args.diff });
     if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
-    const chalk = chalkFor(io, !args.color);
+    const chalk = chalkFor(io, args.color);
     if (args.json) io.stdout.write(renderPlanJson(plan));
     else {
       io.stdout.write(renderPlan(plan, chalk, { saved: args.out !== undefined }));

@@ -27,7 +27,7 @@ export const showCommand: CliCommand<ShowArgs> = {
     if (plan.tool_version !== TOOL_VERSION) {
       showWarnings(io, [`${args.planfile} was made by aktin-sftp ${plan.tool_version}; this is ${TOOL_VERSION}.`]);
     }
-    io.stdout.write(args.json ? renderPlanJson(plan) : `Plan ${plan.plan_id}, made ${plan.created_at}\n\n` + renderPlan(plan, chalkFor(io, !args.color), { saved: true }));
+    io.stdout.write(args.json ? renderPlanJson(plan) : `Plan ${plan.plan_id}, made ${plan.created_at}\n\n` + renderPlan(plan, chalkFor(io, args.color), { saved: true }));
     return EXIT.OK;
   },
 };

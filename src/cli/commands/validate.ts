@@ -12,6 +12,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { showWarnings } from '../load-config.js';
 import { loadConfig, openWorld } from '../open-world.js';
+import type { ColorChoice } from '../color.js';
 import { chalkFor } from '../render-problems.js';
 
 interface ValidateArgs {
@@ -40,7 +41,7 @@ export const validateCommand: CliCommand<ValidateArgs> = {
       showWarnings(io, keyWarnings);
     }
     if (args.json) io.stdout.write(JSON.stringify(toJson(config, report, [...warnings, ...keyWarnings]), null, 2) + '\n');
-    else io.stdout.write(renderSummary(config, report, io, !args.color));
+    else io.stdout.write(renderSummary(config, report, io, args.color));
     return EXIT.OK;
   },
 };
@@ -63,8 +64,8 @@ function toJson(config: Config, { ledger, ledgerPath, lock }: SetupReport, warni
   };
 }
 
-function renderSummary(config: Config, { ledger: snapshot, ledgerPath, lock }: SetupReport, io: CliIo, noColor: boolean): string {
-  const chalk = chalkFor(io, noColor);
+function renderSummary(config: Config, { ledger: snapshot, ledgerPath, lock }: SetupReport, io: CliIo, color: ColorChoice): string {
+  const chalk = chalkFor(io, color);
   const { sftp } = config;
   const facts = ledgerFacts(snapshot);
   const trust =
