@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a private OpenSSH sshd on 127.0.0.1 for the integration tests (needs root):
-# its own config, host key, pid, chroot and test user, all unique to this run, on a free port,
+# its own config, host keys (ed25519, ECDSA, RSA), pid, chroot and test user, all unique to this run, on a free port,
 # so several runs can share a machine. Never touches the system sshd or /etc/ssh/sshd_config.
 # stdout: only KEY=value lines for the tests (SFTP_IT_*); everything else goes to stderr.
 # Stop with: bash integration/sshd/stop.sh "$SFTP_IT_STATE"
@@ -37,7 +37,11 @@ echo "$chroot" >"$state/chroot"
 mkdir -p "$chroot/upload/rki"
 chown -R "$user" "$chroot/upload"
 
+# Three host keys, as many servers have: ssh2 (and OpenSSH) pick one per handshake by the
+# client's algorithm order, so the tests can pin or list any one type.
 ssh-keygen -q -t ed25519 -N '' -C aktin-it-host -f "$state/host_ed25519"
+ssh-keygen -q -t ecdsa -b 256 -N '' -C aktin-it-host -f "$state/host_ecdsa"
+ssh-keygen -q -t rsa -b 3072 -N '' -C aktin-it-host -f "$state/host_rsa"
 ssh-keygen -q -t ed25519 -N '' -C aktin-it-client -f "$state/client_ed25519"
 cp "$state/client_ed25519.pub" "$state/authorized_keys"
 chmod 644 "$state/authorized_keys"
@@ -52,6 +56,8 @@ for attempt in 1 2 3 4 5; do
 Port $port
 ListenAddress 127.0.0.1
 HostKey $state/host_ed25519
+HostKey $state/host_ecdsa
+HostKey $state/host_rsa
 PidFile $state/sshd.pid
 UsePAM no
 PasswordAuthentication yes
@@ -99,6 +105,8 @@ SFTP_IT_PORT=$port
 SFTP_IT_USER=$user
 SFTP_IT_PASS=$pass
 SFTP_IT_HOSTKEY_PUB=$state/host_ed25519.pub
+SFTP_IT_HOSTKEY_ECDSA_PUB=$state/host_ecdsa.pub
+SFTP_IT_HOSTKEY_RSA_PUB=$state/host_rsa.pub
 SFTP_IT_STATE=$state
 SFTP_IT_CHROOT=$chroot
 SFTP_IT_SSHD_PID=$pid

@@ -1,96 +1,103 @@
 /**
- * Opening one SSH connection and one SFTP session with ssh2: password or private key, a
- * connect timeout, keepalive, no Nagle, and a host-key check that is always on.
- * ssh2's own errors are mapped to problems that name user, host and port — never a secret.
+ * Opening one SSH connection and one SFTP session with ssh2: password or private key, a deadline
+ * of `[SFTP] TIMEOUT` per attempt, a keep-alive that notices a stall within about TIMEOUT, no
+ * Nagle, and a host-key check that is always on.
+ * A connection dropped before the SSH session is up (a full MaxStartups, a blocklist, a reset) is
+ * tried again a few times with backoff and jitter; a refused login or host key never is. A server
+ * with several host keys shows another one when asked for other algorithms: with bare fingerprint
+ * pins we ask again before refusing. Every failure is a problem naming user@host:port and the
+ * reason in words — never a secret.
  */
-import { readFile } from 'node:fs/promises';
-import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type { ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
 import type { SftpConfig } from '../core/config.js';
-import { ProblemError, problem } from '../core/problem.js';
-import { fingerprintOfDigest, hostKeyProblem, verifyHostKey } from './host-key.js';
+import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, hostKeyProblem, keyTypeOf, verifyHostKey, type HostKeyTrust, type HostKeyVerdict, type PresentedKey } from './host-key.js';
+import { knownKeysFor } from './known-hosts.js';
+import { connectProblem, readKnownHosts, readPrivateKey } from './sftp-connect-problem.js';
+import { attemptSftp, type SshClient } from './ssh-attempt.js';
 
-const { Client } = ssh2;
-export type SshClient = InstanceType<typeof Client>;
+export type { SshClient } from './ssh-attempt.js';
 
-export async function connectSftp(config: SftpConfig): Promise<{ conn: SshClient; sftp: SFTPWrapper }> {
-  const trust = { ...config, ...(config.knownHosts ? { knownHostsText: await readKnownHosts(config.knownHosts) } : {}) };
-  const conn = new Client();
-  let refusal: ProblemError | undefined;
-  const options: ConnectConfig = {
-    host: config.host,
-    port: config.port,
+/** Retry policy for connections dropped before the session is up; tests pass a faster one. */
+export interface ConnectRetry {
+  /** Attempts in all, the first included. */
+  readonly attempts: number;
+  /** Wait before the second attempt; doubled each time, then scaled by 0.5–1.5 at random. */
+  readonly backoffMs: number;
+  readonly random?: () => number;
+}
+
+export const DEFAULT_RETRY: ConnectRetry = { attempts: 3, backoffMs: 500 };
+
+export interface SftpConnection {
+  readonly conn: SshClient;
+  readonly sftp: SFTPWrapper;
+  /** Why the connection was lost after it was up (e.g. no keep-alive answer), in words; undefined while it is up. */
+  lostReason(): string | undefined;
+}
+
+export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFAULT_RETRY): Promise<SftpConnection> {
+  const trust: HostKeyTrust = { ...config, ...(config.knownHosts ? { knownHostsText: await readKnownHosts(config.knownHosts) } : {}) };
+  const credentials: ConnectConfig = {
     username: config.username,
-    readyTimeout: config.timeoutSeconds * 1000,
-    keepaliveInterval: 10_000,
-    keepaliveCountMax: 3,
-    // Always both: without hostVerifier ssh2 accepts any key; hostHash makes it pass the SHA-256 as hex.
-    hostHash: 'sha256',
-    hostVerifier: (digestHex: string) => {
-      const verdict = verifyHostKey(trust, digestHex);
-      if (verdict !== 'trusted') refusal = hostKeyProblem(config, verdict, fingerprintOfDigest(Buffer.from(digestHex, 'hex')));
-      return verdict === 'trusted';
-    },
     ...(config.password ? { password: config.password.reveal() } : {}),
     ...(config.privateKey ? { privateKey: await readPrivateKey(config.privateKey) } : {}),
     ...(config.privateKeyPassphrase ? { passphrase: config.privateKeyPassphrase.reveal() } : {}),
   };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      conn.once('ready', resolve);
-      conn.once('error', reject);
-      conn.connect(options);
+  const presented: PresentedKey[] = [];
+  let verdict: Exclude<HostKeyVerdict, 'trusted'> = 'unknown';
+  let dropped = 0;
+  for (;;) {
+    const tried = presented.map((k) => k.type);
+    const outcome = await attemptSftp(config.host, config.port, config.timeoutSeconds, {
+      ...credentials,
+      ...keepAliveFor(config.timeoutSeconds),
+      algorithms: { serverHostKey: hostKeyAlgorithms(trust, tried) as ServerHostKeyAlgorithm[] },
+      hostVerifier: (key: Buffer) => {
+        const seen = verifyHostKey(trust, key);
+        if (seen !== 'trusted') {
+          verdict = seen;
+          presented.push({ type: keyTypeOf(key), fingerprint: fingerprintOf(key) });
+        }
+        return seen === 'trusted';
+      },
     });
-    conn.setNoDelay(true);
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => conn.sftp((error, s) => (error ? reject(error) : resolve(s))));
-    // A late error (connection lost) must not crash the process; operations see it themselves.
-    conn.on('error', () => undefined);
-    return { conn, sftp };
-  } catch (error) {
-    conn.end();
-    throw refusal ?? connectProblem(config, error);
+    if (outcome.ok) return connectionOf(outcome.conn, outcome.sftp, config.timeoutSeconds);
+    const failure = outcome.failure;
+    const refusedKey = failure.kind === 'host-key' || (failure.kind === 'no-host-key-type' && presented.length > 0);
+    if (refusedKey) {
+      const types = presented.map((k) => k.type);
+      // Each retry leaves out one more key type; a blob without a type (or seen twice) ends it.
+      const progressed = types.every((type, i) => type !== '' && types.indexOf(type) === i);
+      if (failure.kind === 'host-key' && progressed && anotherKeyMayBeTrusted(trust, verdict, types)) continue;
+      const knownTypes = trust.knownHostsText === undefined ? [] : [...new Set(knownKeysFor(trust.knownHostsText, config.host, config.port).filter((k) => !k.revoked).map((k) => k.type))];
+      throw hostKeyProblem(config, verdict, presented, knownTypes);
+    }
+    const beforeSession = failure.phase === 'tcp' || failure.phase === 'banner' || failure.phase === 'handshake';
+    if (failure.kind === 'dropped' && beforeSession && ++dropped < retry.attempts) {
+      await sleep(retry.backoffMs * 2 ** (dropped - 1) * (0.5 + (retry.random ?? Math.random)()));
+      continue;
+    }
+    throw connectProblem(config, failure, dropped + (failure.kind === 'dropped' && beforeSession ? 0 : 1));
   }
 }
 
-async function readKnownHosts(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ProblemError(problem('CONFIG_INVALID', `Cannot read the known_hosts file ${path}`, (error as NodeJS.ErrnoException).code ?? 'unknown error', 'Check [SFTP] KNOWN_HOSTS, or pin the key with HOST_KEY_FINGERPRINTS instead.'), { cause: error });
-  }
+/**
+ * ssh2 pings every interval and gives up after countMax pings without an answer, so a stall is
+ * noticed after (countMax + 1) × interval: three intervals of TIMEOUT / 3 ≈ TIMEOUT.
+ */
+export function keepAliveFor(timeoutSeconds: number): { keepaliveInterval: number; keepaliveCountMax: number } {
+  return { keepaliveInterval: Math.max(500, Math.round((timeoutSeconds * 1000) / 3)), keepaliveCountMax: 2 };
 }
 
-async function readPrivateKey(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new ProblemError(problem('CONFIG_INVALID', `Cannot read the SSH private key ${path}`, (error as NodeJS.ErrnoException).code ?? 'unknown error', 'Check [SFTP] PRIVATE_KEY.'), { cause: error });
-  }
+function connectionOf(conn: SshClient, sftp: SFTPWrapper, timeoutSeconds: number): SftpConnection {
+  let lost: string | undefined;
+  conn.on('error', (error: Error & { level?: string; code?: string }) => {
+    lost ??= /Keepalive timeout/i.test(error.message) ? `no answer to keep-alive within about ${timeoutSeconds} s` : error.code === 'ECONNRESET' ? 'connection reset' : error.message;
+  });
+  conn.once('close', () => (lost ??= 'the server closed the connection'));
+  return { conn, sftp, lostReason: () => lost };
 }
 
-function connectProblem(config: SftpConfig, error: unknown): ProblemError {
-  const where = `${config.username}@${config.host}:${config.port}`;
-  const e = error as Error & { level?: string; code?: string };
-  if (e.level === 'client-authentication') {
-    return new ProblemError(
-      problem('SFTP_AUTH', `SFTP login as ${where} failed`, `The server refused the ${config.privateKey ? 'private key' : 'password'}.`, 'Check [SFTP] USERNAME and PASSWORD (or PRIVATE_KEY).'),
-      { cause: error },
-    );
-  }
-  if (/passphrase|private key|Cannot parse privateKey/i.test(e.message)) {
-    return new ProblemError(problem('SFTP_AUTH', `Cannot use the SSH private key ${config.privateKey}`, 'It could not be parsed or decrypted.', 'Check [SFTP] PRIVATE_KEY and PRIVATE_KEY_PASSPHRASE.'), { cause: error });
-  }
-  const why =
-    e.level === 'client-timeout'
-      ? `no SSH handshake within ${config.timeoutSeconds} s`
-      : e.code === 'ECONNREFUSED'
-        ? 'the connection was refused (nothing listens on that port)'
-        : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN'
-          ? 'the host name does not resolve'
-          : e.message.includes('No response from server')
-            ? 'the server refused the SFTP subsystem'
-            : (e.code ?? 'the connection failed');
-  return new ProblemError(
-    problem('SFTP_CONNECTION', `Cannot connect to the SFTP server ${where}`, `${why}.`, 'Check [SFTP] HOST, PORT and TIMEOUT, and that the server is reachable.'),
-    { cause: error },
-  );
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
