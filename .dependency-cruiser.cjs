@@ -4,10 +4,10 @@
  */
 // Adapters of one technology may use each other; across technologies they may not.
 const FAMILIES = {
-  broker: 'broker-',
+  broker: '(broker-|bundle-)',
   config: 'config-',
   fernet: '(fernet|key-file)',
-  sftp: '(sftp-|host-key)',
+  sftp: '(sftp-|ssh-|host-key|known-hosts)',
   ledger: 'ledger-',
   'plan-file': 'plan-file',
   'system-clock': 'system-clock',

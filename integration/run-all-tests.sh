@@ -27,7 +27,7 @@ cleanup() {
   rm -f "$state_env"
 }
 trap cleanup EXIT
-export SFTP_IT_PORT SFTP_IT_USER SFTP_IT_PASS SFTP_IT_HOSTKEY_PUB SFTP_IT_STATE SFTP_IT_CHROOT SFTP_IT_SSHD_PID SFTP_IT_FOLDER SFTP_IT_CLIENT_KEY
+export SFTP_IT_PORT SFTP_IT_USER SFTP_IT_PASS SFTP_IT_HOSTKEY_PUB SFTP_IT_HOSTKEY_ECDSA_PUB SFTP_IT_HOSTKEY_RSA_PUB SFTP_IT_STATE SFTP_IT_CHROOT SFTP_IT_SSHD_PID SFTP_IT_FOLDER SFTP_IT_CLIENT_KEY
 
 # The non-OpenSSH servers of integration/sftp-interop.test.ts and e2e-<server>.test.ts (issue 13).
 start_server() { # NAME SCRIPT ARGS...: exports SFTP_<NAME>_* and remembers the state to stop

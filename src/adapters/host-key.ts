@@ -13,7 +13,6 @@ import type { SftpConfig } from '../core/config.js';
 import { keyTypeOf, knownKeysFor } from './known-hosts.js';
 
 export { keyTypeOf } from './known-hosts.js';
-export { hostKeyProblem, type PresentedKey } from './host-key-problem.js';
 
 /** unknown-type: known_hosts lists this host, but only keys of other types (not an alarm). */
 export type HostKeyVerdict = 'trusted' | 'unknown' | 'unknown-type' | 'mismatch' | 'revoked';

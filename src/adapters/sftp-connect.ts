@@ -10,7 +10,8 @@
  */
 import type { ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
 import type { SftpConfig } from '../core/config.js';
-import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, hostKeyProblem, keyTypeOf, verifyHostKey, type HostKeyTrust, type HostKeyVerdict, type PresentedKey } from './host-key.js';
+import { hostKeyProblem, type PresentedKey } from './host-key-problem.js';
+import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, keyTypeOf, verifyHostKey, type HostKeyTrust, type HostKeyVerdict } from './host-key.js';
 import { knownKeysFor } from './known-hosts.js';
 import { connectProblem, readKnownHosts, readPrivateKey } from './sftp-connect-problem.js';
 import { attemptSftp, type SshClient } from './ssh-attempt.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { anotherKeyMayBeTrusted, fingerprintOf, fingerprintOfDigest, hostKeyAlgorithms, hostKeyProblem, keyTypeOf, verifyHostKey, type HostKeyVerdict } from '../../src/adapters/host-key.js';
+import { hostKeyProblem } from '../../src/adapters/host-key-problem.js';
+import { anotherKeyMayBeTrusted, fingerprintOf, fingerprintOfDigest, hostKeyAlgorithms, keyTypeOf, verifyHostKey, type HostKeyVerdict } from '../../src/adapters/host-key.js';
 import { knownKeysFor } from '../../src/adapters/known-hosts.js';
 
 /** A key blob as SSH encodes it: the type as an SSH string, then (here random) key material. */
