@@ -18,12 +18,13 @@ import { readKeyFile, writeNewKeyFile } from '../adapters/key-file.js';
 import { createLedgerStore } from '../adapters/ledger-file.js';
 import { acquireLedgerLock, forceUnlock, readLedgerLock } from '../adapters/ledger-lock.js';
 import { formatLedgerXml } from '../adapters/ledger-xml.js';
+import { readMetricsFile, writeMetricsFile } from '../adapters/metrics-file.js';
 import { readPlanFile, writePlanFile } from '../adapters/plan-file.js';
 import { openRemoteFolder } from '../adapters/sftp-ssh2.js';
 import { newPlanId, systemClock } from '../adapters/system-clock.js';
 import { startWatchHttp } from '../adapters/watch-http.js';
 
-export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readPlanFile, startWatchHttp, writeNewKeyFile, writePlanFile };
+export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, startWatchHttp, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
 export function openWorld(config: Config, events: EventSink): World {
   const warn = (message: string) => events({ type: 'warning', message });

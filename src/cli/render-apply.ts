@@ -13,8 +13,13 @@ export interface ApplyProgress {
   readonly stop: () => void;
 }
 
-/** Progress of one apply; the number of actions comes with the `apply_start` event. */
-export function createApplyProgress(io: CliIo, chalk: ChalkInstance, now: () => number = Date.now): ApplyProgress {
+/**
+ * Progress of one apply; the number of actions comes with the `apply_start` event. Off a
+ * terminal (cron, CI) every line starts with a UTC timestamp and a level; `quiet` keeps only
+ * warnings and failures.
+ */
+export function createApplyProgress(io: CliIo, chalk: ChalkInstance, options: { now?: () => number; quiet?: boolean } = {}): ApplyProgress {
+  const now = options.now ?? Date.now;
   let total = 0;
   let started = now();
   const inFlight = new Map<string, number>();
@@ -31,9 +36,10 @@ export function createApplyProgress(io: CliIo, chalk: ChalkInstance, now: () => 
     const rate = bytes / Math.max(0.001, (t - started) / 1000);
     io.stderr.write(`\r\x1b[K${chalk.dim(`${finished}/${total} actions, ${formatBytes(bytes)}, ${formatBytes(rate)}/s`)}`);
   };
-  const log = (line: string) => {
+  const log = (line: string, level: 'info' | 'warn' | 'error' = 'info') => {
+    if (options.quiet && level === 'info') return;
     if (io.isTTY) io.stderr.write('\r\x1b[K');
-    io.stderr.write(line + '\n');
+    io.stderr.write((io.isTTY ? '' : `${new Date(now()).toISOString()} ${level} `) + line + '\n');
     draw(true);
   };
 
@@ -57,10 +63,10 @@ export function createApplyProgress(io: CliIo, chalk: ChalkInstance, now: () => 
         case 'action_failed':
           inFlight.delete(event.address);
           finished += 1;
-          log(`${chalk.red(event.address)}: ${event.kind} failed: ${event.message}`);
+          log(`${chalk.red(event.address)}: ${event.kind} failed: ${event.message}`, 'error');
           break;
         case 'warning':
-          log(`${chalk.yellow('Warning:')} ${event.message}`);
+          log(`${chalk.yellow('Warning:')} ${event.message}`, 'warn');
           break;
         case 'apply_start':
           total = event.actions;
@@ -91,6 +97,14 @@ export function renderApplySummary(report: ApplyReport, chalk: ChalkInstance): s
   const verdict = report.failed.length > 0 ? chalk.red.bold('Apply failed.') : report.interrupted ? chalk.yellow.bold('Apply interrupted.') : chalk.green.bold('Apply complete!');
   lines.push(`${verdict} Resources: ${added} added, ${changed} changed, ${destroyed} destroyed.${report.ledgerPublished ? ' Ledger status.xml published.' : ''}`);
   return lines.join('\n') + '\n';
+}
+
+/** The last line of a run, for logs and mails: plan id, counts, bytes and duration. */
+export function renderRunLine(planId: string, report: ApplyReport, durationMs: number): string {
+  const bytes = report.done.reduce((sum, d) => sum + (d.bytes ?? 0), 0);
+  const failed = report.failed.length > 0 ? `, ${report.failed.length} failed` : '';
+  const notRun = report.notRun.length > 0 ? `, ${report.notRun.length} not run` : '';
+  return `Plan ${planId}: ${report.done.length} done${failed}${notRun}, ${formatBytes(bytes)} uploaded${report.ledgerPublished ? ', ledger published' : ''}, in ${(durationMs / 1000).toFixed(1)} s.\n`;
 }
 
 export function applyReportToJson(report: ApplyReport): object {

@@ -31,6 +31,9 @@ export const ACTION_CLASS = {
   publish_ledger: 'publish',
 } as const satisfies Record<ActionKind, ActionClass>;
 
+/** Every kind, in the order of the table: the order plans, metrics and renderings list them in. */
+export const ACTION_KINDS = Object.keys(ACTION_CLASS) as readonly ActionKind[];
+
 export function isUpload(action: PlannedAction): action is UploadAction {
   return ACTION_CLASS[action.kind] === 'upload';
 }

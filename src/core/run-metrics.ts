@@ -5,7 +5,7 @@
  */
 import type { ActionKind } from './plan.js';
 
-export const ACTION_KINDS: readonly ActionKind[] = ['create', 'update', 'replace', 'delete', 'remove_temp', 'remove_orphan', 'publish_ledger'];
+export { ACTION_KINDS } from './action-kinds.js';
 
 /** Metric names: a contract with dashboards and alert rules, like the exit codes. */
 export const METRIC = {

@@ -36,7 +36,7 @@ describe('apply output', () => {
   it('draws one progress line with count, bytes and rate on a terminal', () => {
     const t = terminal(true);
     let clock = 0;
-    const progress = createApplyProgress(t.io, plain, () => clock);
+    const progress = createApplyProgress(t.io, plain, { now: () => clock });
     progress.onEvent({ type: 'apply_start', plan_id: 'p', actions: 3 });
     progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
     clock = 1000;

@@ -8,13 +8,15 @@ import { applyChanges } from '../../app/apply-changes.js';
 import type { Plan } from '../../core/plan.js';
 import { planIdentityOf } from '../../core/plan-freshness.js';
 import { ProblemError, problem } from '../../core/problem.js';
-import type { CliCommand } from '../command.js';
+import type { CliCommand, GlobalArgs } from '../command.js';
 import { applyExitCode, EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { loadConfigFor } from '../load-config.js';
 import { openWorld, readPlanFile } from '../open-world.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
-import { applyReportToJson, createApplyProgress, renderApplySummary } from '../render-apply.js';
+import { applyReportToJson, createApplyProgress, renderApplySummary, renderRunLine } from '../render-apply.js';
+import { withMetricsFile, type RunOutcome } from '../run-metrics-file.js';
+import { planCommand } from './plan.js';
 import { renderPlan } from '../render-plan.js';
 import { chalkFor, renderProblems } from '../render-problems.js';
 
@@ -22,6 +24,10 @@ interface ApplyArgs extends PlanSafetyArgs {
   readonly planfile?: string;
   readonly 'auto-approve': boolean;
   readonly json: boolean;
+  readonly quiet: boolean;
+  readonly 'dry-run': boolean;
+  readonly 'detailed-exitcode': boolean;
+  readonly 'metrics-file'?: string;
 }
 
 export const applyCommand: CliCommand<ApplyArgs> = {
@@ -32,45 +38,61 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       y
         .positional('planfile', { type: 'string', describe: 'A plan saved by `plan -o`; applying it is the approval' })
         .option('auto-approve', { type: 'boolean', default: false, describe: 'Apply without asking (no plan file: plan and apply at once)' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the apply report as JSON on stdout' }),
+        .option('json', { type: 'boolean', default: false, describe: 'Print the apply report as JSON on stdout' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing when nothing changed, and no progress lines (warnings and errors still go to stderr): for cron' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Only plan: the same as `aktin-sftp plan` (read-only)' })
+        .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'With --dry-run: exit 0 for no changes, 2 for changes' })
+        .option('metrics-file', { type: 'string', describe: 'After the run, write Prometheus textfile metrics of it to this file (atomically)' })
+        .example('$0 apply plan.json', 'apply exactly the reviewed plan')
+        .example('$0 apply --auto-approve --quiet --metrics-file /var/lib/node_exporter/aktin-sftp.prom', 'the cron job')
+        .example('$0 apply --dry-run --detailed-exitcode', 'what would change, as plan does'),
     ),
   epilog:
     'Exit codes: 0 applied (or nothing to do), 1 an action failed (finished actions stay recorded, nothing was deleted), ' +
     '3 the saved plan is stale (nothing changed), 4 the ledger is locked by another run, 130 interrupted.',
   run: async (args, io) => {
-    const config = await loadConfigFor(args.config, io);
-    const saved = args.planfile === undefined ? undefined : { saved: await readPlanFile(resolve(io.cwd, args.planfile)), file: args.planfile };
-    const chalk = chalkFor(io, args.color);
-    const showPlan = (plan: Plan) => {
-      if (!args.json) io.stdout.write(renderPlan(plan, chalk, { saved: true }));
-    };
-    const progress = createApplyProgress(io, chalk);
-    let outcome;
-    try {
-      outcome = await applyChanges(openWorld(config, progress.onEvent), {
-        identity: planIdentityOf(config),
-        source: saved ?? { options: planOptionsFrom(args, config), approve: (plan) => {
-          showPlan(plan);
-          return confirm(args, io);
-        } },
-        concurrency: config.apply.concurrency,
-        ...(io.interrupt ? { signal: io.interrupt } : {}),
-      });
-    } finally {
-      progress.stop();
+    if (args['dry-run']) {
+      if (args.planfile !== undefined) throw new ProblemError(problem('USAGE', 'apply --dry-run takes no plan file', 'It plans, as `aktin-sftp plan` does.', `To look at a saved plan, run: aktin-sftp show ${args.planfile}`));
+      return planCommand.run({ ...args, diff: false }, io);
     }
-    const { plan, report } = outcome;
-    if (report === null) {
-      if (args.json) io.stdout.write(JSON.stringify({ mode: 'fresh', done: [], plan_id: plan.plan_id }, null, 2) + '\n');
-      else showPlan(plan);
-      return EXIT.OK;
-    }
-    if (args.json) io.stdout.write(JSON.stringify({ plan_id: plan.plan_id, ...applyReportToJson(report) }, null, 2) + '\n');
-    else io.stdout.write(renderApplySummary(report, chalk));
-    if (report.failed.length > 0) io.stderr.write(renderProblems(report.failed.map((f) => f.problem), chalk));
-    return applyExitCode(report);
+    return withMetricsFile(args['metrics-file'], io, 'apply', () => applyWith(args, io));
   },
 };
+
+async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOutcome> {
+  const started = Date.now();
+  const config = await loadConfigFor(args.config, io);
+  const saved = args.planfile === undefined ? undefined : { saved: await readPlanFile(resolve(io.cwd, args.planfile)), file: args.planfile };
+  const chalk = chalkFor(io, args.color);
+  const showPlan = (plan: Plan) => {
+    if (!args.json && !(args.quiet && args['auto-approve'])) io.stdout.write(renderPlan(plan, chalk, { saved: true }));
+  };
+  const progress = createApplyProgress(io, chalk, { quiet: args.quiet });
+  let outcome;
+  try {
+    outcome = await applyChanges(openWorld(config, progress.onEvent), {
+      identity: planIdentityOf(config),
+      source: saved ?? { options: planOptionsFrom(args, config), approve: (plan) => {
+        showPlan(plan);
+        return confirm(args, io);
+      } },
+      concurrency: config.apply.concurrency,
+      ...(io.interrupt ? { signal: io.interrupt } : {}),
+    });
+  } finally {
+    progress.stop();
+  }
+  const { plan, report } = outcome;
+  if (report === null) {
+    if (args.json) io.stdout.write(JSON.stringify({ mode: 'fresh', done: [], plan_id: plan.plan_id }, null, 2) + '\n');
+    else if (!args.quiet) showPlan(plan);
+    return { code: EXIT.OK, report };
+  }
+  if (args.json) io.stdout.write(JSON.stringify({ plan_id: plan.plan_id, ...applyReportToJson(report) }, null, 2) + '\n');
+  else if (!(args.quiet && report.mode === 'applied')) io.stdout.write(renderApplySummary(report, chalk) + renderRunLine(plan.plan_id, report, Date.now() - started));
+  if (report.failed.length > 0) io.stderr.write(renderProblems(report.failed.map((f) => f.problem), chalk));
+  return { code: applyExitCode(report), report };
+}
 
 async function confirm(args: ApplyArgs, io: CliIo): Promise<boolean> {
   if (args['auto-approve']) return true;
