@@ -1,5 +1,5 @@
 /**
- * The original tool's integration scenario (original-exporter.md §7.1), through the built CLI,
+ * The original tool's integration scenario (docs/original-tool.md §7.1), through the built CLI,
  * against the broker emulator over HTTP and the real OpenSSH sshd — plus what the original
  * never checked: Python decrypts our upload to the broker's bundle byte for byte, a second
  * apply of the same plan is a no-op, a stale plan is refused, drift is found and repaired.

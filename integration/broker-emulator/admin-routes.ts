@@ -1,6 +1,7 @@
 /**
- * The admin side of the emulated broker (broker-api.md §3.1, §3.2): requests, the tag filter,
- * status lists and nodes, with the status codes and quirks of §11. Export: export-routes.ts.
+ * The admin side of the emulated broker (docs/broker-protocol.md §3.1, §3.2): requests, the tag
+ * filter, status lists and nodes, with the status codes and quirks of §11.
+ * Export: export-routes.ts.
  */
 import type { Context, Route } from './router.js';
 import { intParam } from './router.js';

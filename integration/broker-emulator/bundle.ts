@@ -1,5 +1,5 @@
 /**
- * The export bundle (broker-api.md §6.3): status.xml, node messages, request.xml, the
+ * The export bundle (docs/broker-protocol.md §6.3): status.xml, node messages, request.xml, the
  * definition(s), the results, and the comment `Bundle for request {id}`. Deterministic: entry
  * times come from the stored timestamps, so the same request state always exports the same bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * Export and download (broker-api.md §3.3, §6): the export builds the whole zip before it
+ * Export and download (docs/broker-protocol.md §3.3, §6): the export builds the whole zip before it
  * answers with a UUID; the download needs no auth, is reusable, and expires 10 minutes after
  * the export (purged on the next download, as DownloadManager does).
  */

@@ -1,11 +1,11 @@
 /**
  * An AKTIN Broker emulator over real HTTP, faithful to broker-server 1.5.x as far as a client of
- * the admin API and a node can see (broker-api.md): Bearer API keys with DN roles, ids from 0,
- * the XPath tag filter, status lists, synchronous export with a 10-minute download, the node API
- * to act as hospitals, the quirks of §11, a seed file, fault injection, the admin websocket of
- * §8 (websocket.ts), and counters of connections, requests and calls per route for tests and
- * benchmarks.
- * It is test equipment: it never listens beyond 127.0.0.1 and keeps everything in memory.
+ * the admin API and a node can see (docs/broker-protocol.md): Bearer API keys with DN roles, ids
+ * from 0, the XPath tag filter, status lists, synchronous export with a 10-minute download, the
+ * node API to act as hospitals, the quirks of §11, a seed file, fault injection, the admin
+ * websocket of §8 (websocket.ts), and counters of connections, requests and calls per route for
+ * tests and benchmarks. It is test equipment: it never listens beyond 127.0.0.1 and keeps
+ * everything in memory.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -24,7 +24,7 @@ export type { EmulatorSeed, SeedRequest } from './seed.js';
 export { validateSeed } from './seed.js';
 export type { WebsocketAids } from './websocket.js';
 
-/** api-keys.properties as the broker ships it (broker-api.md §2.2). */
+/** api-keys.properties as the broker ships it (docs/broker-protocol.md §2.2). */
 export const DEFAULT_API_KEYS: Readonly<Record<string, string>> = {
   xxxApiKey123: 'CN=Schwarzwaldklinik,O=Schwarzwaldklinik,L=Schwarzwald',
   xxxApiKey567: 'CN=Plainsboro Teaching Hospital,O=Plainsboro Teaching Hospital,L=New Jersey',

@@ -1,7 +1,7 @@
 /**
- * The node side of the emulated broker (broker-api.md §3.4) so tests can act as hospitals: the
- * node's request list, definitions, status posts (optional Date header and message), result
- * uploads; plus the unauthenticated `/broker/status`.
+ * The node side of the emulated broker (docs/broker-protocol.md §3.4) so tests can act as
+ * hospitals: the node's request list, definitions, status posts (optional Date header and message),
+ * result uploads; plus the unauthenticated `/broker/status`.
  */
 import type { Context, Route } from './router.js';
 import { intParam } from './router.js';

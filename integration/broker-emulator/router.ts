@@ -2,7 +2,7 @@
  * Jersey's routing as a client meets it: path templates where the most literal one wins
  * (`/broker/request/filtered` over `/broker/request/{id}`), an optional trailing slash, 405 for a
  * wrong method decided before authentication, HEAD wherever GET is, and 406 when `Accept`
- * excludes what a method produces (broker-api.md §1.2, §1.3).
+ * excludes what a method produces (docs/broker-protocol.md §1.2, §1.3).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultRoute } from './faults.js';

@@ -83,7 +83,7 @@ export function applySeed(state: BrokerState, seed: EmulatorSeed, keys: Readonly
   }
 }
 
-/** An AKTIN queryRequest definition (broker-api.md §4.6) carrying these tags. */
+/** An AKTIN queryRequest definition (docs/broker-protocol.md §4.6) carrying these tags. */
 export function queryRequestXml(tags: readonly string[], id = 0): string {
   const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `<queryRequest xmlns="http://aktin.org/ns/exchange" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">

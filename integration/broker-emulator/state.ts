@@ -1,8 +1,8 @@
 /**
  * The emulated broker's data and the operations on it, as broker-server keeps them in HSQLDB:
  * requests with definitions, one status row per (request, node), one result per (request, node),
- * nodes by API key. Ids start at 0 and are never reused (broker-api.md §5.1, §11). The HTTP
- * routes and the seed file both go through these operations, so they behave the same.
+ * nodes by API key. Ids start at 0 and are never reused (docs/broker-protocol.md §5.1, §11). The
+ * HTTP routes and the seed file both go through these operations, so they behave the same.
  */
 export const NODE_STATES = ['retrieved', 'queued', 'processing', 'completed', 'rejected', 'failed', 'interaction'] as const;
 export type PostableState = (typeof NODE_STATES)[number];
@@ -44,7 +44,7 @@ export interface Node {
 export const bareType = (type: string): string => type.split(';')[0]!.trim();
 
 export class BrokerState {
-  /** Called with the websocket frame each change announces (broker-api.md §8). */
+  /** Called with the websocket frame each change announces (docs/broker-protocol.md §8). */
   readonly listeners = new Set<(frame: string) => void>();
   readonly requests = new Map<number, StoredRequest>();
   readonly statusRows = new Map<number, Map<number, StatusRow>>();
@@ -83,7 +83,7 @@ export class BrokerState {
     this.requests.delete(id);
   }
 
-  /** A node key's first authenticated call registers the node (broker-api.md §2.1). */
+  /** A node key's first authenticated call registers the node (docs/broker-protocol.md §2.1). */
   nodeFor(key: string, dn: string, now: Date): Node {
     let node = this.nodes.get(key);
     if (!node) {

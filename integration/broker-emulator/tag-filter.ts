@@ -1,6 +1,6 @@
 /**
- * The filtered request list's XPath test, as the Java broker evaluates it (broker-api.md §7):
- * a non-namespace-aware DOM, XPath 1.0, the result's string value, a match iff it is "true".
+ * The filtered request list's XPath test, as the Java broker evaluates it (docs/broker-protocol.md
+ * §7): a non-namespace-aware DOM, XPath 1.0, the result's string value, a match iff it is "true".
  * Definitions that fail to parse or evaluate are skipped silently.
  */
 import { DOMParser } from '@xmldom/xmldom';

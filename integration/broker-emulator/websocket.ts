@@ -1,12 +1,12 @@
 /**
- * The admin websocket `/broker/websocket` (broker-api.md §8): the Bearer header is checked on
- * the upgrade; an admin gets `welcome <name>` and then one text frame per change the REST calls
- * make (`created`, `published`, `closed`, `status`, `result`), and `pong {x}` for `ping {x}`.
- * Like AbstractBroadcastWebsocket, a node key passes the handshake and the session is closed at
- * once without a welcome; a missing or unknown key aborts the handshake with an empty
+ * The admin websocket `/broker/websocket` (docs/broker-protocol.md §8): the Bearer header is
+ * checked on the upgrade; an admin gets `welcome <name>` and then one text frame per change the
+ * REST calls make (`created`, `published`, `closed`, `status`, `result`), and `pong {x}` for
+ * `ping {x}`. Like AbstractBroadcastWebsocket, a node key passes the handshake and the session is
+ * closed at once without a welcome; a missing or unknown key aborts the handshake with an empty
  * Sec-WebSocket-Accept, which a client sees as a failed handshake (inferred: HeaderAuthSession-
- * Configurator). Test aids: drop every socket, delay or lose frames, stop answering pings, and
- * an idle timeout (the broker's is 2 h).
+ * Configurator). Test aids: drop every socket, delay or lose frames, stop answering pings, and an
+ * idle timeout (the broker's is 2 h).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -1,5 +1,5 @@
 /**
- * The broker's XML as JAXB RI writes it (broker-api.md §1.1, §4): declaration with
+ * The broker's XML as JAXB RI writes it (docs/broker-protocol.md §1.1, §4): declaration with
  * standalone="yes", no indentation (except inside the export zip), null values omitted,
  * element order as the Java fields, timestamps as java.time.Instant.toString().
  */

@@ -1,9 +1,9 @@
 /**
- * The broker's admin websocket (broker-api.md §8) with the `ws` package, as a BrokerEventSource:
- * the Bearer header on the upgrade, `wss://` trusting the same CA bundle as the REST client, a
- * session counted as up once the broker's `welcome` arrives (a node key is closed before it),
- * `ping {n}` every interval and a reconnect when its pong does not come (a half-open TCP link
- * is otherwise silent for the broker's 2 h idle timeout), and reconnects with exponential
+ * The broker's admin websocket (docs/broker-protocol.md §8) with the `ws` package, as a
+ * BrokerEventSource: the Bearer header on the upgrade, `wss://` trusting the same CA bundle as the
+ * REST client, a session counted as up once the broker's `welcome` arrives (a node key is closed
+ * before it), `ping {n}` every interval and a reconnect when its pong does not come (a half-open
+ * TCP link is otherwise silent for the broker's 2 h idle timeout), and reconnects with exponential
  * backoff and jitter. Messages name the URL and what went wrong; never the API key.
  */
 import { readFileSync } from 'node:fs';

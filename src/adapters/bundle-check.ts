@@ -8,7 +8,10 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { ZIP_TAIL_BYTES, zipHeadProblem, zipTailProblem } from './bundle-zip-structure.js';
 
-/** What the broker sends for an export (broker-api.md §6.2), and what proxies relabel a binary as. */
+/**
+ * What the broker sends for an export (docs/broker-protocol.md §6.2), and what proxies relabel a
+ * binary as.
+ */
 const ZIP_TYPES = new Set(['application/zip', 'application/x-zip-compressed', 'application/x-zip', 'application/octet-stream']);
 
 /**

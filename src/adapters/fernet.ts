@@ -2,7 +2,7 @@
  * Fernet (https://github.com/fernet/spec) on node:crypto, byte-compatible with Python's
  * `cryptography.fernet`: tokens we write, Python decrypts, and the other way round.
  * The `fernet` npm package is only a test oracle: it corrupts binary data and dies on large
- * inputs (deps.md §1). Key material never appears in any text this module produces.
+ * inputs (docs/dependencies.md §1). Key material never appears in any text this module produces.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProblemError, problem } from '../core/problem.js';

@@ -1,5 +1,5 @@
 /**
- * The ledger `status.xml` as text and back, in the original tool's format (original-exporter.md
+ * The ledger `status.xml` as text and back, in the original tool's format (docs/original-tool.md
  * §4): a `<status>` root with `<request-status>` entries holding `id`, `completion`, `uploaded`
  * and optionally `last-update` and `deleted`. aktin-sftp's extensions are attributes, which the
  * original ignores, so it can still read every ledger we write. Pure; never touches the disk.

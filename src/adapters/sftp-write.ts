@@ -1,6 +1,6 @@
 /**
  * Streaming a source into an open SFTP handle with several WRITE requests in flight: one awaited
- * write at a time is latency-bound (deps.md §2.3).
+ * write at a time is latency-bound (docs/dependencies.md §2.3).
  *
  * Every piece is exactly the session's write limit (the last one may be shorter), never more:
  * ssh2 splits a larger write and sends its second half only once the first is acknowledged, so

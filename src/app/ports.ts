@@ -144,7 +144,7 @@ export type AppEvent =
 export type EventSink = (event: AppEvent) => void;
 
 /**
- * The broker's admin websocket as events (broker-api.md §8). It reconnects by itself; every
+ * The broker's admin websocket as events (docs/broker-protocol.md §8). It reconnects by itself; every
  * change of connection is reported, because events are lost while it is down and a watch must
  * then reconcile in full.
  */

@@ -1,7 +1,8 @@
 /**
- * The broker's admin websocket frames (broker-api.md §8) as values. The parser is total: a frame
- * it does not recognise exactly — another word, a bad id, doubled spaces, control characters,
- * anything huge — is `unknown`, never an exception, because the frames come from the network.
+ * The broker's admin websocket frames (docs/broker-protocol.md §8) as values. The parser is total:
+ * a frame it does not recognise exactly — another word, a bad id, doubled spaces, control
+ * characters, anything huge — is `unknown`, never an exception, because the frames come from the
+ * network.
  */
 import { isRequestId, type RequestId } from './model.js';
 

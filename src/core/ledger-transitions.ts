@@ -1,6 +1,6 @@
 /**
  * How a finished action changes the ledger, following the original tool's element rules
- * (original-exporter.md §4) so that it can still read what we write:
+ * (docs/original-tool.md §4) so that it can still read what we write:
  * - a new entry gets id, completion, uploaded (never changed again);
  * - a re-upload sets completion and last-update; a tombstone that comes back loses `deleted`;
  * - a deletion sets `deleted` and keeps the entry for ever as a tombstone.

@@ -2,7 +2,7 @@
  * The planner: the only place that decides what aktin-sftp does. A pure function of the
  * broker snapshot (desired), the ledger and one SFTP listing (actual), and the options.
  *
- * It keeps every decision of the original tool's diff (original-exporter.md §3.2) except its
+ * It keeps every decision of the original tool's diff (docs/original-tool.md §3.2) except its
  * bugs: a tombstoned request that comes back is uploaded again (B1 crashed, B2 ignored it for
  * ever), a change that keeps the completion ratio is seen through the node fingerprint (B3),
  * and the remote folder is checked, so missing or truncated files are replaced (B6).

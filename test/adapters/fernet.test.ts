@@ -221,7 +221,7 @@ describe('interoperability with the fernet npm package (text only)', () => {
       const theirs = new fernet.Token({ secret }).encode(text);
       assert.equal(fernetDecrypt(key, theirs).toString('utf8'), text);
       const ours = fernetEncrypt(key, Buffer.from(text, 'utf8'));
-      // ttl: 0, or the package refuses tokens older than 60 s (deps.md §1.1 defect 3).
+      // ttl: 0, or the package refuses tokens older than 60 s (docs/dependencies.md §1.1 defect 3).
       assert.equal(new fernet.Token({ secret, ttl: 0, token: ours }).decode(), text);
       const streamed = (await buffer(Readable.from([Buffer.from(text, 'utf8')]).pipe(createFernetEncryptStream(key)))).toString();
       assert.equal(new fernet.Token({ secret, ttl: 0, token: streamed }).decode(), text);

@@ -16,7 +16,7 @@ function planOf(world: WorldSketch): Plan {
   return outcome.value;
 }
 
-/** original-exporter.md §7.1 run 2, against the ledger the original wrote in run 1. */
+/** docs/original-tool.md §7.1 run 2, against the ledger the original wrote in run 1. */
 const run2 = planOf({
   requests: [req('2', '0.5'), req('4', '0.5'), req('6', '0.0')],
   entries: [legacyEntry('0'), legacyEntry('2'), legacyEntry('4')],

@@ -171,7 +171,7 @@ const cases: { name: string; world: WorldSketch; want: string[] }[] = [
   },
 ];
 
-// original-exporter.md §7.2 compare cases: a ledger of 1 (deleted), 2, 3, 4, 5 (deleted), files for the live ones.
+// docs/original-tool.md §7.2 compare cases: a ledger of 1 (deleted), 2, 3, 4, 5 (deleted), files for the live ones.
 const compareLedger = [legacyEntry('1', '100', { deleted: 'd' }), legacyEntry('2', '300'), legacyEntry('3', '400'), legacyEntry('4', '500'), legacyEntry('5', '700', { deleted: 'd' })];
 const compareFiles = exportFiles('2', '3', '4');
 cases.push(

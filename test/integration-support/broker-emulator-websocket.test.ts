@@ -1,7 +1,7 @@
 /**
- * The emulator's admin websocket (broker-api.md §8): tests drive the broker through its REST API
- * and watch the socket, so the frames must come from the calls that cause them, in the broker's
- * formats, and the test aids must do what they say.
+ * The emulator's admin websocket (docs/broker-protocol.md §8): tests drive the broker through its
+ * REST API and watch the socket, so the frames must come from the calls that cause them, in the
+ * broker's formats, and the test aids must do what they say.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';

@@ -1,6 +1,6 @@
 /**
  * The emulator must behave like broker-server 1.5.x where a client can see it
- * (broker-api.md §2–§7, §11), or tests against it prove nothing.
+ * (docs/broker-protocol.md §2–§7, §11), or tests against it prove nothing.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
