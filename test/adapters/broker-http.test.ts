@@ -22,7 +22,7 @@ const options = (url: string, change: Partial<BrokerReaderOptions> & { key?: str
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const HEADER = 'aktin-sftp broker fingerprint v1';
 
-describe('broker client: the original scenario (original-exporter.md §7.1)', () => {
+describe('broker client: the original scenario (docs/original-tool.md §7.1)', () => {
   let scenario: BrokerEmulator;
   after(async () => scenario?.close());
 

@@ -23,14 +23,28 @@ const report = (change: Partial<ApplyReport>): ApplyReport => ({
 });
 
 describe('apply output', () => {
-  it('logs plain lines when not on a terminal', () => {
+  it('logs plain lines with a UTC timestamp and a level when not on a terminal', () => {
     const t = terminal(false);
-    const progress = createApplyProgress(t.io, plain);
+    const progress = createApplyProgress(t.io, plain, { now: () => Date.parse('2026-11-24T10:00:00Z') });
     progress.onEvent({ type: 'apply_start', plan_id: 'p', actions: 2 });
     progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
     progress.onEvent({ type: 'action_done', address: 'export_2.zip', kind: 'create', bytes: 2048 });
     progress.onEvent({ type: 'action_failed', address: 'export_3.zip', kind: 'update', message: 'broker down' });
-    assert.equal(t.err(), 'export_2.zip: create started\nexport_2.zip: create complete (2.0 KiB uploaded)\nexport_3.zip: update failed: broker down\n');
+    const at = '2026-11-24T10:00:00.000Z';
+    assert.equal(
+      t.err(),
+      `${at} info export_2.zip: create started\n${at} info export_2.zip: create complete (2.0 KiB uploaded)\n${at} error export_3.zip: update failed: broker down\n`,
+    );
+  });
+
+  it('keeps only warnings and failures with quiet', () => {
+    const t = terminal(false);
+    const progress = createApplyProgress(t.io, plain, { quiet: true, now: () => 0 });
+    progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
+    progress.onEvent({ type: 'action_done', address: 'export_2.zip', kind: 'create', bytes: 2048 });
+    progress.onEvent({ type: 'warning', message: 'no posix-rename' });
+    progress.onEvent({ type: 'action_failed', address: 'export_3.zip', kind: 'update', message: 'broker down' });
+    assert.equal(t.err(), '1970-01-01T00:00:00.000Z warn Warning: no posix-rename\n1970-01-01T00:00:00.000Z error export_3.zip: update failed: broker down\n');
   });
 
   it('draws one progress line with count, bytes and rate on a terminal', () => {
