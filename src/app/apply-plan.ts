@@ -9,7 +9,7 @@
  *    runs and is recorded in the ledger (atomic write) as soon as it finished.
  * 3. Removals only if every upload succeeded (a failed run never deletes).
  * 4. The ledger's own copy `status.xml` last, via temporary name and rename — also after a
- *    partly failed run, so the remote copy never claims more or less than is there.
+ *    partly failed or interrupted run, so the remote copy never claims more or less than is there.
  * Applying an applied plan again finds every action done and writes nothing.
  */
 import { actionReadiness } from '../core/action-readiness.js';
@@ -19,7 +19,8 @@ import type { PlannedAction, Plan, PublishLedgerAction } from '../core/plan.js';
 import { checkPlanFreshness } from '../core/plan-freshness.js';
 import { checkPlanProvenance } from '../core/plan-provenance.js';
 import { ProblemError, isProblemError, problem, type Problem } from '../core/problem.js';
-import { LEDGER_FILE_NAME } from '../core/remote-names.js';
+import { Readable } from 'node:stream';
+import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
 import { runBounded } from '../core/run-bounded.js';
 import { runExportAction } from './apply-export.js';
 import { publishLedger, runRemoval } from './apply-removal.js';
@@ -60,6 +61,8 @@ export interface ApplyReport {
   /** Actions not run: removals held back after a failure, or anything after an interrupt. */
   readonly notRun: readonly ActionRecord[];
   readonly interrupted: boolean;
+  /** Set when a lost SFTP connection stopped the run: why the actions in notRun were not started. */
+  readonly stoppedBy?: Problem;
   readonly ledgerPublished: boolean;
 }
 
@@ -78,6 +81,9 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const notRun: ActionRecord[] = [];
   const record = (a: PlannedAction): ActionRecord => ({ address: a.address, kind: a.kind });
   const interrupted = () => deps.signal?.aborted === true;
+  // A lost connection fails every action after it for the same reason: start none of them.
+  let stoppedBy: Problem | undefined;
+  const mayStart = () => !interrupted() && stoppedBy === undefined;
 
   deps.events({ type: 'apply_start', plan_id: plan.plan_id, actions: plan.actions.length });
   const todo = plan.actions.filter((action): action is FileAction => {
@@ -97,6 +103,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     } catch (error) {
       const p = asProblem(error, action);
       failed.push({ ...record(action), problem: p });
+      if (p.code === 'SFTP_CONNECTION') stoppedBy ??= p;
       deps.events({ type: 'action_failed', address: action.address, kind: action.kind, message: p.title });
     }
   };
@@ -104,16 +111,20 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const uploads = todo.filter(isUpload);
   const temps = todo.filter(isCleanup);
   const removals = todo.filter(isRemoval);
-  await runBounded(uploads, options.concurrency, run, () => !interrupted());
-  await runBounded(temps, options.concurrency, run, () => !interrupted());
-  if (failed.length === 0) await runBounded(removals, options.concurrency, run, () => !interrupted());
+  // One probe before the first export: a folder that takes no files costs no exports.
+  if (uploads.length > 0) await probeWritable(deps.remote, plan.plan_id);
+  await runBounded(uploads, options.concurrency, run, mayStart);
+  await runBounded(temps, options.concurrency, run, mayStart);
+  if (failed.length === 0) await runBounded(removals, options.concurrency, run, mayStart);
   const started = new Set([...done, ...failed].map((a) => a.address));
   notRun.push(...todo.filter((a) => !started.has(a.address)).map(record));
 
   const wantsPublish = plan.actions.some(isPublish) || done.length > 0;
   let ledgerPublished = false;
   await ledger.flush(); // the ledger file is current before it is published, and at the end of every run
-  if (wantsPublish && !interrupted()) {
+  // Also after an interrupt: the actions in flight have finished, so the remote copy tells exactly
+  // what the folder holds (a second signal ends the process at once instead).
+  if (wantsPublish && stoppedBy === undefined) {
     try {
       ledgerPublished = await publishLedger(deps, ledger, plan.plan_id);
     } catch (error) {
@@ -122,7 +133,24 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   }
 
   const mode = freshness.mode === 'resume' && done.length === 0 && failed.length === 0 && !ledgerPublished ? 'applied' : freshness.mode;
-  return { mode, done, alreadyDone, failed, notRun, interrupted: interrupted(), ledgerPublished };
+  return { mode, done, alreadyDone, failed, notRun, interrupted: interrupted(), ledgerPublished, ...(stoppedBy ? { stoppedBy } : {}) };
+}
+
+/** Writes and removes an empty temporary file (a name the next plan would clean up, should it stay). */
+async function probeWritable(remote: RemoteFolder, planId: string): Promise<void> {
+  const probe = tempFileName(LEDGER_FILE_NAME, planId);
+  try {
+    await remote.remove(probe);
+    await remote.write(probe, Readable.from([]));
+    await remote.remove(probe);
+  } catch (error) {
+    if (!isProblemError(error)) throw error;
+    const first = error.problems[0]!;
+    throw new ProblemError(
+      { ...first, detail: ['The folder was checked before any export: it does not take new files, so nothing was exported or changed.', first.detail].filter(Boolean).join(' ') },
+      { cause: error },
+    );
+  }
 }
 
 async function checkReadiness(remote: RemoteFolder, ledger: LedgerWriter, action: PlannedAction, planId: string) {

@@ -91,7 +91,11 @@ export function renderApplySummary(report: ApplyReport, chalk: ChalkInstance): s
   const lines: string[] = [];
   if (report.alreadyDone.length > 0) lines.push(`${report.alreadyDone.length} action(s) were already done by an earlier, interrupted apply of this plan.`);
   if (report.notRun.length > 0) {
-    const why = report.interrupted ? 'the run was interrupted' : 'an upload failed, so nothing was deleted';
+    const why = report.interrupted
+      ? 'the run was interrupted'
+      : report.stoppedBy
+        ? `${report.stoppedBy.title.replace(/ during .*$/, '')} (one error for all of them, below)`
+        : 'an upload failed, so nothing was deleted';
     lines.push(chalk.yellow(`${report.notRun.length} action(s) not run because ${why}: ${report.notRun.map((a) => a.address).join(', ')}`));
   }
   const verdict = report.failed.length > 0 ? chalk.red.bold('Apply failed.') : report.interrupted ? chalk.yellow.bold('Apply interrupted.') : chalk.green.bold('Apply complete!');
@@ -115,6 +119,7 @@ export function applyReportToJson(report: ApplyReport): object {
     failed: report.failed.map((f) => ({ address: f.address, kind: f.kind, code: f.problem.code, title: f.problem.title, detail: f.problem.detail ?? null })),
     not_run: report.notRun,
     interrupted: report.interrupted,
+    stopped_by: report.stoppedBy ? { code: report.stoppedBy.code, title: report.stoppedBy.title } : null,
     ledger_published: report.ledgerPublished,
   };
 }

@@ -147,7 +147,8 @@ describe('applyChanges', () => {
     assert.ok(first.interrupted);
     assert.equal(first.done.length, 1);
     assert.equal(first.notRun.length, 3);
-    assert.equal(first.ledgerPublished, false);
+    assert.equal(first.ledgerPublished, true, 'the remote copy tells what the folder holds after the interrupt too');
+    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals((await createLedgerStore(workingDir).read()).bytes!));
 
     const second = await applySaved(p);
     assert.equal(second.mode, 'resume');
