@@ -71,7 +71,12 @@ class Ssh2Folder implements RemoteFolder {
 
   async list(): Promise<RemoteFile[]> {
     const entries = await this.#call<{ filename: string; attrs: Stats }[]>('list', this.#folder, (cb) => this.sftp.readdir(this.#folder, cb));
-    return entries.filter((e) => e.attrs.isFile()).map((e) => ({ name: e.filename, size: e.attrs.size, mtime: e.attrs.mtime }));
+    return entries
+      .filter((e) => e.filename !== '.' && e.filename !== '..')
+      .map((e) => {
+        const type = e.attrs.isFile() ? undefined : e.attrs.isDirectory() ? 'directory' : e.attrs.isSymbolicLink() ? 'symlink' : 'other';
+        return { name: e.filename, size: e.attrs.size, mtime: e.attrs.mtime, ...(type ? { type } : {}) };
+      });
   }
 
   async stat(name: string): Promise<RemoteFile | null> {

@@ -8,7 +8,7 @@ import { hasChanges, type Plan, type PlanOptions } from '../core/plan.js';
 import { checkPlanIdentity, type PlanIdentity } from '../core/plan-freshness.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { applyPlan, type ApplyReport } from './apply-plan.js';
-import { planFromObservation } from './make-plan.js';
+import { planFromObservation, warnOfObstacles } from './make-plan.js';
 import { observe } from './observe.js';
 import type { World } from './ports.js';
 
@@ -46,6 +46,7 @@ export async function applyChanges(world: World, request: ApplyRequest): Promise
       const only = 'saved' in source ? source.saved.options.only : source.options.only;
       const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag, only);
       const plan = 'saved' in source ? source.saved : planFromObservation(world, observation, { identity: request.identity, options: source.options });
+      warnOfObstacles(world, observation, request.identity.folder);
       if (!('saved' in source)) {
         if (!hasChanges(plan)) return { plan, report: null };
         if (!(await source.approve(plan))) throw new ProblemError(problem('CONFIRMATION_REQUIRED', 'Apply cancelled', 'Nothing was changed.'));

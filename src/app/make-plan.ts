@@ -3,6 +3,7 @@
  * Read-only: it never writes to the broker, the SFTP server or the ledger.
  */
 import { previewLedger } from '../core/ledger-transitions.js';
+import { describeObstacle, obstaclesOf } from '../core/obstacles.js';
 import type { Observation } from '../core/observation.js';
 import type { Plan, PlanOptions } from '../core/plan.js';
 import type { PlanIdentity } from '../core/plan-freshness.js';
@@ -31,6 +32,7 @@ export async function makePlan(world: World, request: PlanRequest): Promise<Made
   try {
     const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag, request.options.only);
     const plan = planFromObservation(world, observation, request);
+    warnOfObstacles(world, observation, request.identity.folder);
     if (!request.previewLedger) return { plan, observation };
     const { ledger } = observation.ledger;
     const format = (l: typeof ledger) => (l.entries.length === 0 && l.lineage === undefined ? '' : world.ledgerStore.format(l));
@@ -38,6 +40,11 @@ export async function makePlan(world: World, request: PlanRequest): Promise<Made
   } finally {
     await connection.close();
   }
+}
+
+/** Each obstacle is a warning: the plan leaves its request alone, and says why. */
+export function warnOfObstacles(world: Pick<World, 'events'>, observation: Observation, folder: string): void {
+  for (const obstacle of obstaclesOf(observation.listing)) world.events({ type: 'warning', message: describeObstacle(obstacle, folder) });
 }
 
 /** The planner on an observation already made (apply plans under the lock it holds). */

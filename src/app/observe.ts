@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ActualState, Observation } from '../core/observation.js';
 import type { RemoteListing, RequestId } from '../core/model.js';
-import { LEDGER_FILE_NAME } from '../core/remote-names.js';
+import { LEDGER_FILE_NAME, requestIdOfExportFile } from '../core/remote-names.js';
 import type { BrokerReader, LedgerStore, RemoteFolder } from './ports.js';
 
 const MAX_REMOTE_LEDGER = 64 * 1024 * 1024;
@@ -23,10 +23,14 @@ export async function observe(
 
 /** The tool's own side only (ledger and folder): what drift needs, without the broker. */
 export async function observeActual(source: { remote: RemoteFolder; ledgerStore: LedgerStore }): Promise<ActualState> {
-  const [ledger, files] = await Promise.all([source.ledgerStore.read(), source.remote.list()]);
+  const [ledger, entries] = await Promise.all([source.ledgerStore.read(), source.remote.list()]);
+  const files = entries.filter((e) => e.type === undefined);
+  // Only where they block a name the tool writes; any other directory is none of its business.
+  const obstacles = entries.flatMap((e) => (e.type !== undefined && (e.name === LEDGER_FILE_NAME || requestIdOfExportFile(e.name) !== null) ? [{ name: e.name, type: e.type }] : []));
   const remoteLedger = files.some((f) => f.name === LEDGER_FILE_NAME) ? await source.remote.read(LEDGER_FILE_NAME, MAX_REMOTE_LEDGER) : null;
   const listing: RemoteListing = {
     files,
+    ...(obstacles.length > 0 ? { obstacles } : {}),
     ...(remoteLedger === null ? {} : { ledgerSha256: createHash('sha256').update(remoteLedger).digest('hex') }),
   };
   return { ledger, ledgerPath: source.ledgerStore.path, listing };

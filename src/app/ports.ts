@@ -32,7 +32,7 @@ export interface BundleDownload {
 
 /** One remote folder on the SFTP server. Names are relative to the folder, never paths. */
 export interface RemoteFolder {
-  /** Every regular file in the folder. */
+  /** Every entry of the folder; entries that are not regular files say what they are (`type`). */
   list(): Promise<RemoteFile[]>;
   /** null when the file does not exist. */
   stat(name: string): Promise<RemoteFile | null>;

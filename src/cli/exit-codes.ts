@@ -3,6 +3,7 @@
  * The only place that maps problems to numbers.
  */
 import type { ApplyReport } from '../app/apply-plan.js';
+import { isDrift, type DriftItem } from '../core/drift.js';
 import { hasChanges, type Plan } from '../core/plan.js';
 import type { ProblemCode } from '../core/problem.js';
 
@@ -57,8 +58,9 @@ export function planExitCode(plan: Pick<Plan, 'actions'>, detailed: boolean): Ex
   return detailed && hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
 }
 
-export function driftExitCode(report: { readonly items: readonly unknown[] }): ExitCode {
-  return report.items.length > 0 ? EXIT.CHANGES : EXIT.OK;
+/** Drift found is 2; files the tool does not own are reported but are no drift. */
+export function driftExitCode(report: { readonly items: readonly DriftItem[] }): ExitCode {
+  return report.items.some(isDrift) ? EXIT.CHANGES : EXIT.OK;
 }
 
 /** A run whose only failures are actions whose file changed meanwhile is a stale plan (3). */

@@ -3,7 +3,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { DriftReport } from '../app/detect-drift.js';
-import type { DriftItem } from '../core/drift.js';
+import { isDrift, type DriftItem } from '../core/drift.js';
 
 const SYMBOL: Record<DriftItem['kind'], string> = {
   missing: '+',
@@ -12,6 +12,8 @@ const SYMBOL: Record<DriftItem['kind'], string> = {
   stray_temp: '~',
   remote_ledger_missing: '+',
   remote_ledger_stale: '*',
+  obstacle: '!',
+  foreign: '?',
 };
 
 function sentence(item: DriftItem): string {
@@ -28,25 +30,30 @@ function sentence(item: DriftItem): string {
       return 'the remote copy of the ledger is missing';
     case 'remote_ledger_stale':
       return 'the remote copy of the ledger differs from the local ledger';
+    case 'obstacle':
+      return `not a regular file: it blocks ${item.request_id === null ? 'the ledger copy' : `request ${item.request_id}`} until it is moved away`;
+    case 'foreign':
+      return 'not a file aktin-sftp writes; left alone';
   }
 }
 
 export function renderDrift(report: DriftReport, chalk: ChalkInstance): string {
-  if (report.items.length === 0) {
-    return `${chalk.green('No drift.')} The SFTP folder matches the ledger ${report.ledgerPath} (${report.checked} live entries checked).\n`;
-  }
   const lines = report.items.map((item) => {
-    const colour = item.kind === 'orphan' || item.kind === 'stray_temp' ? chalk.yellow : chalk.red;
+    const colour = item.kind === 'foreign' ? chalk.dim : item.kind === 'orphan' || item.kind === 'stray_temp' ? chalk.yellow : chalk.red;
     return `${colour(SYMBOL[item.kind])} ${chalk.bold(item.name)}: ${sentence(item)}`;
   });
+  const drift = report.items.filter(isDrift).length;
+  if (drift === 0) {
+    return [...lines, ...(lines.length > 0 ? [''] : []), `${chalk.green('No drift.')} The SFTP folder matches the ledger ${report.ledgerPath} (${report.checked} live entries checked).`].join('\n') + '\n';
+  }
   lines.push(
     '',
-    `Drift: ${report.items.length} finding(s) against the ledger ${report.ledgerPath}.`,
+    `Drift: ${drift} finding(s) against the ledger ${report.ledgerPath}.`,
     "Run 'aktin-sftp plan' to see the repairs (missing and wrong-sized files are replaced).",
   );
   return lines.join('\n') + '\n';
 }
 
 export function driftToJson(report: DriftReport): object {
-  return { drift: report.items.length > 0, checked: report.checked, items: report.items };
+  return { drift: report.items.some(isDrift), checked: report.checked, items: report.items };
 }

@@ -26,8 +26,8 @@ export const ACTION_CLASS = {
   update: 'upload',
   replace: 'upload',
   delete: 'removal',
-  remove_orphan: 'removal',
   remove_temp: 'cleanup',
+  remove_orphan: 'removal',
   publish_ledger: 'publish',
 } as const satisfies Record<ActionKind, ActionClass>;
 

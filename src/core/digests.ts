@@ -18,7 +18,10 @@ export function brokerDigest(snapshot: BrokerSnapshot): string {
 }
 
 export function listingDigest(listing: RemoteListing): string {
-  const lines = listing.files.map((f) => `${f.name}\t${f.size}\t${f.mtime}`).sort();
+  const lines = [
+    ...listing.files.map((f) => `${f.name}\t${f.size}\t${f.mtime}`),
+    ...(listing.obstacles ?? []).map((o) => `${o.name}\t${o.type}`),
+  ].sort();
   return sha256([...lines, `ledger\t${listing.ledgerSha256 ?? '-'}`].join('\n'));
 }
 

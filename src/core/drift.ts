@@ -13,7 +13,16 @@ export type DriftKind =
   | 'orphan'
   | 'stray_temp'
   | 'remote_ledger_missing'
-  | 'remote_ledger_stale';
+  | 'remote_ledger_stale'
+  /** A directory, symlink or other non-file under a name the tool writes: it blocks that request. */
+  | 'obstacle'
+  /** A file the tool does not own (another name): reported, never touched, and no drift by itself. */
+  | 'foreign';
+
+/** Whether a finding is drift (exit 2): a foreign file is only reported. */
+export function isDrift(item: DriftItem): boolean {
+  return item.kind !== 'foreign';
+}
 
 export interface DriftItem {
   readonly kind: DriftKind;
@@ -30,8 +39,10 @@ export function detectDrift(ledger: { ledger: Ledger; sha256: string | null }, l
   const liveIds = new Set(live.map((e) => e.id));
   const items: DriftItem[] = [];
 
+  const blocked = new Set((listing.obstacles ?? []).map((o) => o.name));
   for (const entry of live) {
     const name = exportFileName(entry.id);
+    if (blocked.has(name)) continue; // reported as the obstacle it is, below
     const file = files.get(name);
     const expected = entry.tokenSize ?? null;
     if (!file) items.push(item('missing', name, entry.id, expected, null));
@@ -41,7 +52,9 @@ export function detectDrift(ledger: { ledger: Ledger; sha256: string | null }, l
     const id = requestIdOfExportFile(file.name);
     if (id !== null && !liveIds.has(id)) items.push(item('orphan', file.name, id, null, file.size));
     if (isTempFileName(file.name)) items.push(item('stray_temp', file.name, null, null, file.size));
+    if (id === null && !isTempFileName(file.name) && file.name !== LEDGER_FILE_NAME) items.push(item('foreign', file.name, null, null, file.size));
   }
+  for (const obstacle of listing.obstacles ?? []) items.push(item('obstacle', obstacle.name, requestIdOfExportFile(obstacle.name), null, null));
   if (ledger.sha256 !== null) {
     const remoteLedger = files.get(LEDGER_FILE_NAME);
     if (!remoteLedger) items.push(item('remote_ledger_missing', LEDGER_FILE_NAME, null, null, null));

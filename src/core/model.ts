@@ -110,11 +110,22 @@ export interface RemoteFile {
   readonly size: number;
   /** Modification time in whole seconds since the epoch. */
   readonly mtime: number;
+  /** Absent for a regular file; what else a listing entry is. */
+  readonly type?: 'directory' | 'symlink' | 'other';
+}
+
+/** Something that is not a regular file under a name the tool must write (`export_<id>.zip`, `status.xml`). */
+export interface RemoteObstacle {
+  readonly name: string;
+  readonly type: 'directory' | 'symlink' | 'other';
 }
 
 /** The remote folder as one listing saw it, plus the remote ledger copy's digest if present. */
 export interface RemoteListing {
+  /** The regular files. */
   readonly files: readonly RemoteFile[];
+  /** Names the tool writes that something other than a regular file occupies; absent when none. */
+  readonly obstacles?: readonly RemoteObstacle[];
   /** sha256 hex of the remote `status.xml`, when it exists. */
   readonly ledgerSha256?: string;
 }

@@ -51,7 +51,9 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   const entries = new Map(ledger.ledger.entries.map((e) => [e.id, e] as const));
   const only = input.options.only ? new Set(input.options.only) : null;
   // A targeted plan (--only) looks at and acts on its requests alone, whatever else it sees.
-  const inScope = (id: string | null) => only === null || (id !== null && only.has(id));
+  // A name held by a directory or symlink cannot be written: that request waits (reported as an obstacle).
+  const blocked = new Set((listing.obstacles ?? []).map((o) => o.name));
+  const inScope = (id: string | null) => (only === null || (id !== null && only.has(id))) && (id === null || !blocked.has(exportFileName(id)));
   const requests = broker.requests.filter((r) => inScope(r.id));
   const desired = new Set(requests.map((r) => r.id));
 
@@ -67,7 +69,7 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   const orphans = input.options.prune_orphans ? byName.flatMap((f) => orphanRemoval(f, desired, entries)).filter((a) => inScope(a.request_id)) : [];
 
   const changes: PlannedAction[] = [...uploads, ...deletes, ...temps, ...orphans];
-  const publish = publishFor(changes.length > 0, ledger.sha256, listing, files.get(LEDGER_FILE_NAME));
+  const publish = blocked.has(LEDGER_FILE_NAME) ? null : publishFor(changes.length > 0, ledger.sha256, listing, files.get(LEDGER_FILE_NAME));
   const actions = publish ? [...changes, publish] : changes;
 
   const problems = checkDeleteSafety(actions, broker, input.options);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectDrift, type DriftItem } from '../../src/core/drift.js';
-import type { Ledger, RemoteFile } from '../../src/core/model.js';
+import type { Ledger, RemoteFile, RemoteObstacle } from '../../src/core/model.js';
 
 const ledger: Ledger = {
   lineage: 'l',
@@ -16,7 +16,7 @@ const ledger: Ledger = {
 const file = (name: string, size: number): RemoteFile => ({ name, size, mtime: 1 });
 const inSync = [file('export_2.zip', 140), file('export_4.zip', 140), file('export_6.zip', 999), file('status.xml', 50)];
 
-const cases: { name: string; files: RemoteFile[]; remoteLedgerSha?: string; want: Partial<DriftItem>[] }[] = [
+const cases: { name: string; files: RemoteFile[]; obstacles?: RemoteObstacle[]; remoteLedgerSha?: string; want: Partial<DriftItem>[] }[] = [
   { name: 'in sync (legacy entry 6 has no known size)', files: inSync, remoteLedgerSha: 'abc', want: [] },
   {
     name: 'a file removed behind the tool\'s back',
@@ -31,13 +31,22 @@ const cases: { name: string; files: RemoteFile[]; remoteLedgerSha?: string; want
     want: [{ kind: 'size_mismatch', name: 'export_4.zip', expected_size: 140, actual_size: 100 }],
   },
   {
-    name: 'orphans: a tombstoned request\'s file and an unknown export; other files are not ours',
-    files: [...inSync, file('export_0.zip', 5), file('export_9.zip', 5), file('readme.txt', 1)],
+    name: 'orphans: a tombstoned request\'s file and an unknown export; other files are reported as not ours',
+    files: [...inSync, file('export_0.zip', 5), file('export_9.zip', 5), file('readme.txt', 1), file('export_4.zip.tmp', 2)],
     remoteLedgerSha: 'abc',
     want: [
       { kind: 'orphan', name: 'export_0.zip', request_id: '0' },
+      { kind: 'foreign', name: 'export_4.zip.tmp', request_id: null },
       { kind: 'orphan', name: 'export_9.zip', request_id: '9' },
+      { kind: 'foreign', name: 'readme.txt', request_id: null },
     ],
+  },
+  {
+    name: 'a directory under an export name blocks its request and is not reported missing',
+    files: inSync.filter((f) => f.name !== 'export_2.zip'),
+    obstacles: [{ name: 'export_2.zip', type: 'directory' }],
+    remoteLedgerSha: 'abc',
+    want: [{ kind: 'obstacle', name: 'export_2.zip', request_id: '2' }],
   },
   {
     name: 'a stray temporary upload',
@@ -56,7 +65,7 @@ const cases: { name: string; files: RemoteFile[]; remoteLedgerSha?: string; want
 describe('detectDrift', () => {
   for (const c of cases) {
     it(c.name, () => {
-      const listing = { files: c.files, ...(c.remoteLedgerSha ? { ledgerSha256: c.remoteLedgerSha } : {}) };
+      const listing = { files: c.files, ...(c.obstacles ? { obstacles: c.obstacles } : {}), ...(c.remoteLedgerSha ? { ledgerSha256: c.remoteLedgerSha } : {}) };
       const got = detectDrift({ ledger, sha256: 'abc' }, listing);
       assert.equal(got.length, c.want.length, JSON.stringify(got));
       c.want.forEach((want, i) => assert.deepEqual({ ...got[i], ...want }, got[i]));
