@@ -1,7 +1,9 @@
 /**
  * `aktin-sftp watch` through the built CLI on real parts: the broker emulator over HTTP and its
  * websocket, the real sshd. A node's result reaches the SFTP folder after one targeted cycle
- * that asks the broker only about that request; SIGTERM ends the daemon with 0 and no lock.
+ * that asks the broker only about that request; an idle daemon asks the broker nothing; a request
+ * deleted while the socket was down is removed by the reconnect's full reconcile; SIGTERM ends the
+ * daemon with 0 and no lock.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -78,6 +80,20 @@ describe('aktin-sftp watch', () => {
       assert.equal(health.status, 200);
       assert.equal(((await health.json()) as { connected: boolean }).connected, true);
       assert.match(await (await fetch(`${url}/metrics`)).text(), /aktin_sftp_watch_cycles_total\{trigger="events",outcome="ok"\} [1-9]/);
+
+      // Idle: between events and resyncs the broker is not asked anything.
+      const idleFrom = emulator.stats().calls.status ?? 0;
+      const idleCycles = (run.stderrSoFar().match(/ cycle for /g) ?? []).length;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      if ((run.stderrSoFar().match(/ cycle for /g) ?? []).length === idleCycles) assert.equal(emulator.stats().calls.status ?? 0, idleFrom, 'no status call while idle');
+
+      // Deletions are not announced, and events are lost while the socket is down: the full
+      // reconcile after the reconnect picks both up.
+      const reconnects = (run.stderrSoFar().match(/reconnect cycle for all requests: /g) ?? []).length;
+      await driver().deleteRequest('0');
+      emulator.websocket.drop();
+      await eventually('the reconnect cycle', () => ((run.stderrSoFar().match(/reconnect cycle for all requests: /g) ?? []).length > reconnects ? true : undefined));
+      assert.deepEqual((await folder.list()).map((f) => f.name).sort(), ['export_1.zip', `export_${id}.zip`, 'status.xml']);
     } finally {
       run.child.kill('SIGTERM');
     }
