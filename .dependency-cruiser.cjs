@@ -9,9 +9,8 @@ const FAMILIES = {
   fernet: '(fernet|key-file)',
   sftp: '(sftp-|ssh-|host-key|known-hosts)',
   ledger: 'ledger-',
-  'plan-file': 'plan-file',
+  files: '(plan-file|metrics-file|text-file)',
   'system-clock': 'system-clock',
-  'metrics-file': 'metrics-file',
   'watch-http': 'watch-http',
 };
 

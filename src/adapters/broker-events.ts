@@ -6,13 +6,12 @@
  * TCP link is otherwise silent for the broker's 2 h idle timeout), and reconnects with exponential
  * backoff and jitter. Messages name the URL and what went wrong; never the API key.
  */
-import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import type { BrokerEventSource, EventSourceState, EventSubscription } from '../app/ports.js';
 import { parseBrokerFrame, MAX_FRAME_CHARS, type BrokerEvent } from '../core/broker-event.js';
 import type { BrokerConfig } from '../core/config.js';
-import { ProblemError, problem } from '../core/problem.js';
 import { backoffDelay } from '../core/watch-schedule.js';
+import { readCaBundle } from './broker-transport.js';
 
 export interface BrokerEventsOptions {
   readonly broker: BrokerConfig;
@@ -154,17 +153,6 @@ function describe(error: Error): string {
   return code ? `${code}: ${error.message}` : error.message;
 }
 
-function readCaBundle(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? 'error';
-    throw new ProblemError(
-      problem('CONFIG_INVALID', `The CA bundle ${path} cannot be read`, `REQUESTS_CA_BUNDLE names ${path}: ${code}.`, 'Point REQUESTS_CA_BUNDLE at a readable PEM file, or remove it to trust the system CAs.'),
-      { cause: error },
-    );
-  }
-}
 
 /** A text frame's bytes as text, however `ws` hands them over. */
 function textOfFrame(data: Buffer | ArrayBuffer | Buffer[]): string {

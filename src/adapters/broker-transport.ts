@@ -127,7 +127,8 @@ export class BrokerTransport {
   }
 }
 
-function readCaBundle(path: string): Buffer {
+/** The CA bundle named by REQUESTS_CA_BUNDLE, for the REST client and the websocket alike. */
+export function readCaBundle(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {

@@ -4,14 +4,13 @@
  * The schema is loaded from the package root at run time, relative to this module, so the
  * same code works from src/adapters (tests) and dist/adapters (the published CLI).
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { decodePlan, encodePlan, isNewerMinorFormat } from '../core/plan-codec.js';
 import { checkPlanConsistency } from '../core/plan-consistency.js';
 import type { Plan } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
+import { replaceTextFile } from './text-file.js';
 
 const SCHEMA_URL = new URL('../../schemas/plan.schema.json', import.meta.url);
 const MAX_ERRORS_SHOWN = 20;
@@ -69,23 +68,11 @@ function extra(error: ErrorObject): string {
   return '';
 }
 
-/** Atomic: a reader sees the old plan or the whole new one. Mode 0644 whatever the umask. */
+/** Atomic: a reader sees the old plan or the whole new one. */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const handle = await open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(encodePlan(plan), 'utf8');
-      await handle.chmod(0o644);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await replaceTextFile(path, encodePlan(plan));
   } catch (error) {
-    await rm(temp, { force: true });
-    throw new ProblemError(problem('FILE_IO', `Cannot write the plan to ${path}`, (error as Error).message, 'Check that the folder exists and is writable.'), {
-      cause: error,
-    });
+    throw new ProblemError(problem('FILE_IO', `Cannot write the plan to ${path}`, (error as Error).message, 'Check that the folder exists and is writable.'), { cause: error });
   }
 }
