@@ -15,6 +15,7 @@ import { loadConfigFor } from '../load-config.js';
 import { openWorld, readPlanFile } from '../open-world.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
 import { applyReportToJson, createApplyProgress, renderApplySummary, renderRunLine } from '../render-apply.js';
+import { confirmApply } from '../confirm-apply.js';
 import { withMetricsFile, type RunOutcome } from '../run-metrics-file.js';
 import { planCommand } from './plan.js';
 import { renderPlan } from '../render-plan.js';
@@ -74,7 +75,7 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
       identity: planIdentityOf(config),
       source: saved ?? { options: planOptionsFrom(args, config), approve: (plan) => {
         showPlan(plan);
-        return confirm(args, io);
+        return confirmApply(args['auto-approve'], io);
       } },
       concurrency: config.apply.concurrency,
       ...(io.interrupt ? { signal: io.interrupt } : {}),
@@ -92,19 +93,4 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
   else if (!(args.quiet && report.mode === 'applied')) io.stdout.write(renderApplySummary(report, chalk) + renderRunLine(plan.plan_id, report, Date.now() - started));
   if (report.failed.length > 0) io.stderr.write(renderProblems(report.failed.map((f) => f.problem), chalk));
   return { code: applyExitCode(report), report };
-}
-
-async function confirm(args: ApplyArgs, io: CliIo): Promise<boolean> {
-  if (args['auto-approve']) return true;
-  if (!io.confirm) {
-    throw new ProblemError(
-      problem(
-        'CONFIRMATION_REQUIRED',
-        'apply needs a confirmation, and there is no terminal to ask',
-        'Without a plan file, apply shows the plan and asks before changing anything.',
-        "Save a plan with 'aktin-sftp plan -o PLANFILE' and run 'aktin-sftp apply PLANFILE', or pass --auto-approve (for cron).",
-      ),
-    );
-  }
-  return io.confirm('\nDo you want to perform these actions?\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
 }
