@@ -7,8 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
@@ -17,6 +16,7 @@ import type { SftpConfig } from '../src/core/config.js';
 import { isProblemError } from '../src/core/problem.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { fingerprintOfPublicKey, sftpConfigOf, sshdTarget } from './support/e2e-world.js';
+import { tempDir } from '../test/support/temp-dir.js';
 
 const target = sshdTarget();
 const state = process.env.SFTP_IT_STATE!;
@@ -27,7 +27,7 @@ let dir: string;
 
 before(async () => {
   proxy = await startFaultProxy({ target: { port: target.port } });
-  dir = mkdtempSync(join(tmpdir(), 'aktin-host-keys-'));
+  dir = tempDir('aktin-host-keys');
 });
 after(async () => {
   await proxy.stop();

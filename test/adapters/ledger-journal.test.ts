@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createLedgerStore } from '../../src/adapters/ledger-file.js';
@@ -10,11 +9,12 @@ import { encodeRecord, type ChangeRecord, type JournalRecord } from '../../src/a
 import { formatLedgerXml } from '../../src/adapters/ledger-xml.js';
 import type { Ledger, LedgerEntry } from '../../src/core/model.js';
 import { failure } from '../support/problems.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const made: string[] = [];
 after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const workDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-journal-'));
+  const dir = tempDir('ledger-journal');
   made.push(dir);
   return dir;
 };

@@ -7,13 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createLedgerStore } from '../../src/adapters/ledger-file.js';
 import { parseLedgerXml } from '../../src/adapters/ledger-xml.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const HOOK = fileURLToPath(new URL('./ledger-kill-hook.mjs', import.meta.url));
 const STORE = new URL('../../src/adapters/ledger-file.ts', import.meta.url).href;
@@ -61,7 +61,7 @@ const KILLS = [
 describe('ledger store: kill -9 at every step of appending and folding', () => {
   for (const killAt of KILLS) {
     it(`recovers exactly what was recorded after a kill at ${killAt}`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ledger-kill-'));
+      const dir = tempDir('ledger-kill');
       made.push(dir);
       const killed = await runChild(dir, killAt);
       assert.equal(killed.signal, 'SIGKILL', `the child reached ${killAt}: ${killed.stdout}`);

@@ -4,9 +4,8 @@
  * integration/sftp-connect-faults.test.ts.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
@@ -16,9 +15,10 @@ import { isProblemError } from '../../src/core/problem.js';
 import { Secret } from '../../src/core/secret.js';
 import { startFaultProxy, type FaultProxy } from '../../integration/fault-proxy.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const FAST: ConnectRetry = { attempts: 3, backoffMs: 10 };
-const root = mkdtempSync(join(tmpdir(), 'sftp-connect-'));
+const root = tempDir('sftp-connect');
 mkdirSync(join(root, 'rki'));
 let server: LocalSftpServer;
 let proxy: FaultProxy;
@@ -121,7 +121,7 @@ describe('opening the SFTP connection', () => {
   });
 
   it('a known_hosts that lists only another key type: one connection, "not in known_hosts", no alarm', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sftp-connect-kh-'));
+    const dir = tempDir('sftp-connect-kh');
     try {
       const file = join(dir, 'known_hosts');
       const rsa = ssh2.utils.generateKeyPairSync('rsa', { bits: 2048 }).public;

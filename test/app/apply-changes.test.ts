@@ -3,8 +3,7 @@
  * in-process SFTP server, the real ledger file and lock, and Fernet. Only the clock is fixed.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createBrokerReader } from '../../src/adapters/broker-http.js';
@@ -23,6 +22,7 @@ import { BrokerDriver } from '../../integration/broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
 import { identityFor, testWorld } from '../support/test-world.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let counter = 0;
 const key = parseFernetKey(generateFernetKey());
@@ -42,7 +42,7 @@ describe('applyChanges', () => {
   before(async () => {
     emulator = await startBrokerEmulator({ port: 0 });
     driver = new BrokerDriver(emulator.url);
-    const root = mkdtempSync(join(tmpdir(), 'apply-sftp-'));
+    const root = tempDir('apply-sftp');
     made.push(root);
     sftp = await startLocalSftpServer({ root });
     broker = createBrokerReader({ broker: { url: emulator.url, apiKey: new Secret('xxxAdmin1234'), timeoutSeconds: 5 }, concurrency: 4 });
@@ -59,7 +59,7 @@ describe('applyChanges', () => {
     await remote?.close();
     folder = `run${counter++}`;
     mkdirSync(join(sftp.root, folder));
-    workingDir = mkdtempSync(join(tmpdir(), 'apply-ledger-'));
+    workingDir = tempDir('apply-ledger');
     made.push(workingDir);
     remote = await openRemoteFolder({
       host: sftp.host,

@@ -3,8 +3,7 @@
  * with a fixed clock and plan id: read-only, concurrent reads, the planner's refusal surfaced.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createBrokerReader } from '../../src/adapters/broker-http.js';
@@ -20,9 +19,10 @@ import { hex, NO_LIMITS, PLAN_UUID } from '../support/builders.js';
 import { failure } from '../support/problems.js';
 import { readOnlyFolder, readOnlyLedgerStore } from '../support/read-only-world.js';
 import { testWorld } from '../support/test-world.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('makePlan', () => {
-  const root = mkdtempSync(join(tmpdir(), 'make-plan-'));
+  const root = tempDir('make-plan');
   mkdirSync(join(root, 'rki'));
   let emulator: BrokerEmulator;
   let server: LocalSftpServer;
@@ -62,7 +62,7 @@ describe('makePlan', () => {
   const request = (tag = 'rki') => ({ identity: { tag, folder: 'rki', configSha256: hex('c') }, options: NO_LIMITS });
 
   it('§7.1 run 1: plans the three tagged requests and the ledger, pinned to what it read', async () => {
-    const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
+    const workingDir = tempDir('make-plan-work');
     const calls: string[] = [];
     const made = await makePlan(deps(workingDir, calls), request());
     assert.deepEqual(
@@ -81,7 +81,7 @@ describe('makePlan', () => {
   });
 
   it('against the original ledger of run 2: revives 0, updates 2 and 4 (0.5 → 1.0), deletes 6 which the broker no longer lists', async () => {
-    const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
+    const workingDir = tempDir('make-plan-work');
     copyFileSync('test/fixtures/ledger/original-run2.xml', join(workingDir, 'status.xml'));
     const made = await makePlan(deps(workingDir, []), request());
     assert.deepEqual(
@@ -99,7 +99,7 @@ describe('makePlan', () => {
   });
 
   it('throws PLAN_DELETE_CAP when the broker lists nothing for the tag but the ledger has live entries', async () => {
-    const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
+    const workingDir = tempDir('make-plan-work');
     copyFileSync('test/fixtures/ledger/original-run2.xml', join(workingDir, 'status.xml'));
     const error = await failure(makePlan(deps(workingDir, []), request('rki-typo')));
     assert.equal(error.code, 'PLAN_DELETE_CAP');
@@ -107,7 +107,7 @@ describe('makePlan', () => {
   });
 
   it('reads the broker and the actual state at the same time', async () => {
-    const workingDir = mkdtempSync(join(tmpdir(), 'make-plan-work-'));
+    const workingDir = tempDir('make-plan-work');
     let listed!: () => void;
     const listing = new Promise<void>((resolve) => (listed = resolve));
     // The broker answers only after the folder was listed: reading one after the other would hang.

@@ -4,8 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createBrokerReader } from '../../src/adapters/broker-http.js';
@@ -18,6 +17,7 @@ import { BrokerDriver } from '../../integration/broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
 import { readOnlyFolder, readOnlyLedgerStore } from '../support/read-only-world.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const sha = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -32,7 +32,7 @@ function snapshotOf(dir: string): string[] {
 }
 
 describe('observeActual', () => {
-  const root = mkdtempSync(join(tmpdir(), 'read-state-sftp-'));
+  const root = tempDir('read-state-sftp');
   const folderDir = join(root, 'rki');
   mkdirSync(folderDir);
   let server: LocalSftpServer;
@@ -56,7 +56,7 @@ describe('observeActual', () => {
     await server?.close();
   });
   beforeEach(() => {
-    workingDir = mkdtempSync(join(tmpdir(), 'read-state-work-'));
+    workingDir = tempDir('read-state-work');
   });
 
   it('reads an empty folder and no ledger file with one listing and nothing else', async () => {

@@ -3,17 +3,17 @@
  * to break the lock. No network is needed: the lock is taken before any connection.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { generateFernetKey } from '../../src/adapters/fernet.js';
 import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
 import { runCli } from '../../src/cli/program.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function deployment(): { dir: string; config: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'apply-lock-'));
+  const dir = tempDir('apply-lock');
   writeFileSync(join(dir, 'rki.key'), generateFernetKey(), { mode: 0o600 });
   const config = join(dir, 'settings.toml');
   writeFileSync(

@@ -2,17 +2,17 @@
  * `aktin-sftp force-unlock LOCK_ID` through the real command line.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** A config whose key file does not exist and which pins no host key: force-unlock needs neither. */
 function deployment(): { dir: string; config: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'force-unlock-'));
+  const dir = tempDir('force-unlock');
   const config = join(dir, 'settings.toml');
   writeFileSync(
     config,

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,6 +17,7 @@ import { createFernetEncryptStream } from '../../src/adapters/fernet-stream.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { pythonFernet } from '../support/python-fernet.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function io(cwd: string): CliIo & { out: () => string; err: () => string } {
   let out = '';
@@ -26,7 +27,7 @@ function io(cwd: string): CliIo & { out: () => string; err: () => string } {
 
 /** A folder with a key file made by `keygen -o` and an upload encrypted under it. */
 async function setup(data: Buffer = randomBytes(70_001)) {
-  const dir = mkdtempSync(join(tmpdir(), 'keygen-decrypt-'));
+  const dir = tempDir('keygen-decrypt');
   const t = io(dir);
   assert.equal(await runCli(['keygen', '-o', 'rki.key'], t), 0, t.err());
   const keyText = readFileSync(join(dir, 'rki.key'), 'utf8').trim();
@@ -48,7 +49,7 @@ describe('aktin-sftp keygen', () => {
   });
 
   it('writes a key file with mode 0600 that Python uses, and prints no key', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keygen-'));
+    const dir = tempDir('keygen');
     const t = io(dir);
     assert.equal(await runCli(['keygen', '-o', 'rki.key'], t), 0, t.err());
     const path = join(dir, 'rki.key');
@@ -66,7 +67,7 @@ describe('aktin-sftp keygen', () => {
   });
 
   it('refuses to overwrite an existing file: exit 1, file unchanged', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keygen-'));
+    const dir = tempDir('keygen');
     writeFileSync(join(dir, 'rki.key'), 'old key');
     const t = io(dir);
     assert.equal(await runCli(['keygen', '-o', 'rki.key'], t), 1);
@@ -142,7 +143,7 @@ describe('aktin-sftp decrypt', () => {
   });
 
   it('applies --ttl: an old token is refused with it and accepted without', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'decrypt-ttl-'));
+    const dir = tempDir('decrypt-ttl');
     await runCli(['keygen', '-o', 'k'], io(dir));
     const key = parseFernetKey(readFileSync(join(dir, 'k'), 'utf8'));
     writeFileSync(join(dir, 'old'), fernetEncrypt(key, Buffer.from('x'), { now: Math.floor(Date.now() / 1000) - 7200 }));
@@ -201,7 +202,7 @@ function spawnCli(args: string[], cwd: string): Promise<{ code: number | null; s
 
 describe('aktin-sftp keygen and decrypt as a process', () => {
   it('exit codes reach the shell, and decrypting a 128 MiB token keeps memory flat', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'decrypt-process-'));
+    const dir = tempDir('decrypt-process');
     const keygen = await spawnCli(['keygen'], dir);
     assert.equal(keygen.code, 0, keygen.stderr);
     writeFileSync(join(dir, 'rki.key'), keygen.stdout, { mode: 0o600 });

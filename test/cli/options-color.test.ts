@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { colorLevel, type ColorChoice } from '../../src/cli/color.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('colour level', () => {
   const cases: [ColorChoice, Record<string, string>, boolean, number][] = [
@@ -49,7 +49,7 @@ describe('--color through the command line', () => {
 
   /** A valid deployment for `validate`, which prints a coloured summary without any network. */
   function deployment(): { dir: string; config: string } {
-    const dir = mkdtempSync(join(tmpdir(), 'options-color-'));
+    const dir = tempDir('options-color');
     dirs.push(dir);
     writeFileSync(join(dir, 'rki.key'), randomBytes(32).toString('base64url') + '=', { mode: 0o600 });
     const config = join(dir, 'settings.toml');

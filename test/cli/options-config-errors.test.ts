@@ -4,13 +4,13 @@
  * loopback port, so a run that got past the configuration would fail with exit 1 instead.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const API_KEY = 'cfg-err-api-key-9f3';
 const PASSWORD = 'cfg-err-password-7c1';
@@ -20,7 +20,7 @@ describe('configuration errors through the command line', () => {
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   function deployment(patch: { apiKey?: string; folder?: string; host?: string }, mode = 0o600): { dir: string; config: string } {
-    const dir = mkdtempSync(join(tmpdir(), 'options-config-'));
+    const dir = tempDir('options-config');
     dirs.push(dir);
     writeFileSync(join(dir, 'rki.key'), randomBytes(32).toString('base64url') + '=', { mode: 0o600 });
     const config = join(dir, 'settings.toml');

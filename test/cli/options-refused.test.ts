@@ -7,8 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -18,6 +17,7 @@ import { BrokerDriver } from '../../integration/broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
 import { createDeployment, type Deployment } from '../../integration/support/e2e-world.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -59,7 +59,7 @@ describe('usage errors change nothing', () => {
 
   before(async () => {
     emulator = await startBrokerEmulator({ port: 0 });
-    root = mkdtempSync(join(tmpdir(), 'options-refused-'));
+    root = tempDir('options-refused');
     mkdirSync(join(root, 'rki'));
     sftp = await startLocalSftpServer({ root });
     const driver = new BrokerDriver(emulator.url);

@@ -3,8 +3,7 @@
  * SFTP server, the CLI through runCli. Read-only, exit codes, JSON, --diff, and no secrets.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readPlanFile } from '../../src/adapters/plan-file.js';
@@ -14,6 +13,7 @@ import { BrokerDriver } from '../../integration/broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
 import { createDeployment, type Deployment } from '../../integration/support/e2e-world.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function io(cwd: string) {
   let out = '';
@@ -36,7 +36,7 @@ describe('plan and show commands', () => {
 
   before(async () => {
     emulator = await startBrokerEmulator({ port: 0 });
-    const root = mkdtempSync(join(tmpdir(), 'plan-cli-'));
+    const root = tempDir('plan-cli');
     mkdirSync(join(root, 'rki'));
     sftp = await startLocalSftpServer({ root });
     const driver = new BrokerDriver(emulator.url);

@@ -3,14 +3,14 @@
  * renders with the line its action kind must show.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
 import { readPlanFile, writePlanFile } from '../../src/adapters/plan-file.js';
 import { isProblemError } from '../../src/core/problem.js';
 import { renderPlan } from '../../src/cli/render-plan.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const plain = new Chalk({ level: 0 });
 const EXPECTED: Record<string, RegExp[]> = {
@@ -38,7 +38,7 @@ describe('example plans', () => {
   }
 
   it('round-trips through writePlanFile unchanged', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plans-'));
+    const dir = tempDir('plans');
     const plan = await readPlanFile('plans/delete.json');
     await writePlanFile(join(dir, 'p.json'), plan);
     assert.equal(readFileSync(join(dir, 'p.json'), 'utf8'), readFileSync('plans/delete.json', 'utf8'));
@@ -52,7 +52,7 @@ describe('example plans', () => {
   ];
   for (const [name, breakIt, message] of broken) {
     it(`refuses a plan with ${name}, naming the file`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'plans-'));
+      const dir = tempDir('plans');
       copyFileSync('plans/delete.json', join(dir, 'p.json'));
       const plan = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8'));
       breakIt(plan);
@@ -66,7 +66,7 @@ describe('example plans', () => {
   }
 
   it('accepts a newer minor format version with fields it does not know', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plans-'));
+    const dir = tempDir('plans');
     const plan = JSON.parse(readFileSync('plans/create.json', 'utf8'));
     plan.format_version = '1.7';
     plan.future_field = { anything: true };

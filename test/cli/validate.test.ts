@@ -4,20 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const PASSWORD = 'validate-secret-pw';
 const API_KEY = 'validate-secret-key';
 const PIN = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
 
 function deployment(options: { sftpExtra?: string; key?: string } = {}): { dir: string; config: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'validate-'));
+  const dir = tempDir('validate');
   // What Python's Fernet.generate_key() writes: url-safe base64 of 32 random bytes, no newline.
   writeFileSync(join(dir, 'rki.key'), options.key ?? randomBytes(32).toString('base64url') + '=', { mode: 0o600 });
   const config = join(dir, 'settings.toml');
