@@ -11,6 +11,7 @@ import { applyCommand } from './commands/apply.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { driftCommand } from './commands/drift.js';
 import { forceUnlockCommand } from './commands/force-unlock.js';
+import { ledgerCommand } from './commands/ledger.js';
 import { watchCommand } from './commands/watch.js';
 import { keygenCommand } from './commands/keygen.js';
 import { planCommand } from './commands/plan.js';
@@ -35,6 +36,7 @@ const COMMANDS: readonly CliCommand<any>[] = [
   decryptCommand,
   forceUnlockCommand,
   watchCommand,
+  ledgerCommand,
 ];
 
 /** The value rules of options: one place, applied before any command runs. */

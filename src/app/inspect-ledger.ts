@@ -1,0 +1,26 @@
+/**
+ * The ledger use case (Terraform's `state list`): what the ledger holds, read without the
+ * network and without writing (a journal left by a crash is replayed in memory only).
+ */
+import type { LedgerEntry } from '../core/model.js';
+import type { World } from './ports.js';
+
+export interface LedgerView {
+  readonly path: string;
+  readonly exists: boolean;
+  readonly lineage: string | null;
+  readonly serial: number;
+  readonly entries: readonly (LedgerEntry & { readonly state: 'uploaded' | 'deleted' | 'pending' })[];
+}
+
+export async function inspectLedger(world: Pick<World, 'ledgerStore'>): Promise<LedgerView> {
+  const { ledger, bytes } = await world.ledgerStore.read();
+  const pending = new Set(ledger.pending ?? []);
+  return {
+    path: world.ledgerStore.path,
+    exists: bytes !== null,
+    lineage: ledger.lineage ?? null,
+    serial: ledger.serial,
+    entries: ledger.entries.map((e) => ({ ...e, state: pending.has(`export_${e.id}.zip`) ? 'pending' : e.deleted !== undefined ? 'deleted' : 'uploaded' })),
+  };
+}
