@@ -107,7 +107,8 @@ class Ssh2Folder implements RemoteFolder {
     if (await this.stat(name)) {
       throw remoteProblem(this.config, 'SFTP_IO', `${this.config.host}:${path} already exists`, path, 'aktin-sftp writes only new temporary names; remove the leftover file and apply again.');
     }
-    const handle = await this.#call<Buffer>('create', path, (cb) => this.sftp.open(path, 'wx', { mode: 0o600 }, cb));
+    // 0644 as the original's uploads got: recipients' accounts read them (the content is a Fernet token).
+    const handle = await this.#call<Buffer>('create', path, (cb) => this.sftp.open(path, 'wx', { mode: 0o644 }, cb));
     try {
       const written = await pipelineWrites(source, (piece, position) => this.#call<void>('write', path, (cb) => this.sftp.write(handle, piece, 0, piece.length, position, cb)), this.writes);
       if (this.#has('fsync@openssh.com')) await this.#call<void>('fsync', path, (cb) => this.sftp.ext_openssh_fsync(handle, cb));
