@@ -13,7 +13,7 @@
  *
  *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR]
  *   npm run bench -- 200                     # a quick run
- *   npm run bench -- 2000 --cpu-prof /tmp/p  # also a V8 CPU profile of each CLI run, in DIR
+ *   npm run bench -- 2000 --cpu-prof DIR     # also a V8 CPU profile of each CLI run, in DIR
  *
  * Defaults: N = 200 2000 5000, results of 2 KiB, 2 nodes per request (one completed with a
  * result, one still working). Needs root (the sshd); `npm run bench` builds first.

@@ -9,7 +9,7 @@ free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0
 
 # new_state NAME: a private folder for one server; the caller records what stop.sh must undo.
 new_state() {
-  state=$(mktemp -d "/tmp/aktin-sftp-server-$1-XXXXXX")
+  state=$(mktemp -d "${TMPDIR:-/tmp}/aktin-sftp-server-$1-XXXXXX")
   chmod 711 "$state"
 }
 
@@ -29,6 +29,14 @@ wait_for_log() {
 new_host_key() { ssh-keygen -q -t "$1" -N '' -C "aktin-it-$1" ${2:+-m "$2"} -f "$state/host_key"; }
 
 # emit NAME PORT USER PASS FOLDER: the lines the tests read (integration/support/servers.ts).
+# Shows the server's logs, removes its state and fails the start script.
+give_up() {
+  cat "$state"/*.log >&2 || true
+  log "$1 did not start; cleaning up"
+  bash "$(dirname "${BASH_SOURCE[0]}")/stop.sh" "$state"
+  exit 1
+}
+
 emit() {
   cat >&3 <<ENV
 SFTP_$1_PORT=$2

@@ -82,11 +82,6 @@ CONFIG
   if grep -qi 'address already in use' "$state/proftpd.log" "$state/stderr.log" 2>/dev/null; then log "port $port was taken meanwhile (attempt $attempt)"; continue; fi
   break
 done
-if [ -z "$started" ]; then
-  cat "$state"/*.log >&2 || true
-  log "ProFTPD did not start; cleaning up"
-  bash "$here/stop.sh" "$state"
-  exit 1
-fi
+[ -n "$started" ] || give_up ProFTPD
 log "ProFTPD pid $pid on 127.0.0.1:$port as $user ${extensions:+($extensions) }(state $state)"
 emit "$name" "$port" "$user" "$pass" rki

@@ -29,11 +29,6 @@ for attempt in 1 2 3 4 5; do
   if grep -qsi 'address already in use' "$state/rclone.log" "$state/stderr.log"; then log "port $port was taken meanwhile (attempt $attempt)"; continue; fi
   break
 done
-if [ -z "$started" ]; then
-  cat "$state"/*.log >&2 || true
-  log "rclone did not start; cleaning up"
-  bash "$here/stop.sh" "$state"
-  exit 1
-fi
+[ -n "$started" ] || give_up rclone
 log "rclone pid $pid on 127.0.0.1:$port as $user (state $state)"
 emit "$name" "$port" "$user" "$pass" rki

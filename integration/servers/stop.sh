@@ -3,7 +3,7 @@
 # by name) and removes its state folder, files served included. Safe to run twice.
 set -uo pipefail
 state=${1:?usage: stop.sh STATE_DIR}
-case "$state" in /tmp/aktin-sftp-server-*) ;; *) echo "servers/stop: not a state dir made by a start script: $state" >&2; exit 1 ;; esac
+case "$state" in "${TMPDIR:-/tmp}"/aktin-sftp-server-*) ;; *) echo "servers/stop: not a state dir made by a start script: $state" >&2; exit 1 ;; esac
 [ -d "$state" ] || exit 0
 pid=$(cat "$state/pid" 2>/dev/null || true)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then

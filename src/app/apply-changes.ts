@@ -54,7 +54,7 @@ export async function applyChanges(world: World, request: ApplyRequest): Promise
       const report = await applyPlan(
         { ...connection, ledgerStore: world.ledgerStore, clock: world.clock, encryptor, events: world.events, ...(request.signal ? { signal: request.signal } : {}) },
         plan,
-        { concurrency: request.concurrency, observation },
+        { concurrency: request.concurrency, observation, planMadeNow: !('saved' in source) },
       );
       return { plan, report };
     } finally {

@@ -15,7 +15,7 @@
 import { actionReadiness } from '../core/action-readiness.js';
 import { isCleanup, isPublish, isRemoval, isUpload } from '../core/action-kinds.js';
 import type { Observation } from '../core/observation.js';
-import type { PlannedAction, Plan, PublishLedgerAction } from '../core/plan.js';
+import type { ActionKind, PlannedAction, Plan, PublishLedgerAction } from '../core/plan.js';
 import { checkPlanFreshness } from '../core/plan-freshness.js';
 import { checkPlanProvenance } from '../core/plan-provenance.js';
 import { ProblemError, isProblemError, problem, type Problem } from '../core/problem.js';
@@ -42,6 +42,8 @@ export interface ApplyOptions {
   readonly concurrency: number;
   /** The world as observed under the lock this apply holds. */
   readonly observation: Observation;
+  /** The plan was made from `observation` in this run: it needs no proof of where it came from. */
+  readonly planMadeNow?: boolean;
 }
 
 /** Every action but the ledger upload, which runs on its own, last. */
@@ -66,11 +68,19 @@ export interface ApplyReport {
   readonly ledgerPublished: boolean;
 }
 
+/** What a run did, by kind (the ledger upload included) and in bytes uploaded: for logs and metrics. */
+export function countDone(report: ApplyReport): { readonly byKind: Partial<Record<ActionKind, number>>; readonly bytes: number } {
+  const byKind: Partial<Record<ActionKind, number>> = {};
+  for (const done of report.done) byKind[done.kind] = (byKind[done.kind] ?? 0) + 1;
+  if (report.ledgerPublished) byKind.publish_ledger = 1;
+  return { byKind, bytes: report.done.reduce((sum, d) => sum + (d.bytes ?? 0), 0) };
+}
+
 export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
   const { observation } = options;
   const freshness = checkPlanFreshness(plan, observation);
   if (freshness.mode === 'stale') throw new ProblemError(freshness.problems);
-  const foreign = checkPlanProvenance(plan, observation, freshness.mode);
+  const foreign = options.planMadeNow ? [] : checkPlanProvenance(plan, observation, freshness.mode);
   if (foreign.length > 0) throw new ProblemError(foreign);
 
   const ledger = new LedgerWriter(deps.ledgerStore, observation.ledger);

@@ -3,7 +3,7 @@
  * Read-only: it never writes to the broker, the SFTP server or the ledger.
  */
 import { previewLedger } from '../core/ledger-transitions.js';
-import { describeObstacle, obstaclesOf } from '../core/obstacles.js';
+import { describeObstacle } from '../core/obstacles.js';
 import type { Observation } from '../core/observation.js';
 import type { Plan, PlanOptions } from '../core/plan.js';
 import type { PlanIdentity } from '../core/plan-freshness.js';
@@ -44,7 +44,7 @@ export async function makePlan(world: World, request: PlanRequest): Promise<Made
 
 /** Each obstacle is a warning: the plan leaves its request alone, and says why. */
 export function warnOfObstacles(world: Pick<World, 'events'>, observation: Observation, folder: string): void {
-  for (const obstacle of obstaclesOf(observation.listing)) world.events({ type: 'warning', message: describeObstacle(obstacle, folder) });
+  for (const obstacle of observation.listing.obstacles ?? []) world.events({ type: 'warning', message: describeObstacle(obstacle, folder) });
 }
 
 /** The planner on an observation already made (apply plans under the lock it holds). */

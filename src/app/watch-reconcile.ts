@@ -10,6 +10,7 @@ import type { PlanIdentity } from '../core/plan-freshness.js';
 import { ProblemError } from '../core/problem.js';
 import type { CycleResult } from '../core/watch-cycle.js';
 import { applyChanges } from './apply-changes.js';
+import { countDone } from './apply-plan.js';
 import type { World } from './ports.js';
 import type { CycleContext } from './watch-loop.js';
 
@@ -31,9 +32,7 @@ export function reconcilerFor(world: World, request: ReconcileRequest) {
     if (report === null) return { actions: {}, bytes: 0 };
     // A cycle whose actions failed is a failed cycle: the loop retries it with backoff.
     if (report.failed.length > 0) throw new ProblemError(report.failed.map((f) => f.problem));
-    const actions: Record<string, number> = {};
-    for (const done of report.done) actions[done.kind] = (actions[done.kind] ?? 0) + 1;
-    if (report.ledgerPublished) actions.publish_ledger = 1;
-    return { actions, bytes: report.done.reduce((sum, d) => sum + (d.bytes ?? 0), 0) };
+    const { byKind, bytes } = countDone(report);
+    return { actions: byKind, bytes };
   };
 }

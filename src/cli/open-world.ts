@@ -64,7 +64,8 @@ async function connect(config: Config, events: EventSink, warn: (message: string
   };
 }
 
-function openLedgerStore(workingDir: string, warn: (message: string) => void): LedgerStore {
+/** The ledger file, its journal and its lock in WORKING_DIR, as one store. */
+export function openLedgerStore(workingDir: string, warn: (message: string) => void): LedgerStore {
   return {
     ...createLedgerStore(workingDir),
     format: formatLedgerXml,

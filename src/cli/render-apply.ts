@@ -3,7 +3,7 @@
  * terminal (actions, bytes, rate), plain log lines otherwise, and a Terraform-style summary.
  */
 import type { ChalkInstance } from 'chalk';
-import type { ApplyReport } from '../app/apply-plan.js';
+import { countDone, type ApplyReport } from '../app/apply-plan.js';
 import type { AppEvent } from '../app/ports.js';
 import type { CliIo } from './io.js';
 
@@ -94,7 +94,7 @@ export function renderApplySummary(report: ApplyReport, chalk: ChalkInstance): s
     const why = report.interrupted
       ? 'the run was interrupted'
       : report.stoppedBy
-        ? `${report.stoppedBy.title.replace(/ during .*$/, '')} (one error for all of them, below)`
+        ? 'the SFTP connection was lost (the error is shown once, below)'
         : 'an upload failed, so nothing was deleted';
     lines.push(chalk.yellow(`${report.notRun.length} action(s) not run because ${why}: ${report.notRun.map((a) => a.address).join(', ')}`));
   }
@@ -105,7 +105,7 @@ export function renderApplySummary(report: ApplyReport, chalk: ChalkInstance): s
 
 /** The last line of a run, for logs and mails: plan id, counts, bytes and duration. */
 export function renderRunLine(planId: string, report: ApplyReport, durationMs: number): string {
-  const bytes = report.done.reduce((sum, d) => sum + (d.bytes ?? 0), 0);
+  const { bytes } = countDone(report);
   const failed = report.failed.length > 0 ? `, ${report.failed.length} failed` : '';
   const notRun = report.notRun.length > 0 ? `, ${report.notRun.length} not run` : '';
   return `Plan ${planId}: ${report.done.length} done${failed}${notRun}, ${formatBytes(bytes)} uploaded${report.ledgerPublished ? ', ledger published' : ''}, in ${(durationMs / 1000).toFixed(1)} s.\n`;

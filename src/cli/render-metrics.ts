@@ -4,7 +4,8 @@
  * A failed run keeps the last success time of the previous file, so an alert on
  * `time() - aktin_sftp_last_success_timestamp_seconds` fires however the job fails.
  */
-import { ACTION_KINDS, lastSuccessIn, METRIC, type RunMetrics } from '../core/run-metrics.js';
+import { ACTION_KINDS } from '../core/action-kinds.js';
+import { lastSuccessIn, METRIC, type RunMetrics } from '../core/run-metrics.js';
 
 export function renderMetrics(run: RunMetrics, previous: string | null = null): string {
   const command = `command="${labelValue(run.command)}"`;

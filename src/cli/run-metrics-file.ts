@@ -4,8 +4,7 @@
  * node_exporter's textfile collector. A metrics file that cannot be written is a warning: the
  * job itself is what cron and CI judge.
  */
-import type { ApplyReport } from '../app/apply-plan.js';
-import type { ActionKind } from '../core/plan.js';
+import { countDone, type ApplyReport } from '../app/apply-plan.js';
 import { isProblemError } from '../core/problem.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -34,9 +33,7 @@ export async function withMetricsFile(path: string | undefined, io: CliIo, comma
 }
 
 async function writeRunMetrics(path: string, io: CliIo, command: string, outcome: RunOutcome, started: number): Promise<void> {
-  const done: Partial<Record<ActionKind, number>> = {};
-  for (const action of outcome.report?.done ?? []) done[action.kind] = (done[action.kind] ?? 0) + 1;
-  if (outcome.report?.ledgerPublished) done.publish_ledger = 1;
+  const done = outcome.report ? countDone(outcome.report) : { byKind: {}, bytes: 0 };
   const now = Date.now();
   try {
     const text = renderMetrics(
@@ -46,9 +43,9 @@ async function writeRunMetrics(path: string, io: CliIo, command: string, outcome
         succeeded: outcome.code === EXIT.OK,
         finishedAt: Math.floor(now / 1000),
         durationSeconds: (now - started) / 1000,
-        actionsDone: done,
+        actionsDone: done.byKind,
         actionsFailed: outcome.report?.failed.length ?? 0,
-        uploadedBytes: (outcome.report?.done ?? []).reduce((sum, d) => sum + (d.bytes ?? 0), 0),
+        uploadedBytes: done.bytes,
       },
       await readMetricsFile(path),
     );

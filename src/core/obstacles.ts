@@ -3,12 +3,8 @@
  * planner leaves such a request alone (nothing could be uploaded there, and a rename over a
  * directory fails on every run); plan, apply and drift say what is in the way and what to do.
  */
-import type { RemoteListing, RemoteObstacle } from './model.js';
+import type { RemoteObstacle } from './model.js';
 import { LEDGER_FILE_NAME, requestIdOfExportFile } from './remote-names.js';
-
-export function obstaclesOf(listing: RemoteListing): readonly RemoteObstacle[] {
-  return listing.obstacles ?? [];
-}
 
 export function describeObstacle(obstacle: RemoteObstacle, folder: string): string {
   const id = requestIdOfExportFile(obstacle.name);

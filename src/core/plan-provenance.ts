@@ -9,8 +9,8 @@
  */
 import { actionReadiness } from './action-readiness.js';
 import type { Observation } from './observation.js';
-import { encodePlan } from './plan-codec.js';
 import type { Plan, PlannedAction } from './plan.js';
+import { projectPlan } from './plan-shape.js';
 import { planChanges } from './planner.js';
 import { problem, type Problem } from './problem.js';
 
@@ -67,7 +67,7 @@ function foreignWhenResuming(plan: Plan, made: readonly PlannedAction[], observa
 
 /** One action in the plan file's own canonical form, so that key order never matters. */
 function encoded(action: PlannedAction): string {
-  return encodePlan({ actions: [action] } as unknown as Plan);
+  return JSON.stringify(projectPlan({ actions: [action] }));
 }
 
 function describe(action: PlannedAction): string {

@@ -5,8 +5,6 @@
  */
 import type { ActionKind } from './plan.js';
 
-export { ACTION_KINDS } from './action-kinds.js';
-
 /** Metric names: a contract with dashboards and alert rules, like the exit codes. */
 export const METRIC = {
   lastSuccess: 'aktin_sftp_last_success_timestamp_seconds',

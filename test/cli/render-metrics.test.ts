@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderMetrics } from '../../src/cli/render-metrics.js';
-import { ACTION_KINDS, lastSuccessIn, METRIC, type RunMetrics } from '../../src/core/run-metrics.js';
+import { ACTION_KINDS } from '../../src/core/action-kinds.js';
+import { lastSuccessIn, METRIC, type RunMetrics } from '../../src/core/run-metrics.js';
 import { parseExposition, valueOf } from '../support/prometheus-text.js';
 
 const ok: RunMetrics = {

@@ -1,14 +1,12 @@
 /**
- * A World of real adapters for use-case tests: the ledger file and its lock in a temporary
- * folder, a broker reader and a remote folder the test opened (and closes itself: the
+ * A World of real adapters for use-case tests: the ledger store of the composition root in a
+ * temporary folder, a broker reader and a remote folder the test opened (and closes itself: the
  * connection a use case closes is a view of them), real Fernet. Only the clock is fixed.
  */
 import { createFernetEncryptStream } from '../../src/adapters/fernet-stream.js';
 import type { FernetKey } from '../../src/adapters/fernet.js';
-import { createLedgerStore } from '../../src/adapters/ledger-file.js';
-import { acquireLedgerLock, forceUnlock, readLedgerLock } from '../../src/adapters/ledger-lock.js';
-import { formatLedgerXml } from '../../src/adapters/ledger-xml.js';
 import type { AppEvent, BrokerReader, Clock, RemoteFolder, World } from '../../src/app/ports.js';
+import { openLedgerStore } from '../../src/cli/open-world.js';
 import type { PlanIdentity } from '../../src/core/plan-freshness.js';
 import { FIXED_NOW } from './builders.js';
 
@@ -29,13 +27,7 @@ const sequentialPlanId = () => `0a1b2c${(counter++ % 256).toString(16).padStart(
 export function testWorld(parts: TestWorldParts): World {
   const { workingDir } = parts;
   return {
-    ledgerStore: {
-      ...createLedgerStore(workingDir),
-      format: formatLedgerXml,
-      lock: (operation) => acquireLedgerLock(workingDir, operation, { now: FIXED_NOW, toolVersion: 'test' }),
-      readLock: () => readLedgerLock(workingDir),
-      forceUnlock: (id) => forceUnlock(workingDir, id),
-    },
+    ledgerStore: openLedgerStore(workingDir, (message) => parts.events?.({ type: 'warning', message })),
     clock: FIXED_CLOCK,
     newPlanId: parts.newPlanId ?? sequentialPlanId,
     events: parts.events ?? (() => undefined),
