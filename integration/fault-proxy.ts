@@ -13,7 +13,9 @@
  * - stall: nothing more is forwarded either way and nothing is closed (a silent server when
  *          'down' at 0, a dead link later on); the sockets stay open until the client or stop()
  *          closes them (the client's later bytes are read and dropped; the target is not read).
- * - drip:  from then on that direction delivers one byte per `intervalMs`; the other flows freely.
+ * - drip:  from then on that direction delivers one byte (or `bytesPerTick`) per `intervalMs`; the
+ *          other flows freely. With a larger tick it is a throttle: a big upload that stays in
+ *          flight for seconds, yet finishes.
  * `faultyConnections` limits the fault to the first N connections accepted after it was set (to
  * test a retry that succeeds); later ones pass unharmed. `breakOpen(kind)` starts a cut, reset or
  * stall at once on every connection open now (a link that dies after the session is up).
@@ -26,7 +28,7 @@ export type Direction = 'up' | 'down';
 export type Fault =
   | { readonly kind: 'pass' }
   | { readonly kind: 'cut' | 'reset' | 'stall'; readonly direction: Direction; readonly afterBytes: number }
-  | { readonly kind: 'drip'; readonly direction: Direction; readonly afterBytes: number; readonly intervalMs: number };
+  | { readonly kind: 'drip'; readonly direction: Direction; readonly afterBytes: number; readonly intervalMs: number; readonly bytesPerTick?: number };
 
 export interface FaultProxyStats {
   /** Connections accepted so far. */
@@ -99,14 +101,20 @@ export async function startFaultProxy(options: { target: { host?: string; port: 
         client.resume();
       } else if (now.kind === 'drip') {
         const { direction, intervalMs } = now;
+        const tick = Math.max(1, now.bytesPerTick ?? 1);
         state = 'dripping';
         const timer = setInterval(() => {
-          const head = drip[0];
-          if (!head || state !== 'dripping' || ends[direction].destroyed) return;
-          ends[direction].write(head.subarray(0, 1));
-          count(direction, 1);
-          if (head.length > 1) drip[0] = head.subarray(1);
-          else drip.shift();
+          if (drip.length === 0 || state !== 'dripping' || ends[direction].destroyed) return;
+          let budget = tick;
+          while (budget > 0 && drip.length > 0) {
+            const head = drip[0]!;
+            const part = head.subarray(0, budget);
+            ends[direction].write(part);
+            count(direction, part.length);
+            budget -= part.length;
+            if (head.length > part.length) drip[0] = head.subarray(part.length);
+            else drip.shift();
+          }
           if (drip.length === 0) sources[direction].resume();
         }, intervalMs);
         timers.add(timer);

@@ -126,6 +126,19 @@ describe('TCP fault proxy', () => {
     assert.ok(chunks >= 3, `${chunks} chunks: not dripped`);
   });
 
+  it('drip with bytesPerTick: a throttle that delivers everything, in order, no faster than the ticks allow', async () => {
+    proxy = await startFaultProxy({ target: { port: port() }, fault: { kind: 'drip', direction: 'up', afterBytes: 0, intervalMs: 20, bytesPerTick: 10_000 } });
+    const sent = Buffer.from(Array.from({ length: 100_000 }, (_, i) => i % 251));
+    const start = performance.now();
+    const { socket } = await visit(proxy, sent, { until: (b) => b.length >= GREETING.length + sent.length });
+    const elapsed = performance.now() - start;
+    socket.destroy();
+    assert.deepEqual(Buffer.concat(received), sent);
+    // Ten ticks of 10,000 bytes; timers never fire early, so nine intervals at least (a lower bound only).
+    assert.ok(elapsed >= 9 * 20 * 0.9, `${elapsed.toFixed(0)} ms: not throttled`);
+    assert.equal(proxy.stats().bytesUp, sent.length);
+  });
+
   it('faults only the first N connections when asked, then passes', async () => {
     proxy = await startFaultProxy({ target: { port: port() }, fault: { kind: 'cut', direction: 'down', afterBytes: 0 }, faultyConnections: 1 });
     assert.equal((await visit(proxy)).got.length, 0);
