@@ -15,18 +15,8 @@ import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
 import { startCli } from './support/cli-process.js';
 import { createDeployment, openTargetFolder, sshdTarget, type Deployment } from './support/e2e-world.js';
+import { eventually } from './support/eventually.js';
 import { tempDir } from '../test/support/temp-dir.js';
-
-/** Polls until `check` holds; the deadline only bounds a hang, it assumes nothing about speed. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, deadlineMs = 120_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('aktin-sftp watch', () => {
   let emulator: BrokerEmulator;

@@ -50,11 +50,26 @@ export interface BrokerEmulator {
   readonly port: number;
   /** HTTP connections opened, requests received, calls per route name (`status`, `filtered`, …), bytes and busy time since the start. */
   stats(): { connections: number; requests: number; calls: Readonly<Partial<Record<FaultRoute, number>>> } & EmulatorLoad;
+  /**
+   * The routed calls whose request number (the `requests` count before them) is at least `mark`,
+   * in arrival order: which requests a client asked about after some point (at least the last 10,000 kept).
+   */
+  callsSince(mark: number): readonly LoggedCall[];
   /** The admin websocket at `/broker/websocket` and its test aids. */
   readonly websocket: WebsocketAids;
   setFaults(faults: FaultConfig): void;
   close(): Promise<void>;
 }
+
+export interface LoggedCall {
+  /** The `requests` count when it arrived: 0 for the first request. */
+  readonly number: number;
+  readonly route: FaultRoute;
+  readonly method: string;
+  readonly path: string;
+}
+
+const CALL_LOG_SIZE = 10_000;
 
 /** For benchmarks: bytes on the wire (closed and open connections) and time spent answering. */
 export interface EmulatorLoad {
@@ -75,6 +90,7 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   let connections = 0;
   let requests = 0;
   const calls: Partial<Record<FaultRoute, number>> = {};
+  const log: LoggedCall[] = [];
   const hub = createWebsocketHub();
   state.listeners.add((frame) => hub.broadcast(frame));
   const load = { bytesIn: 0, bytesOut: 0, busyNs: 0n };
@@ -100,6 +116,7 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   };
 
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
+    const number = requests;
     requests += 1;
     const arrived = process.hrtime.bigint();
     response.once('finish', () => (load.busyNs += process.hrtime.bigint() - arrived));
@@ -109,6 +126,8 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
       if (resolved.kind === 'status') return void (await answer(response, 'any', { status: resolved.status }));
       const { route: chosen, params } = resolved;
       calls[chosen.name] = (calls[chosen.name] ?? 0) + 1;
+      log.push({ number, route: chosen.name, method: request.method ?? '', path: url.pathname });
+      if (log.length >= 2 * CALL_LOG_SIZE) log.splice(0, CALL_LOG_SIZE); // trimmed in batches: no copy per call
       if (await faults.before(chosen.name, response)) return;
       const caller = chosen.access === 'none' ? undefined : authenticate(request);
       if (chosen.access !== 'none' && (!caller || (chosen.access === 'admin' && !caller.admin))) return void (await answer(response, chosen.name, { status: 401 }));
@@ -153,6 +172,7 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
       const bytesOut = load.bytesOut + live.reduce((sum, s) => sum + s.bytesWritten, 0);
       return { connections, requests, calls: { ...calls }, bytesIn, bytesOut, busyMs: Number(load.busyNs) / 1e6 };
     },
+    callsSince: (mark) => log.filter((call) => call.number >= mark),
     websocket: hub,
     setFaults: (config) => faults.set(config),
     close: () =>

@@ -230,3 +230,16 @@ describe('broker emulator: export and download (§6)', () => {
     assert.equal((await fetch(`${emulator.url}/broker/download/${uuid}`)).status, 404, 'expired after 10 minutes');
   });
 });
+
+describe('broker emulator: the call log for tests', () => {
+  it('lists the routed calls from a mark on, in order, with route name and path', async () => {
+    const mark = emulator.stats().requests;
+    await call('/broker/request/0/status');
+    await call('/no/such/route');
+    await call('/broker/request/1', { method: 'OPTIONS' });
+    const calls = emulator.callsSince(mark);
+    assert.deepEqual(calls.map((c) => [c.route, c.method, c.path]), [['status', 'GET', '/broker/request/0/status'], ['request-info', 'OPTIONS', '/broker/request/1']]);
+    assert.deepEqual(calls.map((c) => c.number), [mark, mark + 2], 'numbered by request, unrouted ones included');
+    assert.deepEqual(emulator.callsSince(emulator.stats().requests), []);
+  });
+});
