@@ -3,7 +3,7 @@
  * emulator over HTTP and its websocket, the real sshd): with 2,000 tagged requests reconciled,
  * an idle `aktin-sftp watch` makes no broker call at all between events and resyncs, and one
  * node's change costs calls about that one request only (plus the one filtered list), however
- * many requests there are. Counted in the emulator's call log, not inferred from the log lines.
+ * many requests there are; SIGTERM while idle ends it with 0 at once, lock released. Counted in the emulator's call log, not inferred from the log lines.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -53,6 +53,8 @@ describe('aktin-sftp watch with 2,000 tagged requests', () => {
   it('asks the broker nothing while idle, and only about the request an event names', async () => {
     const run = startCli(['watch', '-c', deployment.configFile], { cwd: deployment.dir });
     const cycleLines = () => run.stderrSoFar().split('\n').filter((l) => / cycle for /.test(l));
+    let stoppedAt = 0;
+    let cyclesAtStop = 0;
     try {
       // The first sync of 2,000 uploads takes a while on a loaded 2-core machine: a generous deadline.
       const start = await eventually('the start cycle', () => cycleLines().find((l) => / start cycle for all requests: /.test(l)), 600_000);
@@ -95,9 +97,14 @@ describe('aktin-sftp watch with 2,000 tagged requests', () => {
       assert.equal(watch.length, 4, `nothing else:\n${shown}`);
       assert.equal(cycleLines().filter((l) => / events cycle for /.test(l)).length, 1, cycleLines().join('\n'));
     } finally {
+      stoppedAt = performance.now();
+      cyclesAtStop = cycleLines().length;
       run.child.kill('SIGTERM');
     }
+    // SIGTERM while idle: no cycle first, out at once (the bound only catches a hang).
     const done = await run.done;
+    assert.ok(performance.now() - stoppedAt < 30_000, `${(performance.now() - stoppedAt).toFixed(0)} ms to stop`);
+    assert.equal(cycleLines().length, cyclesAtStop, 'no cycle after SIGTERM');
     assert.equal(done.code, 0, done.stderr);
     assert.ok(!existsSync(join(deployment.workingDir, 'status.xml.lock')), 'the lock is released');
   });
