@@ -1,0 +1,84 @@
+/**
+ * A cron `apply` and `aktin-sftp watch` on the same working directory meet at the ledger lock,
+ * on real parts (the built CLI as a child process, the broker emulator over HTTP and websocket,
+ * the real sshd). While another run holds the lock (taken here with the same lock code a cron
+ * `apply` uses, by this live process, so the test decides when it ends), watch's cycle fails with
+ * LEDGER_LOCKED, changes nothing, says so in its log and on /healthz, and is retried with backoff
+ * for as long as it takes; once the lock is free the retry does the work. A cron run after that
+ * finds nothing to do. (The other way round, a cron run meeting watch's lock, is in
+ * watch-sigterm.test.ts.)
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { acquireLedgerLock } from '../src/adapters/ledger-lock.js';
+import type { RemoteFolder } from '../src/app/ports.js';
+import { BrokerDriver } from './broker-driver.js';
+import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
+import { runCliProcess, startCli } from './support/cli-process.js';
+import { createDeployment, openTargetFolder, sshdTarget, type Deployment } from './support/e2e-world.js';
+import { eventually } from './support/eventually.js';
+import { tempDir } from '../test/support/temp-dir.js';
+
+describe('aktin-sftp watch and a cron apply', () => {
+  let emulator: BrokerEmulator;
+  let deployment: Deployment;
+  let folder: RemoteFolder;
+
+  before(async () => {
+    emulator = await startBrokerEmulator({ port: 0 });
+    const target = sshdTarget({ own: 'watch-lock' });
+    deployment = createDeployment({ brokerUrl: emulator.url, tag: 'rki', sftp: target, dir: tempDir('watch-lock'), extraToml: '[WATCH]\nDEBOUNCE = 1\nRESYNC = 3600\n' });
+    folder = await openTargetFolder(target);
+    for (const file of await folder.list()) await folder.remove(file.name);
+  });
+  after(async () => {
+    await folder?.close();
+    await emulator?.close();
+  });
+
+  it('retries a cycle that meets the lock until it is free, then does the work', async () => {
+    const run = startCli(['watch', '-c', deployment.configFile, '--listen', '127.0.0.1:0'], { cwd: deployment.dir });
+    const lines = (pattern: RegExp) => run.stderrSoFar().split('\n').filter((l) => pattern.test(l));
+    try {
+      await eventually('the start cycle', () => (lines(/ start cycle for all requests: /).length > 0 ? true : undefined));
+      await eventually('the websocket', () => (emulator.websocket.stats().open === 1 ? true : undefined));
+      const url = /\/healthz and \/metrics on (http:\S+)/.exec(run.stderrSoFar())![1]!;
+
+      const held = await acquireLedgerLock(deployment.workingDir, 'apply', { now: new Date(), toolVersion: 'test' });
+      let id = '';
+      try {
+        const driver = new BrokerDriver(emulator.url);
+        id = await driver.createRequest({ tags: ['rki'] });
+        await driver.node('xxxApiKey123').putResult(id, 'a;b\n', 'text/csv');
+        await driver.node('xxxApiKey123').postStatus(id, 'completed');
+        // Two failed tries while the lock is held: the first and its first retry.
+        const failed = await eventually('two cycles meeting the lock', () => {
+          const found = lines(new RegExp(` events cycle for request ${id}.* failed after .*LEDGER_LOCKED.*; retry in `));
+          return found.length >= 2 ? found : undefined;
+        });
+        assert.match(failed[1]!, /\(attempt 2\)/, failed.join('\n'));
+        assert.deepEqual((await folder.list()).map((f) => f.name), [], 'nothing written under the other run\'s lock');
+        const health = (await (await fetch(`${url}/healthz`)).json()) as { lastCycle: { ok: boolean; code?: string } };
+        assert.deepEqual([health.lastCycle.ok, health.lastCycle.code], [false, 'LEDGER_LOCKED']);
+      } finally {
+        await held.release();
+      }
+
+      const done = await eventually('the retry after the lock is free', () => lines(new RegExp(` events cycle for request ${id} \\(attempt \\d+\\): `)).find((l) => !/ failed after /.test(l)));
+      assert.match(done, /: 1 create, 1 publish_ledger in /, done);
+      assert.deepEqual((await folder.list()).map((f) => f.name).sort(), [`export_${id}.zip`, 'status.xml']);
+
+      // The cron run after it: nothing to do, the same ledger.
+      const cron = await runCliProcess(['apply', '--auto-approve', '-c', deployment.configFile], { cwd: deployment.dir });
+      assert.equal(cron.code, 0, cron.combined);
+      assert.match(cron.stdout, /No changes/i);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    const stopped = await run.done;
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.ok(!existsSync(join(deployment.workingDir, 'status.xml.lock')), 'the lock is released');
+  });
+});
