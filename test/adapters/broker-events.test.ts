@@ -113,10 +113,12 @@ describe('broker websocket event source', () => {
   it('keeps retrying a refused key with growing delays, and names the key in no message', async () => {
     for (const key of ['xxxApiKey123', 'not-a-key-4711']) {
       const r = recorder();
-      const subscription = source({ key }).subscribe(r.onEvent, r.onState);
+      // Jitter drawn as 0: half of 5, 10, 20 (the cap), 20 ms.
+      const subscription = source({ key, random: () => 0 }).subscribe(r.onEvent, r.onState);
       try {
-        await r.until(() => r.states.length >= 3);
+        await r.until(() => r.states.length >= 4);
         assert.ok(r.states.every((s) => !s.connected));
+        assert.deepEqual(r.states.slice(0, 4).map((s) => (s.connected ? 0 : s.retryInMs)), [3, 5, 10, 10], 'exponential backoff, capped, jitter from the source');
         const reasons = r.states.map((s) => (s.connected ? '' : s.reason));
         assert.match(reasons[0]!, key === 'xxxApiKey123' ? /before its welcome.*admin key/ : /refused the handshake.*API_KEY/);
         for (const reason of reasons) assert.ok(!reason.includes(key), reason);
