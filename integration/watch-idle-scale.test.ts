@@ -53,8 +53,8 @@ describe('aktin-sftp watch with 2,000 tagged requests', () => {
   it('asks the broker nothing while idle, and only about the request an event names', async () => {
     const run = startCli(['watch', '-c', deployment.configFile], { cwd: deployment.dir });
     const cycleLines = () => run.stderrSoFar().split('\n').filter((l) => / cycle for /.test(l));
-    let stoppedAt = 0;
-    let cyclesAtStop = 0;
+    let stoppedAt: number;
+    let cyclesAtStop: number;
     try {
       // The first sync of 2,000 uploads takes a while on a loaded 2-core machine: a generous deadline.
       const start = await eventually('the start cycle', () => cycleLines().find((l) => / start cycle for all requests: /.test(l)), 600_000);
