@@ -36,6 +36,11 @@ export interface SftpConfig {
 /** 0644, as the original's uploads got: recipients' accounts read them (the content is a Fernet token). */
 export const DEFAULT_FILE_MODE = 0o644;
 
+/** "0640", as the key is written. */
+export function formatFileMode(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}
+
 export interface ApplyConfig {
   /** Actions in flight at once. */
   readonly concurrency: number;
