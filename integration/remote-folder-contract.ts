@@ -4,7 +4,7 @@
  * fake nor the adapter drifts from what real servers do.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { RemoteFolder } from '../src/app/ports.js';
@@ -38,9 +38,28 @@ export function remoteFolderContract(name: string, open: () => Promise<RemoteFol
       assert.deepEqual(await ours(), [A]);
     });
 
+    it('streams a file back in order, piece by piece, and stops early without leaving it open', async () => {
+      const expected = createHash('sha256').update((await folder.read(A, 2_000_000))!).digest('hex');
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const chunk of (await folder.openRead(A))!) {
+        hash.update(chunk as Buffer);
+        bytes += (chunk as Buffer).length;
+      }
+      assert.equal(bytes, 1_000_003);
+      assert.equal(hash.digest('hex'), expected);
+      const early = (await folder.openRead(A))!;
+      for await (const chunk of early) {
+        assert.ok((chunk as Buffer).length > 0);
+        break; // destroys the stream: its handle is closed, the session goes on
+      }
+      assert.equal((await folder.stat(A))?.size, 1_000_003);
+    });
+
     it('reports missing files as null or false, not as errors', async () => {
       assert.equal(await folder.stat('missing.zip'), null);
       assert.equal(await folder.read('missing.zip', 10), null);
+      assert.equal(await folder.openRead('missing.zip'), null);
       assert.equal(await folder.remove('missing.zip'), false);
     });
 

@@ -5,17 +5,22 @@
  * atomic posix-rename; servers without it get remove + rename, and the caller is warned once.
  * Never touches a name outside the configured folder and never creates the folder.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import type { RemoteFolder } from '../app/ports.js';
-import type { SftpConfig } from '../core/config.js';
+import { DEFAULT_FILE_MODE, type SftpConfig } from '../core/config.js';
 import type { RemoteFile } from '../core/model.js';
 import { connectSftp, type SshClient } from './sftp-connect.js';
 import { isNoSuchFile, lostConnectionProblem, remoteProblem, sftpProblem } from './sftp-errors.js';
+import { pipelineReads, type ReadPipeline } from './sftp-read.js';
 import { pipelineWrites, type WritePipeline } from './sftp-write.js';
 
 /** ssh2's limit when the server names none (limits@openssh.com) and its banner is not OpenSSH's. */
 const FALLBACK_WRITE_LIMIT = 34_000 - 2048;
+/** ssh2's read limit likewise; a larger READ would be split and sent one part after the other. */
+const FALLBACK_READ_LIMIT = 34_000;
+/** Reads of one file outstanding at once: enough for LAN round trips, at most 8 × 256 KiB held. */
+const READS_IN_FLIGHT = 8;
 /** Above this a larger piece buys nothing and only costs memory (integration/bench-sftp.ts). */
 const MAX_PIECE = 256 * 1024;
 /** Bytes outstanding per upload: enough to cover loopback and LAN round trips (integration/bench-sftp.ts). */
@@ -31,7 +36,13 @@ export interface RemoteFolderOptions {
 
 export async function openRemoteFolder(config: SftpConfig, options: RemoteFolderOptions = {}): Promise<RemoteFolder> {
   const { conn, sftp } = await connectSftp(config);
-  return new Ssh2Folder(config, conn, sftp, options.onWarning ?? (() => undefined), writePipelineFor(sftp, options.writePipeline));
+  return new Ssh2Folder(config, conn, sftp, options.onWarning ?? (() => undefined), writePipelineFor(sftp, options.writePipeline), readPipelineFor(sftp));
+}
+
+function readPipelineFor(sftp: SFTPWrapper): ReadPipeline {
+  const limit = (sftp as unknown as { _maxReadLen?: unknown })._maxReadLen;
+  const serverLimit = typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0 ? limit : FALLBACK_READ_LIMIT;
+  return { pieceSize: Math.min(serverLimit, MAX_PIECE), inFlight: READS_IN_FLIGHT };
 }
 
 /**
@@ -58,6 +69,7 @@ class Ssh2Folder implements RemoteFolder {
     private readonly sftp: SFTPWrapper,
     private readonly warn: (message: string) => void,
     private readonly writes: WritePipeline,
+    private readonly reads: ReadPipeline,
   ) {
     this.#folder = config.folder === '' ? '.' : config.folder.replace(/\/+$/, '') || '/';
     this.#lost = new Promise<never>((_, reject) => {
@@ -101,14 +113,42 @@ class Ssh2Folder implements RemoteFolder {
     return bytes;
   }
 
+  async openRead(name: string): Promise<Readable | null> {
+    const path = this.#path(name);
+    let handle: Buffer;
+    try {
+      handle = await this.#call<Buffer>('open', path, (cb) => this.sftp.open(path, 'r', cb));
+    } catch (error) {
+      if (isNoSuchFile(error)) return null;
+      throw error;
+    }
+    const readAt = (position: number, length: number) =>
+      this.#call<Buffer>('read', path, (cb) => {
+        const buffer = Buffer.allocUnsafe(length);
+        this.sftp.read(handle, buffer, 0, length, position, (error, bytesRead) => cb(error, buffer.subarray(0, bytesRead)));
+      });
+    const close = () => (this.#closed ? Promise.resolve() : this.#call<void>('close', path, (cb) => this.sftp.close(handle, cb)).catch(() => undefined));
+    const reads = this.reads;
+    async function* pieces(): AsyncGenerator<Buffer> {
+      try {
+        yield* pipelineReads(readAt, reads);
+      } finally {
+        // Also when the reader stops early (destroy): the handle is never left open.
+        await close();
+      }
+    }
+    return Readable.from(pieces(), { objectMode: false });
+  }
+
   async write(name: string, source: Readable): Promise<number> {
     const path = this.#path(name);
     // Exclusive create is the real guard; some servers ignore it (rclone serve sftp truncates instead).
     if (await this.stat(name)) {
       throw remoteProblem(this.config, 'SFTP_IO', `${this.config.host}:${path} already exists`, path, 'aktin-sftp writes only new temporary names; remove the leftover file and apply again.');
     }
-    // 0644 as the original's uploads got: recipients' accounts read them (the content is a Fernet token).
-    const handle = await this.#call<Buffer>('create', path, (cb) => this.sftp.open(path, 'wx', { mode: 0o644 }, cb));
+    // [SFTP] FILE_MODE; the server's umask may still clear bits (OpenSSH applies its own).
+    const mode = this.config.fileMode ?? DEFAULT_FILE_MODE;
+    const handle = await this.#call<Buffer>('create', path, (cb) => this.sftp.open(path, 'wx', { mode }, cb));
     try {
       const written = await pipelineWrites(source, (piece, position) => this.#call<void>('write', path, (cb) => this.sftp.write(handle, piece, 0, piece.length, position, cb)), this.writes);
       if (this.#has('fsync@openssh.com')) await this.#call<void>('fsync', path, (cb) => this.sftp.ext_openssh_fsync(handle, cb));

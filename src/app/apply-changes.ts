@@ -9,6 +9,7 @@ import { checkPlanIdentity, type PlanIdentity } from '../core/plan-freshness.js'
 import { ProblemError, problem } from '../core/problem.js';
 import { applyPlan, type ApplyReport } from './apply-plan.js';
 import { planFromObservation, warnOfObstacles } from './make-plan.js';
+import { lockLedger, type LockWait } from './ledger-lock-wait.js';
 import { observe } from './observe.js';
 import type { World } from './ports.js';
 
@@ -24,6 +25,8 @@ export interface ApplyRequest {
   readonly concurrency: number;
   /** Aborted on SIGINT/SIGTERM: no new action starts, the ones in flight finish. */
   readonly signal?: AbortSignal;
+  /** How long to wait for a lock another run holds (--lock-timeout); without it, fail at once. */
+  readonly lockWait?: LockWait;
 }
 
 export interface ApplyOutcome {
@@ -38,7 +41,11 @@ export async function applyChanges(world: World, request: ApplyRequest): Promise
     const problems = checkPlanIdentity(source.saved, request.identity, source.file);
     if (problems.length > 0) throw new ProblemError(problems);
   }
-  const lock = await world.ledgerStore.lock('apply');
+  const lock = await lockLedger(world.ledgerStore, 'apply', {
+    events: world.events,
+    ...(request.lockWait ? { wait: request.lockWait } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
   try {
     const encryptor = await world.loadEncryptor();
     const connection = await world.connect();

@@ -38,6 +38,8 @@ export interface RemoteFolder {
   stat(name: string): Promise<RemoteFile | null>;
   /** Reads a small file whole; null when it does not exist; fails above maxBytes. */
   read(name: string, maxBytes: number): Promise<Buffer | null>;
+  /** Opens a file of any size as a stream (flat memory); null when it does not exist. Destroy it to stop early. */
+  openRead(name: string): Promise<Readable | null>;
   /** Writes a new file from a stream (fsync where the server offers it); returns bytes written. */
   write(name: string, source: Readable): Promise<number>;
   /** Renames over an existing target, atomically where the server supports posix-rename (then `atomic`). */

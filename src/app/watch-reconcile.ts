@@ -11,6 +11,7 @@ import { ProblemError } from '../core/problem.js';
 import type { CycleResult } from '../core/watch-cycle.js';
 import { applyChanges } from './apply-changes.js';
 import { countDone } from './apply-plan.js';
+import type { LockWait } from './ledger-lock-wait.js';
 import type { World } from './ports.js';
 import type { CycleContext } from './watch-loop.js';
 
@@ -19,6 +20,8 @@ export interface ReconcileRequest {
   /** The safety options of every cycle (deletion cap, mass-delete override, orphans). */
   readonly options: Omit<PlanOptions, 'only'>;
   readonly concurrency: number;
+  /** --lock-timeout: how long a cycle waits for a lock a cron run holds before it fails (and is retried). */
+  readonly lockWait?: LockWait;
 }
 
 export function reconcilerFor(world: World, request: ReconcileRequest) {
@@ -28,6 +31,7 @@ export function reconcilerFor(world: World, request: ReconcileRequest) {
       source: { options: scope === 'all' ? request.options : { ...request.options, only: scope }, approve: async () => true },
       concurrency: request.concurrency,
       signal: context.signal,
+      ...(request.lockWait ? { lockWait: request.lockWait } : {}),
     });
     if (report === null) return { actions: {}, bytes: 0 };
     // A cycle whose actions failed is a failed cycle: the loop retries it with backoff.

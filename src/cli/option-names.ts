@@ -29,6 +29,7 @@ export const PLACEHOLDERS: Readonly<Record<string, string>> = {
   'max-delete': 'N',
   color: 'WHEN',
   ttl: 'SECONDS',
+  'lock-timeout': 'DURATION',
 };
 
 /** What a missing required argument is, in words; the others are named by their option. */

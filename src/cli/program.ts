@@ -21,6 +21,7 @@ import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { checkCommandLine, type OptionTables, type ValueRules } from './option-checks.js';
 import { NOUNS } from './option-names.js';
+import { LOCK_OPTION_RULES } from './lock-options.js';
 import { PLAN_OPTION_RULES } from './plan-options.js';
 import { chalkFor, problemsToJson, renderProblems } from './render-problems.js';
 
@@ -40,7 +41,7 @@ const COMMANDS: readonly CliCommand<any>[] = [
 ];
 
 /** The value rules of options: one place, applied before any command runs. */
-const VALUE_RULES: ValueRules = { color: readColorOption, ...PLAN_OPTION_RULES };
+const VALUE_RULES: ValueRules = { color: readColorOption, ...PLAN_OPTION_RULES, ...LOCK_OPTION_RULES };
 
 const INTRO = `aktin-sftp ships the results of tagged AKTIN Broker requests to an SFTP folder,
 Fernet-encrypted, as a plan/apply reconciler.

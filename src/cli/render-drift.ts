@@ -14,7 +14,12 @@ const SYMBOL: Record<DriftItem['kind'], string> = {
   remote_ledger_stale: '*',
   obstacle: '!',
   foreign: '?',
+  content_mismatch: '*',
+  not_checkable: '?',
 };
+
+/** Enough of a SHA-256 to tell two apart on a line; the JSON has all of it. */
+const short = (sha256: string | undefined) => `${(sha256 ?? '').slice(0, 12)}…`;
 
 function sentence(item: DriftItem): string {
   switch (item.kind) {
@@ -34,17 +39,22 @@ function sentence(item: DriftItem): string {
       return `not a regular file: it blocks ${item.request_id === null ? 'the ledger copy' : `request ${item.request_id}`} until it is moved away`;
     case 'foreign':
       return 'not a file aktin-sftp writes; left alone';
+    case 'content_mismatch':
+      return `content differs from the uploaded token (sha256 ${short(item.actual_sha256)}, the ledger recorded ${short(item.expected_sha256)}); the size is right, so plan does not see it: move the file away on the server and plan replaces it`;
+    case 'not_checkable':
+      return `not checkable: the ledger records no token digest for request ${item.request_id} (an entry of the original tool); its size matches`;
   }
 }
 
 export function renderDrift(report: DriftReport, chalk: ChalkInstance): string {
   const lines = report.items.map((item) => {
-    const colour = item.kind === 'foreign' ? chalk.dim : item.kind === 'orphan' || item.kind === 'stray_temp' ? chalk.yellow : chalk.red;
+    const colour = !isDrift(item) ? chalk.dim : item.kind === 'orphan' || item.kind === 'stray_temp' ? chalk.yellow : chalk.red;
     return `${colour(SYMBOL[item.kind])} ${chalk.bold(item.name)}: ${sentence(item)}`;
   });
   const drift = report.items.filter(isDrift).length;
   if (drift === 0) {
-    return [...lines, ...(lines.length > 0 ? [''] : []), `${chalk.green('No drift.')} The SFTP folder matches the ledger ${report.ledgerPath} (${report.checked} live entries checked).`].join('\n') + '\n';
+    const content = report.contentChecked === null ? '' : `, ${report.contentChecked} compared by content`;
+    return [...lines, ...(lines.length > 0 ? [''] : []), `${chalk.green('No drift.')} The SFTP folder matches the ledger ${report.ledgerPath} (${report.checked} live entries checked${content}).`].join('\n') + '\n';
   }
   lines.push(
     '',
@@ -55,5 +65,10 @@ export function renderDrift(report: DriftReport, chalk: ChalkInstance): string {
 }
 
 export function driftToJson(report: DriftReport): object {
-  return { drift: report.items.some(isDrift), checked: report.checked, items: report.items };
+  return {
+    drift: report.items.some(isDrift),
+    checked: report.checked,
+    ...(report.contentChecked === null ? {} : { content_checked: report.contentChecked }),
+    items: report.items,
+  };
 }

@@ -16,6 +16,7 @@ export type KeyKind =
   | 'port' // 1–65535
   | 'count' // whole number 1–64
   | 'limit' // whole number >= 0
+  | 'mode' // file permission bits as a string of 3–4 octal digits ("0640")
   | 'fingerprints'; // list of "SHA256:<base64>" host-key fingerprints
 
 export interface ConfigKey {
@@ -54,6 +55,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   key('SFTP', 'FOLDERNAME', 'folder', true, '"rki"'),
   key('SFTP', 'HOST_KEY_FINGERPRINTS', 'fingerprints', false, '["SHA256:<43 base64 characters>"]'),
   key('SFTP', 'KNOWN_HOSTS', 'file', false, '"/etc/aktin-sftp/known_hosts"'),
+  key('SFTP', 'FILE_MODE', 'mode', false, '"0640"'),
   key('SECURITY', 'PATH_ENCRYPTION_KEY', 'file', true, '"/etc/aktin-sftp/rki.key"'),
   key('MISC', 'WORKING_DIR', 'directory', true, '"/var/lib/aktin-sftp"'),
   key('APPLY', 'CONCURRENCY', 'count', false, '4'),

@@ -6,7 +6,7 @@
  * Never puts a secret into a problem, a warning or the non-secret view.
  */
 import { basename, dirname, resolve } from 'node:path';
-import type { Config } from './config.js';
+import { DEFAULT_FILE_MODE, formatFileMode, type Config } from './config.js';
 import { CONFIG_KEYS, CONFIG_SCOPES, dottedName, envName, keyLabel, type ConfigKey } from './config-keys.js';
 import { describeValue, readValue } from './config-values.js';
 import { unknownKeyWarnings } from './config-warnings.js';
@@ -159,6 +159,7 @@ function buildConfig(source: string, got: Map<string, unknown>, pins: string[]):
       folder: str('SFTP.FOLDERNAME'),
       hostKeyFingerprints: pins,
       ...(knownHosts ? { knownHosts } : {}),
+      fileMode: (got.get('SFTP.FILE_MODE') as number) ?? DEFAULT_FILE_MODE,
     },
     keyFile: str('SECURITY.PATH_ENCRYPTION_KEY'),
     workingDir: str('MISC.WORKING_DIR'),
@@ -185,6 +186,7 @@ export function nonSecretConfigView(config: Config): object {
       folder: sftp.folder,
       host_key_fingerprints: [...sftp.hostKeyFingerprints],
       known_hosts: sftp.knownHosts ?? null,
+      file_mode: formatFileMode(sftp.fileMode ?? DEFAULT_FILE_MODE),
     },
     key_file: config.keyFile,
     working_dir: config.workingDir,

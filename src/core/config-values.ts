@@ -38,6 +38,7 @@ const EXPECTED: Record<KeyKind, string> = {
   port: 'a port number from 1 to 65535',
   count: 'a whole number from 1 to 64',
   limit: 'a whole number, 0 or more',
+  mode: 'a file mode of 3 or 4 octal digits in quotes, like "0640"',
   fingerprints: 'a list of host-key fingerprints as `ssh-keygen -lf` prints them, like "SHA256:<43 base64 characters>"',
 };
 
@@ -70,6 +71,8 @@ export function readValue(kind: KeyKind, raw: unknown): ValueRead {
       return readWhole(raw, 1, 64, fail);
     case 'limit':
       return readWhole(raw, 0, Number.MAX_SAFE_INTEGER, fail);
+    case 'mode':
+      return readMode(raw, fail, refuse);
     case 'fingerprints': {
       const given: unknown = typeof raw === 'string' ? [raw] : raw;
       if (!Array.isArray(given)) return fail();
@@ -91,6 +94,21 @@ function folderTrick(folder: string): string | undefined {
   if (folder.includes('\\')) return `must not contain a backslash (use / between folders), got ${JSON.stringify(folder)}`;
   if (folder.split('/').includes('..')) return `must not contain a ".." segment, got ${JSON.stringify(folder)}`;
   return undefined;
+}
+
+/**
+ * Only a string: a TOML number cannot say which base was meant (640 is decimal, 0o640 arrives
+ * as 416). The owner must be able to read what it uploads (recipients and the operator check
+ * the files), and setuid, setgid or sticky bits on an uploaded token only ever do harm.
+ */
+function readMode(raw: unknown, fail: (got?: string) => ValueRead, refuse: (reason: string) => ValueRead): ValueRead {
+  if (typeof raw === 'number') return refuse(`must be a string of octal digits in quotes, like "0640", got the number ${raw} (a TOML number does not say it is octal)`);
+  if (typeof raw !== 'string' || !/^\s*[0-7]{3,4}\s*$/.test(raw)) return fail();
+  const digits = raw.trim();
+  const mode = parseInt(digits, 8);
+  if (mode > 0o777) return refuse(`must not set the setuid, setgid or sticky bit, got ${JSON.stringify(digits)}: use 3 digits or a leading 0, like "0640"`);
+  if ((mode & 0o400) === 0) return refuse(`must let the owner read the uploaded files (the first digit 4 or more, like "0640"), got ${JSON.stringify(digits)}`);
+  return { ok: true, value: mode };
 }
 
 function hasControlCharacter(raw: unknown): boolean {

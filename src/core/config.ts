@@ -29,6 +29,16 @@ export interface SftpConfig {
   readonly hostKeyFingerprints: readonly string[];
   /** Path of an OpenSSH known_hosts file. */
   readonly knownHosts?: string;
+  /** Permission bits of the files it creates ([SFTP] FILE_MODE); DEFAULT_FILE_MODE when absent. */
+  readonly fileMode?: number;
+}
+
+/** 0644, as the original's uploads got: recipients' accounts read them (the content is a Fernet token). */
+export const DEFAULT_FILE_MODE = 0o644;
+
+/** "0640", as the key is written. */
+export function formatFileMode(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
 }
 
 export interface ApplyConfig {

@@ -2,7 +2,9 @@
  * Drift: differences between what the ledger says was uploaded and what the SFTP folder
  * holds, found without the broker — files removed or changed behind the tool's back,
  * orphans, leftovers of interrupted uploads, a stale remote ledger copy.
- * Sizes are enough to prove a file complete because a Fernet token's size is predictable.
+ * Sizes are enough to prove a file complete because a Fernet token's size is predictable; a
+ * file changed in place at the same size is found only by `--checksum`, which compares the
+ * remote bytes with the token's SHA-256 the ledger recorded at upload.
  */
 import type { Ledger, RemoteFile, RemoteListing } from './model.js';
 import { LEDGER_FILE_NAME, exportFileName, isTempFileName, requestIdOfExportFile } from './remote-names.js';
@@ -17,11 +19,15 @@ export type DriftKind =
   /** A directory, symlink or other non-file under a name the tool writes: it blocks that request. */
   | 'obstacle'
   /** A file the tool does not own (another name): reported, never touched, and no drift by itself. */
-  | 'foreign';
+  | 'foreign'
+  /** --checksum: the right size, other bytes than the uploaded token's. */
+  | 'content_mismatch'
+  /** --checksum: the ledger has no token digest for it (written by the original tool); only reported. */
+  | 'not_checkable';
 
-/** Whether a finding is drift (exit 2): a foreign file is only reported. */
+/** Whether a finding is drift (exit 2): a foreign file or one without a digest is only reported. */
 export function isDrift(item: DriftItem): boolean {
-  return item.kind !== 'foreign';
+  return item.kind !== 'foreign' && item.kind !== 'not_checkable';
 }
 
 export interface DriftItem {
@@ -31,8 +37,54 @@ export interface DriftItem {
   readonly request_id: string | null;
   readonly expected_size: number | null;
   readonly actual_size: number | null;
+  /** content_mismatch only: the token digest the ledger recorded, and that of the remote bytes. */
+  readonly expected_sha256?: string;
+  readonly actual_sha256?: string;
 }
 
+/** A file --checksum reads: an owned export of a live entry, present with the recorded size. */
+export interface ContentCheck {
+  readonly name: string;
+  readonly request_id: string;
+  readonly expected_sha256: string;
+  /** null when the ledger recorded no size (the digest still decides). */
+  readonly expected_size: number | null;
+}
+
+/** What reading a file gave: its digest and length, or null when it was gone by then. */
+export type ContentRead = { readonly sha256: string; readonly bytes: number } | null;
+
+/**
+ * The files whose content --checksum compares, and the entries it cannot check (no digest in
+ * the ledger). Files already found missing, wrong-sized or blocked are not read: their drift
+ * is known without it.
+ */
+export function contentChecks(ledger: Ledger, listing: RemoteListing): { checks: ContentCheck[]; notCheckable: DriftItem[] } {
+  const files = new Map(listing.files.map((f) => [f.name, f] as const));
+  const blocked = new Set((listing.obstacles ?? []).map((o) => o.name));
+  const checks: ContentCheck[] = [];
+  const notCheckable: DriftItem[] = [];
+  for (const entry of ledger.entries) {
+    if (entry.deleted !== undefined) continue;
+    const name = exportFileName(entry.id);
+    const file = files.get(name);
+    const expected = entry.tokenSize ?? null;
+    if (blocked.has(name) || !file || (expected !== null && file.size !== expected)) continue;
+    if (entry.tokenSha256 === undefined) notCheckable.push(item('not_checkable', name, entry.id, expected, file.size));
+    else checks.push({ name, request_id: entry.id, expected_sha256: entry.tokenSha256, expected_size: expected });
+  }
+  return { checks, notCheckable };
+}
+
+/** The finding of one content check, null when the bytes are the uploaded token's. */
+export function contentFinding(check: ContentCheck, read: ContentRead): DriftItem | null {
+  const { name, request_id: id, expected_size: expected } = check;
+  // Changed between the listing and the read: the same findings a listing would have given.
+  if (read === null) return item('missing', name, id, expected, null);
+  if (expected !== null && read.bytes !== expected) return item('size_mismatch', name, id, expected, read.bytes);
+  if (read.sha256 === check.expected_sha256) return null;
+  return { ...item('content_mismatch', name, id, expected, read.bytes), expected_sha256: check.expected_sha256, actual_sha256: read.sha256 };
+}
 export function detectDrift(ledger: { ledger: Ledger; sha256: string | null }, listing: RemoteListing): DriftItem[] {
   const files = new Map(listing.files.map((f) => [f.name, f] as const));
   const live = ledger.ledger.entries.filter((e) => e.deleted === undefined);

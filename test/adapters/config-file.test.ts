@@ -251,6 +251,8 @@ describe('config schema', () => {
     ['SFTP', 'FOLDERNAME', '../etc'], ['SFTP', 'FOLDERNAME', 'a/../b'], ['SFTP', 'FOLDERNAME', ' .. '], ['SFTP', 'FOLDERNAME', 'a/..'], ['SFTP', 'FOLDERNAME', 'a/../'],
     ['SFTP', 'FOLDERNAME', 'a\\b'], ['SFTP', 'FOLDERNAME', '..x/y..'], ['SFTP', 'FOLDERNAME', './rki'], ['SFTP', 'FOLDERNAME', 'rki\u007f'],
     ['APPLY', 'CONCURRENCY', 64], ['APPLY', 'CONCURRENCY', 65], ['APPLY', 'CONCURRENCY', '08'], ['APPLY', 'MAX_DELETE', 0], ['APPLY', 'MAX_DELETE', -1], ['APPLY', 'MAX_DELETE', '3'],
+    ['SFTP', 'FILE_MODE', '0640'], ['SFTP', 'FILE_MODE', '644'], ['SFTP', 'FILE_MODE', ' 0600 '], ['SFTP', 'FILE_MODE', 640], ['SFTP', 'FILE_MODE', '0648'],
+    ['SFTP', 'FILE_MODE', '4644'], ['SFTP', 'FILE_MODE', '1644'], ['SFTP', 'FILE_MODE', '0244'], ['SFTP', 'FILE_MODE', '000'], ['SFTP', 'FILE_MODE', '0640\n'], ['SFTP', 'FILE_MODE', '00644'],
     ['WATCH', 'DEBOUNCE', 2], ['WATCH', 'DEBOUNCE', '5'], ['WATCH', 'DEBOUNCE', 0], ['WATCH', 'DEBOUNCE', 0.5], ['WATCH', 'RESYNC', 3600], ['WATCH', 'RESYNC', '-1'], ['WATCH', 'RESYNC', 'hourly'],
   ];
   for (const [scope, key, value] of cases) {

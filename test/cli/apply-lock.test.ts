@@ -61,4 +61,38 @@ describe('apply and the ledger lock', () => {
     assert.equal(code, 1);
     assert.doesNotMatch(next.err(), /LEDGER_LOCKED/);
   });
+
+  it('--lock-timeout waits, then fails with exit 4 naming the holder and how long it waited', async () => {
+    const { dir, config } = deployment();
+    const held = await acquireLedgerLock(dir, 'apply', { now: new Date(), toolVersion: 'test' });
+    const blocked = io(dir);
+    const started = performance.now();
+    assert.equal(await runCli(['apply', '--auto-approve', '--lock-timeout', '1500ms', '-c', config], blocked), 4, blocked.err());
+    const took = performance.now() - started;
+    assert.ok(took >= 1400, `gave up after ${Math.round(took)} ms, before the timeout`);
+    assert.ok(took < 60_000, `gave up after ${Math.round(took)} ms`);
+    assert.match(blocked.err(), /The ledger is locked by another aktin-sftp run; waited 1\.5s/);
+    assert.match(blocked.err(), /waiting up to 1\.5s/);
+    assert.match(blocked.err(), new RegExp(held.info.id));
+    await held.release();
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['apply', '--auto-approve', '--lock-timeout', '30'], /--lock-timeout must be a duration like 30s, 5m or 1h30m, got "30"/],
+    [['apply', '--auto-approve', '--lock-timeout', 'soon'], /--lock-timeout must be a duration/],
+    [['apply', '--auto-approve', '--lock-timeout'], /--lock-timeout needs a value: --lock-timeout DURATION/],
+    [['apply', '--auto-approve', '--lock-timeout', '5s', '--lock-timeout', '6s'], /--lock-timeout is given 2 times/],
+    [['watch', '--lock-timeout', '-1m'], /--lock-timeout/],
+  ];
+  for (const [words, message] of bad) {
+    it(`refuses ${words.join(' ')} with exit 64 before anything, even while the lock is held`, async () => {
+      const { dir, config } = deployment();
+      const held = await acquireLedgerLock(dir, 'apply', { now: new Date(), toolVersion: 'test' });
+      const run = io(dir);
+      assert.equal(await runCli([...words, '-c', config], run), 64, run.err());
+      assert.match(run.err(), message);
+      assert.doesNotMatch(run.err(), /LEDGER_LOCKED|waiting/);
+      await held.release();
+    });
+  }
 });

@@ -49,6 +49,15 @@ describe('config rules: one value at a time', () => {
     { name: 'empty PASSWORD is not shown', patch: { SFTP: { PASSWORD: '' } }, want: '`[SFTP] PASSWORD` in settings.toml must be a non-empty string, got an empty string' },
     { name: 'SFTP not a table', patch: { SFTP: 'sftp.example.org' }, want: '`[SFTP]` in settings.toml must be a table ([SFTP] followed by keys), got "sftp.example.org"' },
     { name: 'WORKING_DIR as a date', patch: { MISC: { WORKING_DIR: new Date(0) } }, want: 'got a date' },
+    { name: 'FILE_MODE as a TOML number (which base?)', patch: { SFTP: { FILE_MODE: 640 } }, want: '`[SFTP] FILE_MODE` in settings.toml must be a string of octal digits in quotes, like "0640", got the number 640' },
+    { name: 'FILE_MODE with a digit 8', patch: { SFTP: { FILE_MODE: '0648' } }, want: '`[SFTP] FILE_MODE` in settings.toml must be a file mode of 3 or 4 octal digits in quotes, like "0640", got "0648"' },
+    { name: 'FILE_MODE of 2 digits', patch: { SFTP: { FILE_MODE: '64' } }, want: 'got "64"' },
+    { name: 'FILE_MODE of 5 digits', patch: { SFTP: { FILE_MODE: '00644' } }, want: 'got "00644"' },
+    { name: 'FILE_MODE symbolic', patch: { SFTP: { FILE_MODE: 'u=rw,g=r' } }, want: 'got "u=rw,g=r"' },
+    { name: 'FILE_MODE setuid', patch: { SFTP: { FILE_MODE: '4644' } }, want: '`[SFTP] FILE_MODE` in settings.toml must not set the setuid, setgid or sticky bit, got "4644"' },
+    { name: 'FILE_MODE sticky', patch: { SFTP: { FILE_MODE: '1644' } }, want: 'must not set the setuid, setgid or sticky bit' },
+    { name: 'FILE_MODE the owner cannot read', patch: { SFTP: { FILE_MODE: '0244' } }, want: '`[SFTP] FILE_MODE` in settings.toml must let the owner read the uploaded files' },
+    { name: 'FILE_MODE 000', patch: { SFTP: { FILE_MODE: '000' } }, want: 'must let the owner read the uploaded files' },
   ];
   for (const c of rejected) {
     it(`rejects ${c.name}`, () => {
@@ -79,6 +88,9 @@ describe('config rules: one value at a time', () => {
     { name: 'MAX_DELETE 0', patch: { APPLY: { MAX_DELETE: 0 } }, read: (c) => c.apply.maxDelete, want: 0 },
     { name: 'integer TAG, as the original str()-ed it', patch: { REQUESTS: { TAG: 2024 } }, read: (c) => c.tag, want: '2024' },
     { name: 'CA bundle at the top', patch: { REQUESTS_CA_BUNDLE: 'ca.pem' }, read: (c) => c.caBundle, want: '/etc/aktin/ca.pem' },
+    { name: 'FILE_MODE "0640"', patch: { SFTP: { FILE_MODE: '0640' } }, read: (c) => c.sftp.fileMode, want: 0o640 },
+    { name: 'FILE_MODE of 3 digits, blanks around', patch: { SFTP: { FILE_MODE: ' 600 ' } }, read: (c) => c.sftp.fileMode, want: 0o600 },
+    { name: 'FILE_MODE read-only for the owner', patch: { SFTP: { FILE_MODE: '0400' } }, read: (c) => c.sftp.fileMode, want: 0o400 },
   ];
   for (const c of accepted) {
     it(`accepts ${c.name}`, () => {
@@ -94,6 +106,7 @@ describe('config rules: the whole file', () => {
     const { config } = checkConfig(raw(values()));
     assert.equal(config!.broker.timeoutSeconds, 10);
     assert.equal(config!.sftp.port, 22);
+    assert.equal(config!.sftp.fileMode, 0o644);
     assert.deepEqual(config!.apply, { concurrency: 4, maxDelete: null });
     assert.deepEqual(config!.watch, { debounceSeconds: 2, resyncSeconds: 3600 });
     assert.equal(config!.source, FILE);
@@ -213,6 +226,7 @@ describe('config rules: secrets', () => {
         folder: 'rki',
         host_key_fingerprints: [PIN],
         known_hosts: null,
+        file_mode: '0644',
       },
       key_file: '/opt/rki.key',
       working_dir: '/opt',

@@ -14,6 +14,7 @@ export function readOnlyFolder(folder: RemoteFolder, calls: string[]): RemoteFol
     list: () => (calls.push('list'), folder.list()),
     stat: (name) => (calls.push(`stat ${name}`), folder.stat(name)),
     read: (name, maxBytes) => (calls.push(`read ${name}`), folder.read(name, maxBytes)),
+    openRead: (name) => (calls.push(`openRead ${name}`), folder.openRead(name)),
     write: refuse('write'),
     rename: refuse('rename'),
     remove: refuse('remove'),

@@ -16,12 +16,13 @@ import { openWorld, readPlanFile } from '../open-world.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
 import { applyReportToJson, createApplyProgress, renderApplySummary, renderRunLine } from '../render-apply.js';
 import { confirmApply } from '../confirm-apply.js';
+import { lockTimeoutOption, lockWaitFrom, type LockTimeoutArgs } from '../lock-options.js';
 import { withMetricsFile, type RunOutcome } from '../run-metrics-file.js';
 import { planCommand } from './plan.js';
 import { renderPlan } from '../render-plan.js';
 import { chalkFor, renderProblems } from '../render-problems.js';
 
-interface ApplyArgs extends PlanSafetyArgs {
+interface ApplyArgs extends PlanSafetyArgs, LockTimeoutArgs {
   readonly planfile?: string;
   readonly 'auto-approve': boolean;
   readonly json: boolean;
@@ -36,7 +37,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
   describe: 'Execute a saved plan, or plan and apply after confirmation (--auto-approve for cron)',
   builder: (y) =>
     planSafetyOptions(
-      y
+      lockTimeoutOption(y)
         .positional('planfile', { type: 'string', describe: 'A plan saved by `plan -o`; applying it is the approval' })
         .option('auto-approve', { type: 'boolean', default: false, describe: 'Apply without asking (no plan file: plan and apply at once)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the apply report as JSON on stdout' })
@@ -46,11 +47,12 @@ export const applyCommand: CliCommand<ApplyArgs> = {
         .option('metrics-file', { type: 'string', describe: 'After the run, write Prometheus textfile metrics of it to this file (atomically)' })
         .example('$0 apply plan.json', 'apply exactly the reviewed plan')
         .example('$0 apply --auto-approve --quiet --metrics-file /var/lib/node_exporter/aktin-sftp.prom', 'the cron job')
-        .example('$0 apply --dry-run --detailed-exitcode', 'what would change, as plan does'),
+        .example('$0 apply --dry-run --detailed-exitcode', 'what would change, as plan does')
+        .example('$0 apply --auto-approve --lock-timeout 5m', 'wait up to 5 minutes for a run that holds the lock'),
     ),
   epilog:
     'Exit codes: 0 applied (or nothing to do), 1 an action failed (finished actions stay recorded, nothing was deleted), ' +
-    '3 the saved plan is stale (nothing changed), 4 the ledger is locked by another run, 130 interrupted.',
+    '3 the saved plan is stale (nothing changed), 4 the ledger is locked by another run (after --lock-timeout, if given), 130 interrupted.',
   run: async (args, io) => {
     if (args['dry-run']) {
       if (args.planfile !== undefined) throw new ProblemError(problem('USAGE', 'apply --dry-run takes no plan file', 'It plans, as `aktin-sftp plan` does.', `To look at a saved plan, run: aktin-sftp show ${args.planfile}`));
@@ -78,6 +80,7 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
         return confirmApply(args['auto-approve'], io);
       } },
       concurrency: config.apply.concurrency,
+      ...lockWaitFrom(args),
       ...(io.interrupt ? { signal: io.interrupt } : {}),
     });
   } finally {

@@ -12,16 +12,28 @@ import { chalkFor } from '../render-problems.js';
 
 interface DriftArgs {
   readonly json: boolean;
+  readonly checksum: boolean;
 }
 
 export const driftCommand: CliCommand<DriftArgs> = {
   command: 'drift',
   describe: 'Compare the ledger with the SFTP folder (read-only): missing or wrong-sized files, orphans, leftovers',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the findings as JSON on stdout' }),
-  epilog: 'Exit codes: 0 no drift, 2 drift found, 1 error. Never writes to the SFTP server, the ledger or the broker.',
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'Print the findings as JSON on stdout' })
+      .option('checksum', {
+        type: 'boolean',
+        default: false,
+        describe: 'Also read every uploaded file and compare its SHA-256 with the token digest the ledger recorded (finds same-size changes; reads [APPLY] CONCURRENCY files at once)',
+      })
+      .example('$0 drift --checksum', 'compare the bytes on the server too, not only names and sizes'),
+  epilog: 'Exit codes: 0 no drift, 2 drift found (with --checksum also a file whose bytes differ), 1 error, 130 interrupted. Never writes to the SFTP server, the ledger or the broker.',
   run: async (args, io) => {
     const config = await loadConfigFor(args.config, io);
-    const report = await findDrift(openWorld(config, warningsTo(io)));
+    const report = await findDrift(openWorld(config, warningsTo(io)), {
+      ...(args.checksum ? { checksum: { concurrency: config.apply.concurrency } } : {}),
+      ...(io.interrupt ? { signal: io.interrupt } : {}),
+    });
     if (args.json) io.stdout.write(JSON.stringify(driftToJson(report), null, 2) + '\n');
     else io.stdout.write(renderDrift(report, chalkFor(io, args.color)));
     return driftExitCode(report);

@@ -14,19 +14,20 @@ import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { loadConfigFor } from '../load-config.js';
 import { openBrokerEvents, openWorld, startWatchHttp } from '../open-world.js';
+import { lockTimeoutOption, lockWaitFrom, type LockTimeoutArgs } from '../lock-options.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
 import { warningsTo } from '../render-events.js';
 
-interface WatchArgs extends PlanSafetyArgs {
+interface WatchArgs extends PlanSafetyArgs, LockTimeoutArgs {
   readonly listen?: string;
 }
 
 export const watchCommand: CliCommand<WatchArgs> = {
   command: 'watch',
   describe: 'Stay running: apply within seconds of the broker\'s events, with a full reconcile every [WATCH] RESYNC',
-  builder: (y) => planSafetyOptions(y.option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464' })),
+  builder: (y) => planSafetyOptions(lockTimeoutOption(y).option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464' })),
   epilog:
-    'Examples:\n  aktin-sftp watch -c /etc/aktin/settings.toml\n  aktin-sftp watch -c settings.toml --listen 127.0.0.1:9464\n' +
+    'Examples:\n  aktin-sftp watch -c /etc/aktin/settings.toml\n  aktin-sftp watch -c settings.toml --listen 127.0.0.1:9464\n  aktin-sftp watch --lock-timeout 2m   (a cycle waits up to 2 minutes for a cron run\'s lock)\n' +
     'One log line per cycle on stderr. Exit codes: 0 stopped by SIGTERM/SIGINT, 64 invalid configuration or --listen, 1 error.',
   run: async (args, io) => {
     const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
@@ -41,7 +42,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
     try {
       await runWatch({
         source: openBrokerEvents(config),
-        reconcile: reconcilerFor(openWorld(config, warningsTo(io)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency }),
+        reconcile: reconcilerFor(openWorld(config, warningsTo(io)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, ...lockWaitFrom(args) }),
         signal: stop,
         debounceMs: config.watch.debounceSeconds * 1000,
         resyncMs,
