@@ -8,6 +8,7 @@ import type { AppEvent, EventSink, EventSourceState } from '../app/ports.js';
 import type { CycleReport } from '../core/watch-cycle.js';
 import { cycleLogLine } from '../core/watch-cycle.js';
 import type { CliIo } from './io.js';
+import type { LogFormat } from './log-format.js';
 import { writeLog, type LogEntry } from './log-lines.js';
 import { formatBytes, renderRunLine } from './render-apply.js';
 
@@ -109,4 +110,21 @@ export function watchStateEntry(state: EventSourceState): LogEntry {
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code) ? code : 'UNEXPECTED';
+}
+
+/**
+ * Says, when `io.interrupt` aborts (its reason the signal's name), that the run finishes the
+ * action in flight; in the format known by then. Returns the function that stops listening.
+ */
+export function logInterrupt(io: CliIo, format: () => LogFormat): () => void {
+  const signal = io.interrupt;
+  if (!signal) return () => undefined;
+  const onAbort = () => {
+    const name = typeof signal.reason === 'string' ? signal.reason : 'interrupt';
+    const message = `${name}: finishing the action in flight, then stopping (again to stop at once).`;
+    // On a terminal the line starts below the progress display and the ^C.
+    writeLog({ ...io, logFormat: format() }, { level: 'warn', event: 'interrupt', message, fields: { signal: name } }, { text: io.isTTY ? `\n${message}` : message });
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
 }

@@ -20,6 +20,7 @@ import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { readLogFormatOption, type LogFormat } from './log-format.js';
+import { logInterrupt } from './log-events.js';
 import { writeProblems } from './log-lines.js';
 import { checkCommandLine, type OptionTables, type ValueRules } from './option-checks.js';
 import { NOUNS } from './option-names.js';
@@ -123,12 +124,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
   }
 
+  const stopInterruptLog = logInterrupt(io, () => logFormat);
   try {
     await parser.parseAsync([...argv], {}, (error, _argv, output) => {
       if (output && !error) io.stdout.write(output + '\n');
     });
   } catch (error) {
     return reportFailure(error, { ...io, logFormat }, wantsJson, color);
+  } finally {
+    stopInterruptLog();
   }
   return exitCode;
 }

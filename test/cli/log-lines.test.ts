@@ -11,7 +11,7 @@ import { problem, ProblemError } from '../../src/core/problem.js';
 import type { CycleReport } from '../../src/core/watch-cycle.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { LogFormat } from '../../src/cli/log-format.js';
-import { eventLog, watchCycleEntry, watchStateEntry } from '../../src/cli/log-events.js';
+import { eventLog, logInterrupt, watchCycleEntry, watchStateEntry } from '../../src/cli/log-events.js';
 import { writeLog, writeProblems } from '../../src/cli/log-lines.js';
 import { showWarnings } from '../../src/cli/load-config.js';
 import { chalkFor } from '../../src/cli/render-problems.js';
@@ -92,6 +92,30 @@ describe('log lines', () => {
     quietSink({ type: 'action_start', address: 'export_3.zip', kind: 'update', request_id: '3' });
     quietSink({ type: 'warning', message: 'no posix-rename' });
     assert.deepEqual((jsonLines(quiet.err()) as Record<string, unknown>[]).map((l) => l.event), ['warning']);
+  });
+});
+
+describe('the interrupt line', () => {
+  it('names the signal, in the format known when it arrives, and only while the run listens', () => {
+    for (const format of ['text', 'json'] as const) {
+      const controller = new AbortController();
+      const t = terminal('text');
+      let current: LogFormat = 'text';
+      const stop = logInterrupt({ ...t.io, interrupt: controller.signal }, () => current);
+      current = format; // known once the words are parsed, after the listener was set
+      controller.abort('SIGTERM');
+      stop();
+      if (format === 'json') {
+        const [line] = jsonLines(t.err()) as Record<string, unknown>[];
+        assert.deepEqual(check('log-event.schema.json', line), []);
+        assert.deepEqual([line!.event, line!.level, line!.signal], ['interrupt', 'warn', 'SIGTERM']);
+      } else assert.match(t.err(), new RegExp(`${STAMP.source}warn SIGTERM: finishing the action in flight, then stopping \\(again to stop at once\\)\\.\\n$`));
+    }
+    const controller = new AbortController();
+    const t = terminal('text');
+    logInterrupt({ ...t.io, interrupt: controller.signal }, () => 'text')();
+    controller.abort('SIGINT');
+    assert.equal(t.err(), '', 'no line once the run is over');
   });
 });
 
