@@ -14,6 +14,7 @@ import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
 import { runCliProcess, type CliRun } from './support/cli-process.js';
 import { createDeployment, openTargetFolder, sshdTarget, type Deployment, type SftpTarget } from './support/e2e-world.js';
+import { check } from '../test/support/json-schemas.js';
 
 describe('drift --checksum on the real sshd', () => {
   let emulator: BrokerEmulator;
@@ -86,6 +87,9 @@ describe('drift --checksum on the real sshd', () => {
     const json = await cli('drift', '--checksum', '--json');
     assert.equal(json.code, 2, json.stderr);
     const report = JSON.parse(json.stdout) as { drift: boolean; content_checked: number; items: Record<string, unknown>[] };
+    assert.deepEqual(check('drift-report.schema.json', report), []);
+    const withoutDigest = { ...report, items: report.items.map(({ actual_sha256: _, ...rest }) => rest) };
+    assert.notDeepEqual(check('drift-report.schema.json', withoutDigest), [], 'a content mismatch needs both digests');
     assert.equal(report.drift, true);
     assert.equal(report.content_checked, 3);
     assert.equal(report.items.length, 1);
@@ -118,6 +122,7 @@ describe('drift --checksum on the real sshd', () => {
     const run = await cli('drift', '--checksum', '--json');
     assert.equal(run.code, 0, run.stderr + run.stdout);
     const report = JSON.parse(run.stdout) as { drift: boolean; content_checked: number; items: { kind: string; name: string }[] };
+    assert.deepEqual(check('drift-report.schema.json', report), []);
     assert.equal(report.drift, false);
     assert.equal(report.content_checked, 2);
     assert.deepEqual(report.items.map((i) => `${i.kind} ${i.name}`), ['not_checkable export_1.zip']);

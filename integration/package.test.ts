@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
@@ -51,6 +51,8 @@ describe('npm package', () => {
     for (const wanted of ['package.json', 'README.md', 'LICENSE', 'dist/main.js', 'dist/cli/program.js', 'schemas/plan.schema.json', 'schemas/config.schema.json', 'schemas/ledger.xsd', 'docs/configuration.md']) {
       assert.ok(files.includes(wanted), `${wanted} is not in the package`);
     }
+    const schemas = readdirSync(join(ROOT, 'schemas')).map((f) => `schemas/${f}`);
+    assert.deepEqual(files.filter((f) => f.startsWith('schemas/')).sort(), schemas.sort(), 'every schema of an output is published');
     assert.ok(files.some((f) => f.startsWith('docs/recipes/')), 'the recipes are not in the package');
     assert.deepEqual(files.filter((f) => /^(src|test|integration|node_modules|plans)\//.test(f)), [], 'sources or tests in the package');
     // Source maps point at src/, which is not shipped.

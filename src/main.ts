@@ -10,8 +10,7 @@ const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
 const interrupt = new AbortController();
 const onSignal = (signal: NodeJS.Signals) => {
   if (interrupt.signal.aborted) process.exit(130);
-  process.stderr.write(`\n${signal}: finishing the action in flight, then stopping (again to stop at once).\n`);
-  interrupt.abort();
+  interrupt.abort(signal); // runCli says so, in the run's log format
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);

@@ -104,17 +104,19 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   });
 
   const run = async (action: FileAction): Promise<void> => {
-    deps.events({ type: 'action_start', address: action.address, kind: action.kind });
+    // A temporary file belongs to no request (its request_id is null).
+    const request = action.request_id === null ? {} : { request_id: action.request_id };
+    deps.events({ type: 'action_start', address: action.address, kind: action.kind, ...request });
     try {
       await checkReadiness(deps.remote, ledger, action, plan.plan_id);
       const bytes = isUpload(action) ? await runExportAction({ ...deps, ledger }, action, plan.plan_id) : await runRemoval(deps, ledger, action, plan.plan_id);
       done.push({ ...record(action), ...(bytes === undefined ? {} : { bytes }) });
-      deps.events({ type: 'action_done', address: action.address, kind: action.kind, ...(bytes === undefined ? {} : { bytes }) });
+      deps.events({ type: 'action_done', address: action.address, kind: action.kind, ...request, ...(bytes === undefined ? {} : { bytes }) });
     } catch (error) {
       const p = asProblem(error, action);
       failed.push({ ...record(action), problem: p });
       if (p.code === 'SFTP_CONNECTION') stoppedBy ??= p;
-      deps.events({ type: 'action_failed', address: action.address, kind: action.kind, message: p.title });
+      deps.events({ type: 'action_failed', address: action.address, kind: action.kind, ...request, code: p.code, message: p.title });
     }
   };
 

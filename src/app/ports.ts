@@ -7,6 +7,7 @@ import type { Readable, Transform } from 'node:stream';
 import type { BrokerSnapshot, Ledger, RemoteFile, RequestId } from '../core/model.js';
 import type { LedgerSnapshot } from '../core/observation.js';
 import type { ActionKind } from '../core/plan.js';
+import type { ProblemCode } from '../core/problem.js';
 
 export type { LedgerSnapshot };
 
@@ -138,10 +139,10 @@ export interface World {
 export type AppEvent =
   | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'apply_start'; readonly plan_id: string; readonly actions: number }
-  | { readonly type: 'action_start'; readonly address: string; readonly kind: ActionKind }
+  | { readonly type: 'action_start'; readonly address: string; readonly kind: ActionKind; readonly request_id?: RequestId }
   | { readonly type: 'action_progress'; readonly address: string; readonly bytes: number }
-  | { readonly type: 'action_done'; readonly address: string; readonly kind: ActionKind; readonly bytes?: number }
-  | { readonly type: 'action_failed'; readonly address: string; readonly kind: ActionKind; readonly message: string };
+  | { readonly type: 'action_done'; readonly address: string; readonly kind: ActionKind; readonly request_id?: RequestId; readonly bytes?: number }
+  | { readonly type: 'action_failed'; readonly address: string; readonly kind: ActionKind; readonly request_id?: RequestId; readonly code: ProblemCode; readonly message: string };
 
 export type EventSink = (event: AppEvent) => void;
 

@@ -5,11 +5,14 @@
 import type { Argv } from 'yargs';
 import type { ColorChoice } from './color.js';
 import type { CliIo } from './io.js';
+import type { LogFormat } from './log-format.js';
 
 export interface GlobalArgs {
   readonly config: string;
   /** `--color auto|always|never`; `--no-color` arrives as 'never'. Pass it to chalkFor. */
   readonly color: ColorChoice;
+  /** `--log-format text|json`; commands see it as io.logFormat. */
+  readonly 'log-format': LogFormat;
 }
 
 export interface CliCommand<A extends object = Record<string, unknown>> {

@@ -1,6 +1,8 @@
 /**
  * The terminal as the CLI sees it: injected so commands run in tests without a real process.
  */
+import type { LogFormat } from './log-format.js';
+
 export interface TextSink {
   write(text: string): unknown;
 }
@@ -16,4 +18,6 @@ export interface CliIo {
   /** Aborted on SIGINT/SIGTERM: long commands stop starting new work and exit 130. */
   readonly interrupt?: AbortSignal;
   readonly cwd: string;
+  /** `--log-format`, set by runCli before a command runs; text when absent. */
+  readonly logFormat?: LogFormat;
 }

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../core/config.js';
 import type { CliIo } from './io.js';
+import { writeLog } from './log-lines.js';
 import { loadConfig } from './open-world.js';
 import { chalkFor } from './render-problems.js';
 
@@ -19,5 +20,5 @@ export async function loadConfigFor(path: string, io: CliIo): Promise<Config> {
 
 export function showWarnings(io: CliIo, warnings: readonly string[]): void {
   const chalk = chalkFor(io);
-  for (const warning of warnings) io.stderr.write(`${chalk.yellow('Warning:')} ${warning}\n`);
+  for (const warning of warnings) writeLog(io, { level: 'warn', event: 'warning', message: warning }, { text: `${chalk.yellow('Warning:')} ${warning}` });
 }

@@ -28,6 +28,7 @@ export const PLACEHOLDERS: Readonly<Record<string, string>> = {
   key: 'KEYFILE',
   'max-delete': 'N',
   color: 'WHEN',
+  'log-format': 'FORMAT',
   ttl: 'SECONDS',
   'lock-timeout': 'DURATION',
 };

@@ -19,11 +19,14 @@ import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { readLogFormatOption, type LogFormat } from './log-format.js';
+import { logInterrupt } from './log-events.js';
+import { writeProblems } from './log-lines.js';
 import { checkCommandLine, type OptionTables, type ValueRules } from './option-checks.js';
 import { NOUNS } from './option-names.js';
 import { LOCK_OPTION_RULES } from './lock-options.js';
 import { PLAN_OPTION_RULES } from './plan-options.js';
-import { chalkFor, problemsToJson, renderProblems } from './render-problems.js';
+import { chalkFor, problemsToJson } from './render-problems.js';
 
 // Each command has its own argument type, which yargs fills; the table cannot name them all.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,7 +44,7 @@ const COMMANDS: readonly CliCommand<any>[] = [
 ];
 
 /** The value rules of options: one place, applied before any command runs. */
-const VALUE_RULES: ValueRules = { color: readColorOption, ...PLAN_OPTION_RULES, ...LOCK_OPTION_RULES };
+const VALUE_RULES: ValueRules = { color: readColorOption, 'log-format': readLogFormatOption, ...PLAN_OPTION_RULES, ...LOCK_OPTION_RULES };
 
 const INTRO = `aktin-sftp ships the results of tagged AKTIN Broker requests to an SFTP folder,
 Fernet-encrypted, as a plan/apply reconciler.
@@ -56,6 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const wantsJson = argv.includes('--json');
   // Known once the words are parsed; a failure before that is shown as --color auto shows it.
   let color: ColorChoice = 'auto';
+  let logFormat: LogFormat = 'text';
 
   const parser: Argv<GlobalArgs> = yargs()
     .scriptName('aktin-sftp')
@@ -74,6 +78,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       describe: 'Colour: auto (a terminal, unless NO_COLOR is set or TERM=dumb; FORCE_COLOR forces it), always or never (also --no-color)',
       global: true,
     })
+    .option('log-format', {
+      type: 'string',
+      default: 'text',
+      describe: 'How stderr logs: text (off a terminal each line after an ISO timestamp and its level) or json (one object per line: time, level, event; schemas/log-event.schema.json). stdout is not affected',
+      global: true,
+    })
     .strict()
     .demandCommand(1, 'Name a command; see --help.')
     .recommendCommands()
@@ -85,6 +95,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .exitProcess(false)
     // Before yargs' own validation and before any command: every usage error stops the run here.
     .middleware(((args: Record<string, unknown> & { _: (string | number)[] }, y: { getOptions(): unknown }) => {
+      // Read first, so that even a usage error is logged as asked.
+      if (readLogFormatOption(args['log-format']).ok) logFormat = args['log-format'] as LogFormat;
       const name = String(args._[0] ?? '');
       const command = COMMANDS.find((c) => c.command.split(' ')[0] === name);
       if (name !== '' && !command) return; // an unknown command: yargs says which ones exist
@@ -108,17 +120,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       command.describe,
       (y) => (command.epilog ? command.builder(y).epilog(command.epilog) : command.builder(y)),
       async (args) => {
-        exitCode = await command.run(args, io);
+        exitCode = await command.run(args, { ...io, logFormat });
       },
     );
   }
 
+  const stopInterruptLog = logInterrupt(io, () => logFormat);
   try {
     await parser.parseAsync([...argv], {}, (error, _argv, output) => {
       if (output && !error) io.stdout.write(output + '\n');
     });
   } catch (error) {
-    return reportFailure(error, io, wantsJson, color);
+    return reportFailure(error, { ...io, logFormat }, wantsJson, color);
+  } finally {
+    stopInterruptLog();
   }
   return exitCode;
 }
@@ -131,7 +146,7 @@ function usageProblem(message: string, argv: readonly string[]): Problem {
   const recommended = /^Did you mean (\S+)\?/.exec(message);
   if (recommended) {
     // The first word that is neither an option nor the value of a global one (-c FILE).
-    const word = argv.find((a, i) => !a.startsWith('-') && !/^(-c|--config|--color)$/.test(argv[i - 1] ?? '')) ?? '';
+    const word = argv.find((a, i) => !a.startsWith('-') && !/^(-c|--config|--color|--log-format)$/.test(argv[i - 1] ?? '')) ?? '';
     return problem('USAGE', `Unknown command ${JSON.stringify(word)} (did you mean ${recommended[1]}?)`, undefined, hint);
   }
   const positional = /^Not enough non-option arguments: got (\d+)/.exec(message);
@@ -146,7 +161,7 @@ function usageProblem(message: string, argv: readonly string[]): Problem {
 function reportFailure(error: unknown, io: CliIo, json: boolean, color: ColorChoice): number {
   if (isProblemError(error)) {
     if (json) io.stdout.write(JSON.stringify(problemsToJson(error.problems), null, 2) + '\n');
-    io.stderr.write(renderProblems(error.problems, chalkFor(io, color)));
+    writeProblems(io, error.problems, chalkFor(io, color));
     return exitCodeFor(error.code);
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

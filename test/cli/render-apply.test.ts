@@ -29,7 +29,7 @@ describe('apply output', () => {
     progress.onEvent({ type: 'apply_start', plan_id: 'p', actions: 2 });
     progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
     progress.onEvent({ type: 'action_done', address: 'export_2.zip', kind: 'create', bytes: 2048 });
-    progress.onEvent({ type: 'action_failed', address: 'export_3.zip', kind: 'update', message: 'broker down' });
+    progress.onEvent({ type: 'action_failed', address: 'export_3.zip', kind: 'update', code: 'BROKER_HTTP', message: 'broker down' });
     const at = '2026-11-24T10:00:00.000Z';
     assert.equal(
       t.err(),
@@ -43,7 +43,7 @@ describe('apply output', () => {
     progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
     progress.onEvent({ type: 'action_done', address: 'export_2.zip', kind: 'create', bytes: 2048 });
     progress.onEvent({ type: 'warning', message: 'no posix-rename' });
-    progress.onEvent({ type: 'action_failed', address: 'export_3.zip', kind: 'update', message: 'broker down' });
+    progress.onEvent({ type: 'action_failed', address: 'export_3.zip', kind: 'update', code: 'BROKER_HTTP', message: 'broker down' });
     assert.equal(t.err(), '1970-01-01T00:00:00.000Z warn Warning: no posix-rename\n1970-01-01T00:00:00.000Z error export_3.zip: update failed: broker down\n');
   });
 

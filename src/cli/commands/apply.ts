@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { applyChanges } from '../../app/apply-changes.js';
+import type { ApplyReport } from '../../app/apply-plan.js';
 import type { Plan } from '../../core/plan.js';
 import { planIdentityOf } from '../../core/plan-freshness.js';
 import { ProblemError, problem } from '../../core/problem.js';
@@ -20,7 +21,9 @@ import { lockTimeoutOption, lockWaitFrom, type LockTimeoutArgs } from '../lock-o
 import { withMetricsFile, type RunOutcome } from '../run-metrics-file.js';
 import { planCommand } from './plan.js';
 import { renderPlan } from '../render-plan.js';
-import { chalkFor, renderProblems } from '../render-problems.js';
+import { chalkFor } from '../render-problems.js';
+import { applySummaryEntry, eventLog } from '../log-events.js';
+import { writeLog, writeProblems } from '../log-lines.js';
 
 interface ApplyArgs extends PlanSafetyArgs, LockTimeoutArgs {
   readonly planfile?: string;
@@ -40,7 +43,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       lockTimeoutOption(y)
         .positional('planfile', { type: 'string', describe: 'A plan saved by `plan -o`; applying it is the approval' })
         .option('auto-approve', { type: 'boolean', default: false, describe: 'Apply without asking (no plan file: plan and apply at once)' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the apply report as JSON on stdout' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the apply report as JSON on stdout (schemas/apply-report.schema.json); with --log-format json the events of the run stream to stderr' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing when nothing changed, and no progress lines (warnings and errors still go to stderr): for cron' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Only plan: the same as `aktin-sftp plan` (read-only)' })
         .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'With --dry-run: exit 0 for no changes, 2 for changes' })
@@ -70,7 +73,12 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
   const showPlan = (plan: Plan) => {
     if (!args.json && !(args.quiet && args['auto-approve'])) io.stdout.write(renderPlan(plan, chalk, { saved: true }));
   };
-  const progress = createApplyProgress(io, chalk, { quiet: args.quiet });
+  // JSON logs are one line per event: no progress display to clear.
+  const progress = io.logFormat === 'json' ? { onEvent: eventLog(io, { quiet: args.quiet }), stop: () => undefined } : createApplyProgress(io, chalk, { quiet: args.quiet });
+  const logSummary = (planId: string, report: ApplyReport | null) => {
+    const entry = applySummaryEntry(planId, report, Date.now() - started);
+    if (io.logFormat === 'json' && !(args.quiet && entry.level === 'info')) writeLog(io, entry);
+  };
   let outcome;
   try {
     outcome = await applyChanges(openWorld(config, progress.onEvent), {
@@ -90,10 +98,12 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
   if (report === null) {
     if (args.json) io.stdout.write(JSON.stringify({ mode: 'fresh', done: [], plan_id: plan.plan_id }, null, 2) + '\n');
     else if (!args.quiet) showPlan(plan);
+    logSummary(plan.plan_id, null);
     return { code: EXIT.OK, report };
   }
   if (args.json) io.stdout.write(JSON.stringify({ plan_id: plan.plan_id, ...applyReportToJson(report) }, null, 2) + '\n');
   else if (!(args.quiet && report.mode === 'applied')) io.stdout.write(renderApplySummary(report, chalk) + renderRunLine(plan.plan_id, report, Date.now() - started));
-  if (report.failed.length > 0) io.stderr.write(renderProblems(report.failed.map((f) => f.problem), chalk));
+  logSummary(plan.plan_id, report);
+  if (report.failed.length > 0) writeProblems(io, report.failed.map((f) => f.problem), chalk);
   return { code: applyExitCode(report), report };
 }

@@ -18,7 +18,7 @@ export const ledgerCommand: CliCommand<LedgerArgs> = {
   describe: 'List what the ledger holds: each request\'s completion, upload times, token size and state (read-only, no network)',
   builder: (y) =>
     y
-      .option('json', { type: 'boolean', default: false, describe: 'Print the entries as JSON' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the entries as JSON (schemas/ledger.schema.json)' })
       .example('$0 ledger -c settings.toml', 'one line per request')
       .example('$0 ledger --json | jq \'.entries[] | select(.state == "deleted")\'', 'the tombstones'),
   run: async (args, io) => {

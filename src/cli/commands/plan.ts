@@ -29,7 +29,7 @@ export const planCommand: CliCommand<PlanArgs> = {
     planSafetyOptions(
       y
         .option('out', { alias: 'o', type: 'string', describe: 'Save the plan as JSON for `aktin-sftp apply PLANFILE`' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the plan document as JSON on stdout' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the plan document as JSON on stdout (schemas/plan.schema.json)' })
         .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 for no changes, 2 for changes, 1 for errors' })
         .option('diff', { type: 'boolean', default: false, describe: 'Also show the ledger change as a unified diff of status.xml' }),
     ),

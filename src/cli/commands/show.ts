@@ -28,7 +28,7 @@ export const showCommand: CliCommand<ShowArgs> = {
   builder: (y) =>
     y
       .positional('planfile', { type: 'string', demandOption: true, describe: 'A plan saved by `plan -o`' })
-      .option('format', { choices: SHOW_FORMATS, describe: 'human (default), json (the plan document) or markdown (for a pull request or $GITHUB_STEP_SUMMARY)' })
+      .option('format', { choices: SHOW_FORMATS, describe: 'human (default), json (the plan document, schemas/plan.schema.json) or markdown (for a pull request or $GITHUB_STEP_SUMMARY)' })
       .option('json', { type: 'boolean', default: false, describe: 'The same as --format json' })
       .example('$0 show plan.json', 'review a saved plan')
       .example('$0 show plan.json --format markdown', 'a Markdown table for a pull request or $GITHUB_STEP_SUMMARY'),

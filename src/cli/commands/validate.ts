@@ -22,7 +22,7 @@ interface ValidateArgs {
 export const validateCommand: CliCommand<ValidateArgs> = {
   command: 'validate',
   describe: 'Check the configuration, the key file and the ledger without touching the network',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the checked configuration (secrets shown only as set or not) as JSON' }),
+  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the checked configuration (secrets shown only as set or not) as JSON (schemas/validate.schema.json)' }),
   epilog: 'Exit codes: 0 valid, 64 configuration problems (all are listed), 1 the key file or the ledger is not valid.',
   run: async (args, io) => {
     const file = resolve(io.cwd, args.config);

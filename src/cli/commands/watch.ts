@@ -8,7 +8,6 @@ import { reconcilerFor } from '../../app/watch-reconcile.js';
 import { runWatch } from '../../app/watch-loop.js';
 import { planIdentityOf } from '../../core/plan-freshness.js';
 import { ProblemError, problem } from '../../core/problem.js';
-import { cycleLogLine } from '../../core/watch-cycle.js';
 import { parseListenAddress } from '../../core/watch-listen.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -16,6 +15,8 @@ import { loadConfigFor } from '../load-config.js';
 import { openBrokerEvents, openWorld, startWatchHttp } from '../open-world.js';
 import { lockTimeoutOption, lockWaitFrom, type LockTimeoutArgs } from '../lock-options.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
+import { watchCycleEntry, watchStateEntry } from '../log-events.js';
+import { writeLog } from '../log-lines.js';
 import { warningsTo } from '../render-events.js';
 
 interface WatchArgs extends PlanSafetyArgs, LockTimeoutArgs {
@@ -28,7 +29,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
   builder: (y) => planSafetyOptions(lockTimeoutOption(y).option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464' })),
   epilog:
     'Examples:\n  aktin-sftp watch -c /etc/aktin/settings.toml\n  aktin-sftp watch -c settings.toml --listen 127.0.0.1:9464\n  aktin-sftp watch --lock-timeout 2m   (a cycle waits up to 2 minutes for a cron run\'s lock)\n' +
-    'One log line per cycle on stderr. Exit codes: 0 stopped by SIGTERM/SIGINT, 64 invalid configuration or --listen, 1 error.',
+    'One log line per cycle on stderr (--log-format json: one JSON object per line). Exit codes: 0 stopped by SIGTERM/SIGINT, 64 invalid configuration or --listen, 1 error.',
   run: async (args, io) => {
     const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
     if (listen && !listen.ok) throw new ProblemError(listen.problems);
@@ -37,7 +38,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
     if (options.only) throw new ProblemError(problem('USAGE', 'watch takes no --only', 'It targets the requests the broker\'s events name, and reconciles all of them every [WATCH] RESYNC.'));
     const resyncMs = config.watch.resyncSeconds * 1000;
     const http = listen ? await startWatchHttp({ listen: listen.value, staleAfterMs: 2 * resyncMs }) : undefined;
-    if (http) io.stderr.write(`watch: /healthz and /metrics on ${http.url}\n`);
+    if (http) writeLog(io, { level: 'info', event: 'watch_listen', message: `watch: /healthz and /metrics on ${http.url}`, fields: { url: http.url } }, { alwaysStamped: true });
     const stop = io.interrupt ?? new AbortController().signal;
     try {
       await runWatch({
@@ -47,11 +48,11 @@ export const watchCommand: CliCommand<WatchArgs> = {
         debounceMs: config.watch.debounceSeconds * 1000,
         resyncMs,
         onCycle: (report) => {
-          io.stderr.write(`${new Date().toISOString()} ${cycleLogLine(report)}\n`);
+          writeLog(io, watchCycleEntry(report), { alwaysStamped: true });
           http?.recordCycle(report);
         },
         onState: (state) => {
-          io.stderr.write(`${new Date().toISOString()} watch: ${state.connected ? 'connected to the broker\'s websocket' : `websocket down (${state.reason}); retry in ${Math.round(state.retryInMs / 1000)} s`}\n`);
+          writeLog(io, watchStateEntry(state), { alwaysStamped: true });
           http?.recordState(state);
         },
         onEvent: (event) => http?.recordEvent(event),
