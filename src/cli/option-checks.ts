@@ -11,6 +11,9 @@ import { Names, NOUNS, PLACEHOLDERS, positionals, type CommandShape, type Option
 
 export type { CommandShape, OptionTables } from './option-names.js';
 
+/** What the completion script passes with the words typed so far (yargs' completion key). */
+const COMPLETIONS_OPTION = 'get-yargs-completions';
+
 /** Options whose value a rule reads (--max-delete by the rule of [APPLY] MAX_DELETE). */
 export type ValueRules = Readonly<Record<string, (raw: unknown) => OptionRead>>;
 
@@ -25,7 +28,8 @@ export function checkCommandLine(
   command?: CommandShape,
   rules: ValueRules = {},
 ): Problem[] {
-  if (parsed.help === true || parsed.version === true) return [];
+  // The shell asking for completions of a half-typed line: there is nothing to refuse yet.
+  if (parsed.help === true || parsed.version === true || parsed[COMPLETIONS_OPTION] !== undefined) return [];
   const names = new Names(tables);
   const hint = `Run 'aktin-sftp ${command ? `${command.name} ` : ''}--help' for usage.`;
   const problems: Problem[] = [];

@@ -3,11 +3,12 @@
  * they happen, everything else is the command's own output.
  */
 import type { EventSink } from '../app/ports.js';
+import type { GlobalArgs } from './command.js';
 import type { CliIo } from './io.js';
 import { showWarnings } from './load-config.js';
 
-export function warningsTo(io: CliIo): EventSink {
+export function warningsTo(io: CliIo, args: Pick<GlobalArgs, 'color'>): EventSink {
   return (event) => {
-    if (event.type === 'warning') showWarnings(io, [event.message]);
+    if (event.type === 'warning') showWarnings(io, args, [event.message]);
   };
 }

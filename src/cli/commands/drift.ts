@@ -17,11 +17,15 @@ interface DriftArgs {
 export const driftCommand: CliCommand<DriftArgs> = {
   command: 'drift',
   describe: 'Compare the ledger with the SFTP folder (read-only): missing or wrong-sized files, orphans, leftovers',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the findings as JSON on stdout' }),
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'Print the findings as JSON on stdout' })
+      .example('$0 drift -c settings.toml', 'exit 2 and a list when the folder and the ledger disagree')
+      .example('$0 drift --json | jq .items', 'the findings, for a monitoring script'),
   epilog: 'Exit codes: 0 no drift, 2 drift found, 1 error. Never writes to the SFTP server, the ledger or the broker.',
   run: async (args, io) => {
-    const config = await loadConfigFor(args.config, io);
-    const report = await findDrift(openWorld(config, warningsTo(io)));
+    const config = await loadConfigFor(args, io);
+    const report = await findDrift(openWorld(config, warningsTo(io, args)));
     if (args.json) io.stdout.write(JSON.stringify(driftToJson(report), null, 2) + '\n');
     else io.stdout.write(renderDrift(report, chalkFor(io, args.color)));
     return driftExitCode(report);

@@ -24,14 +24,19 @@ interface WatchArgs extends PlanSafetyArgs {
 export const watchCommand: CliCommand<WatchArgs> = {
   command: 'watch',
   describe: 'Stay running: apply within seconds of the broker\'s events, with a full reconcile every [WATCH] RESYNC',
-  builder: (y) => planSafetyOptions(y.option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464' })),
+  builder: (y) =>
+    planSafetyOptions(
+      y
+        .option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464' })
+        .example('$0 watch -c /etc/aktin/settings.toml', 'the daemon (a systemd service)')
+        .example('$0 watch --listen 127.0.0.1:9464', 'with /healthz and /metrics'),
+    ),
   epilog:
-    'Examples:\n  aktin-sftp watch -c /etc/aktin/settings.toml\n  aktin-sftp watch -c settings.toml --listen 127.0.0.1:9464\n' +
     'One log line per cycle on stderr. Exit codes: 0 stopped by SIGTERM/SIGINT, 64 invalid configuration or --listen, 1 error.',
   run: async (args, io) => {
     const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
     if (listen && !listen.ok) throw new ProblemError(listen.problems);
-    const config = await loadConfigFor(args.config, io);
+    const config = await loadConfigFor(args, io);
     const options = planOptionsFrom(args, config);
     if (options.only) throw new ProblemError(problem('USAGE', 'watch takes no --only', 'It targets the requests the broker\'s events name, and reconciles all of them every [WATCH] RESYNC.'));
     const resyncMs = config.watch.resyncSeconds * 1000;
@@ -41,7 +46,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
     try {
       await runWatch({
         source: openBrokerEvents(config),
-        reconcile: reconcilerFor(openWorld(config, warningsTo(io)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency }),
+        reconcile: reconcilerFor(openWorld(config, warningsTo(io, args)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency }),
         signal: stop,
         debounceMs: config.watch.debounceSeconds * 1000,
         resyncMs,
