@@ -71,7 +71,7 @@ export function checkCommandLine(
       const read = rule(value);
       if (read.ok) for (const key of names.spellings(name)) parsed[key] = read.value;
       else problems.push({ ...read.problem, hint: read.problem.hint ?? hint });
-    } else if (Array.isArray(value)) problems.push({ ...repeatedOption(names.spelled(name), value.length), hint });
+    } else if (Array.isArray(value) && !tables.array?.includes(name)) problems.push({ ...repeatedOption(names.spelled(name), value.length), hint });
     else if (value === '' && tables.string.includes(name) && !names.isPositional(name, command)) {
       add(`${names.spelled(name)} needs a value: --${name} ${PLACEHOLDERS[name] ?? 'VALUE'}`);
     } else if (typeof value === 'number' && Number.isNaN(value)) add(`${names.spelled(name)} must be a number`);
