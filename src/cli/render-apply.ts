@@ -90,10 +90,11 @@ export function renderApplySummary(report: ApplyReport, chalk: ChalkInstance): s
   if (report.mode === 'applied') {
     return `${chalk.green('This plan has already been applied; nothing to do.')}\n`;
   }
+  // Counted as the plan's summary line counts: the ledger upload a change, a leftover temporary file a destruction.
   const count = (kinds: string[]) => report.done.filter((a) => kinds.includes(a.kind)).length;
   const added = count(['create', 'replace']);
-  const changed = count(['update']);
-  const destroyed = count(['delete', 'replace', 'remove_orphan']);
+  const changed = count(['update']) + (report.ledgerPublished ? 1 : 0);
+  const destroyed = count(['delete', 'replace', 'remove_orphan', 'remove_temp']);
   const lines: string[] = [];
   if (report.alreadyDone.length > 0) lines.push(`${report.alreadyDone.length} action(s) were already done by an earlier, interrupted apply of this plan.`);
   if (report.notRun.length > 0) {

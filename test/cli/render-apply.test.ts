@@ -107,6 +107,9 @@ describe('apply output', () => {
     assert.match(text, /1 action\(s\) not run because an upload failed, so nothing was deleted: export_0\.zip/);
     assert.match(text, /^Apply failed\. Resources: 1 added, 1 changed, 1 destroyed\.$/m);
     assert.equal(renderApplySummary(report({ mode: 'applied' }), plain), 'This plan has already been applied; nothing to do.\n');
+    // As the plan's line counts them: a plan of "0 to add, 1 to change, 1 to destroy" never applies as "0, 0, 0".
+    const housekeeping = renderApplySummary(report({ done: [{ address: 'export_2.zip.0a1b2c00.tmp', kind: 'remove_temp' }], ledgerPublished: true }), plain);
+    assert.equal(housekeeping, 'Apply complete! Resources: 0 added, 1 changed, 1 destroyed. Ledger status.xml published.\n');
   });
 
   it('formats sizes', () => {
