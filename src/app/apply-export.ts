@@ -34,8 +34,10 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, pl
   await deps.remote.remove(temp);
 
   const bundle = await deps.broker.openBundle(id);
-  const plain = new ByteMeter((bytes) => deps.events({ type: 'action_progress', address: action.address, bytes }));
-  const token = new ByteMeter();
+  // Progress counts token bytes, as the summary and the ledger do, not bundle bytes.
+  const expected = bundle.size === undefined ? {} : { expected_bytes: fernetTokenSize(bundle.size) };
+  const plain = new ByteMeter();
+  const token = new ByteMeter((bytes) => deps.events({ type: 'action_progress', address: action.address, bytes, ...expected }));
   const upload = deps.remote.write(temp, token).catch((error: unknown) => {
     token.destroy(error instanceof Error ? error : new Error(String(error)));
     throw error;

@@ -140,7 +140,8 @@ export type AppEvent =
   | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'apply_start'; readonly plan_id: string; readonly actions: number }
   | { readonly type: 'action_start'; readonly address: string; readonly kind: ActionKind; readonly request_id?: RequestId }
-  | { readonly type: 'action_progress'; readonly address: string; readonly bytes: number }
+  /** bytes: of the token sent so far; expected_bytes: its whole size, when the broker sent the bundle's. */
+  | { readonly type: 'action_progress'; readonly address: string; readonly bytes: number; readonly expected_bytes?: number }
   | { readonly type: 'action_done'; readonly address: string; readonly kind: ActionKind; readonly request_id?: RequestId; readonly bytes?: number }
   | { readonly type: 'action_failed'; readonly address: string; readonly kind: ActionKind; readonly request_id?: RequestId; readonly code: ProblemCode; readonly message: string };
 

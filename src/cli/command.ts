@@ -23,3 +23,11 @@ export interface CliCommand<A extends object = Record<string, unknown>> {
   /** Extra text after the options in `--help`. */
   readonly epilog?: string;
 }
+
+/**
+ * For commands that read no configuration (keygen, decrypt, completion): --config is global,
+ * so it is still accepted there, but their --help and completions do not offer it.
+ */
+export function hideConfigOption<A>(y: Argv<A>): Argv<A> {
+  return y.hide('config').hide('c');
+}

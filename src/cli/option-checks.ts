@@ -11,6 +11,9 @@ import { Names, NOUNS, PLACEHOLDERS, positionals, type CommandShape, type Option
 
 export type { CommandShape, OptionTables } from './option-names.js';
 
+/** What the completion script passes with the words typed so far (yargs' completion key). */
+const COMPLETIONS_OPTION = 'get-yargs-completions';
+
 /** Options whose value a rule reads (--max-delete by the rule of [APPLY] MAX_DELETE). */
 export type ValueRules = Readonly<Record<string, (raw: unknown) => OptionRead>>;
 
@@ -25,7 +28,8 @@ export function checkCommandLine(
   command?: CommandShape,
   rules: ValueRules = {},
 ): Problem[] {
-  if (parsed.help === true || parsed.version === true) return [];
+  // The shell asking for completions of a half-typed line: there is nothing to refuse yet.
+  if (parsed.help === true || parsed.version === true || parsed[COMPLETIONS_OPTION] !== undefined) return [];
   const names = new Names(tables);
   const hint = `Run 'aktin-sftp ${command ? `${command.name} ` : ''}--help' for usage.`;
   const problems: Problem[] = [];
@@ -67,7 +71,7 @@ export function checkCommandLine(
       const read = rule(value);
       if (read.ok) for (const key of names.spellings(name)) parsed[key] = read.value;
       else problems.push({ ...read.problem, hint: read.problem.hint ?? hint });
-    } else if (Array.isArray(value)) problems.push({ ...repeatedOption(names.spelled(name), value.length), hint });
+    } else if (Array.isArray(value) && !tables.array?.includes(name)) problems.push({ ...repeatedOption(names.spelled(name), value.length), hint });
     else if (value === '' && tables.string.includes(name) && !names.isPositional(name, command)) {
       add(`${names.spelled(name)} needs a value: --${name} ${PLACEHOLDERS[name] ?? 'VALUE'}`);
     } else if (typeof value === 'number' && Number.isNaN(value)) add(`${names.spelled(name)} must be a number`);

@@ -10,6 +10,8 @@ export interface OptionTables {
   readonly boolean: readonly string[];
   readonly string: readonly string[];
   readonly number: readonly string[];
+  /** Options that take several values (`--only 2 7`): an array there is no repetition. */
+  readonly array?: readonly string[];
   readonly demandedOptions: Readonly<Record<string, unknown>>;
 }
 

@@ -8,6 +8,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import { readColorOption, type ColorChoice } from './color.js';
 import type { CliCommand, GlobalArgs } from './command.js';
 import { applyCommand } from './commands/apply.js';
+import { completionCommand } from './commands/completion.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { driftCommand } from './commands/drift.js';
 import { forceUnlockCommand } from './commands/force-unlock.js';
@@ -41,6 +42,7 @@ const COMMANDS: readonly CliCommand<any>[] = [
   forceUnlockCommand,
   watchCommand,
   ledgerCommand,
+  completionCommand,
 ];
 
 /** The value rules of options: one place, applied before any command runs. */

@@ -1,10 +1,13 @@
 /**
  * What `apply` shows while it works and when it is done: a one-line progress display on a
- * terminal (actions, bytes, rate), plain log lines otherwise, and a Terraform-style summary.
+ * terminal (actions, token bytes, rate, time left), plain log lines otherwise, and a
+ * Terraform-style summary. Every byte figure is of Fernet tokens, as the ledger records them.
  */
 import type { ChalkInstance } from 'chalk';
 import { countDone, type ApplyReport } from '../app/apply-plan.js';
 import type { AppEvent } from '../app/ports.js';
+import { ACTION_CLASS } from '../core/action-kinds.js';
+import { remainingMs } from '../core/apply-eta.js';
 import type { CliIo } from './io.js';
 
 export interface ApplyProgress {
@@ -22,7 +25,7 @@ export function createApplyProgress(io: CliIo, chalk: ChalkInstance, options: { 
   const now = options.now ?? Date.now;
   let total = 0;
   let started = now();
-  const inFlight = new Map<string, number>();
+  const inFlight = new Map<string, { bytes: number; expectedBytes?: number }>();
   let finishedBytes = 0;
   let finished = 0;
   let lastDraw = 0;
@@ -32,9 +35,11 @@ export function createApplyProgress(io: CliIo, chalk: ChalkInstance, options: { 
     const t = now();
     if (!force && t - lastDraw < 100) return;
     lastDraw = t;
-    const bytes = finishedBytes + [...inFlight.values()].reduce((a, b) => a + b, 0);
+    const bytes = finishedBytes + [...inFlight.values()].reduce((sum, a) => sum + a.bytes, 0);
     const rate = bytes / Math.max(0.001, (t - started) / 1000);
-    io.stderr.write(`\r\x1b[K${chalk.dim(`${finished}/${total} actions, ${formatBytes(bytes)}, ${formatBytes(rate)}/s`)}`);
+    const left = remainingMs({ elapsedMs: t - started, actions: total, finished, inFlight: [...inFlight.values()] });
+    const eta = left ? `, ${formatDuration(left)} left` : '';
+    io.stderr.write(`\r\x1b[K${chalk.dim(`${finished}/${total} actions, ${formatBytes(bytes)}, ${formatBytes(rate)}/s${eta}`)}`);
   };
   const log = (line: string, level: 'info' | 'warn' | 'error' = 'info') => {
     if (options.quiet && level === 'info') return;
@@ -47,15 +52,16 @@ export function createApplyProgress(io: CliIo, chalk: ChalkInstance, options: { 
     onEvent: (event) => {
       switch (event.type) {
         case 'action_start':
-          inFlight.set(event.address, 0);
+          inFlight.set(event.address, { bytes: 0 });
           if (!io.isTTY) log(`${event.address}: ${event.kind} started`);
           break;
         case 'action_progress':
-          inFlight.set(event.address, event.bytes);
+          inFlight.set(event.address, { bytes: event.bytes, ...(event.expected_bytes === undefined ? {} : { expectedBytes: event.expected_bytes }) });
           draw();
           break;
         case 'action_done':
-          finishedBytes += inFlight.get(event.address) ?? 0;
+          // The token's size as uploaded; status.xml is no token, and the run line leaves it out too.
+          if (ACTION_CLASS[event.kind] === 'upload') finishedBytes += event.bytes ?? 0;
           inFlight.delete(event.address);
           finished += 1;
           log(`${chalk.green(event.address)}: ${event.kind} complete${event.bytes === undefined ? '' : ` (${formatBytes(event.bytes)} uploaded)`}`);
@@ -84,10 +90,11 @@ export function renderApplySummary(report: ApplyReport, chalk: ChalkInstance): s
   if (report.mode === 'applied') {
     return `${chalk.green('This plan has already been applied; nothing to do.')}\n`;
   }
+  // Counted as the plan's summary line counts: the ledger upload a change, a leftover temporary file a destruction.
   const count = (kinds: string[]) => report.done.filter((a) => kinds.includes(a.kind)).length;
   const added = count(['create', 'replace']);
-  const changed = count(['update']);
-  const destroyed = count(['delete', 'replace', 'remove_orphan']);
+  const changed = count(['update']) + (report.ledgerPublished ? 1 : 0);
+  const destroyed = count(['delete', 'replace', 'remove_orphan', 'remove_temp']);
   const lines: string[] = [];
   if (report.alreadyDone.length > 0) lines.push(`${report.alreadyDone.length} action(s) were already done by an earlier, interrupted apply of this plan.`);
   if (report.notRun.length > 0) {
@@ -133,4 +140,13 @@ export function formatBytes(n: number): string {
     unit += 1;
   }
   return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A time left as people read it: "~40 s", "~12 min", "~2 h 5 min". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  if (seconds < 60) return `~${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `~${minutes} min`;
+  return `~${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

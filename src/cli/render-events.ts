@@ -4,13 +4,14 @@
  * every event is a log line, as a log collector wants the record.
  */
 import type { EventSink } from '../app/ports.js';
+import type { GlobalArgs } from './command.js';
 import type { CliIo } from './io.js';
 import { showWarnings } from './load-config.js';
 import { eventLog } from './log-events.js';
 
-export function warningsTo(io: CliIo): EventSink {
+export function warningsTo(io: CliIo, args: Pick<GlobalArgs, 'color'>): EventSink {
   if (io.logFormat === 'json') return eventLog(io);
   return (event) => {
-    if (event.type === 'warning') showWarnings(io, [event.message]);
+    if (event.type === 'warning') showWarnings(io, args, [event.message]);
   };
 }

@@ -6,8 +6,8 @@ import type { Problem } from '../core/problem.js';
 import { colorLevel, type ColorChoice } from './color.js';
 import type { CliIo } from './io.js';
 
-/** The chalk for output to `io`, as `--color` (default auto) and the environment say. */
-export function chalkFor(io: CliIo, color: ColorChoice = 'auto'): ChalkInstance {
+/** The chalk for output to `io`, as `--color` and the environment say; no default, so no output colours by itself. */
+export function chalkFor(io: CliIo, color: ColorChoice): ChalkInstance {
   return new Chalk({ level: colorLevel(color, io.env, io.isTTY) });
 }
 

@@ -6,6 +6,7 @@
  */
 import { countDone, type ApplyReport } from '../app/apply-plan.js';
 import { isProblemError } from '../core/problem.js';
+import type { GlobalArgs } from './command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { showWarnings } from './load-config.js';
@@ -17,7 +18,7 @@ export interface RunOutcome {
   readonly report?: ApplyReport | null;
 }
 
-export async function withMetricsFile(path: string | undefined, io: CliIo, command: string, run: () => Promise<RunOutcome>): Promise<number> {
+export async function withMetricsFile(path: string | undefined, io: CliIo, args: Pick<GlobalArgs, 'color'>, command: string, run: () => Promise<RunOutcome>): Promise<number> {
   if (path === undefined) return (await run()).code;
   const started = Date.now();
   let outcome: RunOutcome = { code: EXIT.ERROR };
@@ -28,11 +29,11 @@ export async function withMetricsFile(path: string | undefined, io: CliIo, comma
     outcome = { code: isProblemError(error) ? exitCodeFor(error.code) : EXIT.ERROR };
     throw error;
   } finally {
-    await writeRunMetrics(path, io, command, outcome, started);
+    await writeRunMetrics(path, io, args, command, outcome, started);
   }
 }
 
-async function writeRunMetrics(path: string, io: CliIo, command: string, outcome: RunOutcome, started: number): Promise<void> {
+async function writeRunMetrics(path: string, io: CliIo, args: Pick<GlobalArgs, 'color'>, command: string, outcome: RunOutcome, started: number): Promise<void> {
   const done = outcome.report ? countDone(outcome.report) : { byKind: {}, bytes: 0 };
   const now = Date.now();
   try {
@@ -51,6 +52,6 @@ async function writeRunMetrics(path: string, io: CliIo, command: string, outcome
     );
     await writeMetricsFile(path, text);
   } catch (error) {
-    showWarnings(io, [isProblemError(error) ? `${error.problems[0]!.title}. ${error.problems[0]!.hint ?? ''}`.trim() : `Cannot write the metrics file ${path}.`]);
+    showWarnings(io, args, [isProblemError(error) ? `${error.problems[0]!.title}. ${error.problems[0]!.hint ?? ''}`.trim() : `Cannot write the metrics file ${path}.`]);
   }
 }

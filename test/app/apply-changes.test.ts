@@ -115,6 +115,9 @@ describe('applyChanges', () => {
       const bundle = fernetDecrypt(key, token);
       assert.equal(bundle.subarray(0, 2).toString('latin1'), 'PK', `export_${entry.id}.zip decrypts to a zip`);
       assert.equal(entry.plan, p.plan_id);
+      // Progress counts what is uploaded, the token, and knows its size from the bundle's Content-Length.
+      const progress = events.filter((e) => e.type === 'action_progress' && e.address === `export_${entry.id}.zip`).at(-1);
+      assert.deepEqual(progress && progress.type === 'action_progress' && [progress.bytes, progress.expected_bytes], [entry.tokenSize, entry.tokenSize]);
     }
     assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(ledger.bytes!), 'remote status.xml = local ledger');
     const last = events.filter((e) => e.type === 'action_done').at(-1);

@@ -57,6 +57,6 @@ describe('aktin-sftp force-unlock', () => {
     const { dir, config } = deployment();
     const t = io(dir);
     assert.equal(await runCli(['force-unlock', '-c', config], t), 64);
-    assert.match(t.err(), /force-unlock needs the lock ID/);
+    assert.match(t.err(), /force-unlock needs the lock ID: aktin-sftp force-unlock LOCK_ID \[USAGE\]/);
   });
 });

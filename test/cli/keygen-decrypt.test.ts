@@ -173,7 +173,7 @@ describe('aktin-sftp decrypt', () => {
       [['decrypt', 'export_2.zip'], /needs the key file: -k KEYFILE/],
       [['decrypt', '-k', 'rki.key', 'export_2.zip', '-o', 'export_2.zip', '--force'], /output must differ from the input/],
       [['decrypt', '-k', 'rki.key', 'export_2.zip', '--ttl', '1.5'], /--ttl must be a whole number of seconds, got 1\.5/],
-      [['decrypt', '-k', 'rki.key'], /needs the token file/],
+      [['decrypt', '-k', 'rki.key'], /decrypt needs the token file: aktin-sftp decrypt INPUT/],
     ];
     for (const [argv, why] of cases) {
       const t = io(dir);

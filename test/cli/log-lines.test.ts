@@ -30,7 +30,7 @@ const cycle = (outcome: CycleReport['outcome']): CycleReport => ({ trigger: 'eve
 describe('log lines', () => {
   it('text off a terminal: each line after an ISO timestamp and its level, no colour', () => {
     const t = terminal('text');
-    showWarnings(t.io, ['the key file is group-readable']);
+    showWarnings(t.io, { color: 'never' }, ['the key file is group-readable']);
     writeLog(t.io, watchCycleEntry(cycle({ ok: false, error: new ProblemError(problem('LEDGER_LOCKED', 'locked')), retryInMs: 4000 })));
     const lines = t.err().split('\n').filter(Boolean);
     assert.equal(lines.length, 2);
@@ -61,7 +61,7 @@ describe('log lines', () => {
     writeLog(t.io, watchCycleEntry(cycle({ ok: false, error: new Error('boom'), retryInMs: 1000 })));
     writeLog(t.io, watchStateEntry({ connected: false, reason: 'ECONNREFUSED', retryInMs: 2000 }));
     writeLog(t.io, { level: 'info', event: 'watch_listen', message: 'watch: /healthz and /metrics on http://127.0.0.1:9464', fields: { url: 'http://127.0.0.1:9464' } });
-    writeProblems(t.io, [problem('LEDGER_LOCKED', 'The ledger is locked', 'by apply', 'wait')], chalkFor(t.io));
+    writeProblems(t.io, [problem('LEDGER_LOCKED', 'The ledger is locked', 'by apply', 'wait')], chalkFor(t.io, 'never'));
     const lines = jsonLines(t.err()) as Record<string, unknown>[];
     for (const line of lines) assert.deepEqual(check('log-event.schema.json', line), [], JSON.stringify(line));
     assert.deepEqual(lines.map((l) => `${l.level} ${l.event}`), [

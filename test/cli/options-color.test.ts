@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { colorLevel, type ColorChoice } from '../../src/cli/color.js';
@@ -48,7 +48,7 @@ describe('--color through the command line', () => {
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   /** A valid deployment for `validate`, which prints a coloured summary without any network. */
-  function deployment(): { dir: string; config: string } {
+  function deployment(mode = 0o600): { dir: string; config: string } {
     const dir = tempDir('options-color');
     dirs.push(dir);
     writeFileSync(join(dir, 'rki.key'), randomBytes(32).toString('base64url') + '=', { mode: 0o600 });
@@ -61,11 +61,12 @@ describe('--color through the command line', () => {
         '[SECURITY]\nPATH_ENCRYPTION_KEY = "rki.key"\n[MISC]\nWORKING_DIR = "."\n',
       { mode: 0o600 },
     );
+    chmodSync(config, mode);
     return { dir, config };
   }
 
-  async function run(args: string[], env: Record<string, string>, isTTY: boolean): Promise<{ code: number; out: string; err: string }> {
-    const { dir, config } = deployment();
+  async function run(args: string[], env: Record<string, string>, isTTY: boolean, mode?: number): Promise<{ code: number; out: string; err: string }> {
+    const { dir, config } = deployment(mode);
     let out = '';
     let err = '';
     const io: CliIo = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, isTTY, env, cwd: dir };
@@ -94,6 +95,16 @@ describe('--color through the command line', () => {
       const r = await run(args, env, tty);
       assert.equal(r.code, 0, r.err);
       assert.equal(r.out.includes(ESC), coloured, JSON.stringify(r.out));
+    });
+  }
+
+  // A config file others may read draws a warning: warnings once coloured by themselves.
+  for (const [args, env, tty, coloured] of cases) {
+    it(`validate's warning, ${args.join(' ') || '(no flag)'} with ${JSON.stringify(env)} ${tty ? 'on' : 'off'} a terminal, is ${coloured ? '' : 'not '}coloured`, async () => {
+      const r = await run(args, env, tty, 0o644);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /Warning:.*can be read or written by group or others/);
+      assert.equal(r.err.includes(ESC), coloured, JSON.stringify(r.err));
     });
   }
 

@@ -150,6 +150,13 @@ describe('usage errors change nothing', () => {
     assert.equal(await runCli(['plan', '-c', deployment.configFile, '--max-delete', '0', '--no-color'], zero.io), 0, zero.err());
     const spaced = io(deployment.dir);
     assert.equal(await runCli(['plan', '-c', deployment.configFile, '--max-delete=+3', '--color=never'], spaced.io), 0, spaced.err());
+    // --only takes several values: once "--only is given 2 times", which made targeted plans impossible.
+    const only = io(deployment.dir);
+    assert.equal(await runCli(['plan', '-c', deployment.configFile, '--only', '1', '0', '--json'], only.io), 0, only.err());
+    assert.deepEqual(JSON.parse(only.out()).options.only, ['0', '1']);
+    const onlyTwice = io(deployment.dir);
+    assert.equal(await runCli(['plan', '-c', deployment.configFile, '--only', '1', '--only', '0,1', '--json'], onlyTwice.io), 0, onlyTwice.err());
+    assert.deepEqual(JSON.parse(onlyTwice.out()).options.only, ['0', '1']);
     assert.deepEqual(readdirSync(join(root, 'rki')), [], 'plan writes nothing');
 
     // The control: without the mistake, the very command the cases above refused uploads.

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
 import type { ApplyReport } from '../../src/app/apply-plan.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { createApplyProgress, formatBytes, renderApplySummary } from '../../src/cli/render-apply.js';
+import { createApplyProgress, formatBytes, formatDuration, renderApplySummary } from '../../src/cli/render-apply.js';
 
 const plain = new Chalk({ level: 0 });
 const terminal = (isTTY: boolean) => {
@@ -60,6 +60,41 @@ describe('apply output', () => {
     assert.ok(t.err().endsWith('\r\x1b[K'));
   });
 
+  it('shows the time left once the pace tells, from the token bytes of the upload in flight', () => {
+    const t = terminal(true);
+    let clock = 0;
+    const progress = createApplyProgress(t.io, plain, { now: () => clock });
+    progress.onEvent({ type: 'apply_start', plan_id: 'p', actions: 2 });
+    progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
+    clock = 500;
+    progress.onEvent({ type: 'action_progress', address: 'export_2.zip', bytes: 1024 * 1024, expected_bytes: 10 * 1024 * 1024 });
+    assert.ok(t.err().endsWith('\r\x1b[K0/2 actions, 1.0 MiB, 2.0 MiB/s'), 'under a second in: no estimate yet; ' + JSON.stringify(t.err()));
+    clock = 10_000;
+    progress.onEvent({ type: 'action_progress', address: 'export_2.zip', bytes: 5 * 1024 * 1024, expected_bytes: 10 * 1024 * 1024 });
+    // A quarter of the plan (half of one of two actions) in 10 s: 30 s to go.
+    assert.ok(t.err().endsWith('\r\x1b[K0/2 actions, 5.0 MiB, 512.0 KiB/s, ~30 s left'), JSON.stringify(t.err()));
+  });
+
+  it('counts the uploaded token bytes of finished actions, and not the status.xml upload', () => {
+    const t = terminal(true);
+    let clock = 0;
+    const progress = createApplyProgress(t.io, plain, { now: () => clock });
+    progress.onEvent({ type: 'apply_start', plan_id: 'p', actions: 3 });
+    progress.onEvent({ type: 'action_start', address: 'export_2.zip', kind: 'create' });
+    clock = 1000;
+    progress.onEvent({ type: 'action_progress', address: 'export_2.zip', bytes: 3 * 1024 * 1024 });
+    progress.onEvent({ type: 'action_done', address: 'export_2.zip', kind: 'create', bytes: 4 * 1024 * 1024 });
+    assert.ok(t.err().endsWith('\r\x1b[K1/3 actions, 4.0 MiB, 4.0 MiB/s, ~2 s left'), JSON.stringify(t.err()));
+    progress.onEvent({ type: 'action_start', address: 'status.xml', kind: 'publish_ledger' });
+    progress.onEvent({ type: 'action_done', address: 'status.xml', kind: 'publish_ledger', bytes: 2048 });
+    assert.ok(t.err().endsWith('\r\x1b[K2/3 actions, 4.0 MiB, 4.0 MiB/s, ~1 s left'), JSON.stringify(t.err()));
+  });
+
+  it('says the time left in seconds, minutes or hours', () => {
+    const cases: [number, string][] = [[200, '~1 s'], [40_400, '~40 s'], [59_400, '~59 s'], [90_000, '~2 min'], [12 * 60_000, '~12 min'], [125 * 60_000, '~2 h 5 min']];
+    for (const [ms, want] of cases) assert.equal(formatDuration(ms), want, `${ms} ms`);
+  });
+
   it('summarises in Terraform\'s words and says what was held back', () => {
     const text = renderApplySummary(
       report({
@@ -72,6 +107,9 @@ describe('apply output', () => {
     assert.match(text, /1 action\(s\) not run because an upload failed, so nothing was deleted: export_0\.zip/);
     assert.match(text, /^Apply failed\. Resources: 1 added, 1 changed, 1 destroyed\.$/m);
     assert.equal(renderApplySummary(report({ mode: 'applied' }), plain), 'This plan has already been applied; nothing to do.\n');
+    // As the plan's line counts them: a plan of "0 to add, 1 to change, 1 to destroy" never applies as "0, 0, 0".
+    const housekeeping = renderApplySummary(report({ done: [{ address: 'export_2.zip.0a1b2c00.tmp', kind: 'remove_temp' }], ledgerPublished: true }), plain);
+    assert.equal(housekeeping, 'Apply complete! Resources: 0 added, 1 changed, 1 destroyed. Ledger status.xml published.\n');
   });
 
   it('formats sizes', () => {

@@ -61,13 +61,13 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       if (args.planfile !== undefined) throw new ProblemError(problem('USAGE', 'apply --dry-run takes no plan file', 'It plans, as `aktin-sftp plan` does.', `To look at a saved plan, run: aktin-sftp show ${args.planfile}`));
       return planCommand.run({ ...args, diff: false }, io);
     }
-    return withMetricsFile(args['metrics-file'], io, 'apply', () => applyWith(args, io));
+    return withMetricsFile(args['metrics-file'], io, args, 'apply', () => applyWith(args, io));
   },
 };
 
 async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOutcome> {
   const started = Date.now();
-  const config = await loadConfigFor(args.config, io);
+  const config = await loadConfigFor(args, io);
   const saved = args.planfile === undefined ? undefined : { saved: await readPlanFile(resolve(io.cwd, args.planfile)), file: args.planfile };
   const chalk = chalkFor(io, args.color);
   const showPlan = (plan: Plan) => {

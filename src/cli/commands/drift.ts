@@ -26,11 +26,13 @@ export const driftCommand: CliCommand<DriftArgs> = {
         default: false,
         describe: 'Also read every uploaded file and compare its SHA-256 with the token digest the ledger recorded (finds same-size changes; reads [APPLY] CONCURRENCY files at once)',
       })
-      .example('$0 drift --checksum', 'compare the bytes on the server too, not only names and sizes'),
+      .example('$0 drift -c settings.toml', 'exit 2 and a list when the folder and the ledger disagree')
+      .example('$0 drift --checksum', 'compare the bytes on the server too, not only names and sizes')
+      .example('$0 drift --json | jq .items', 'the findings, for a monitoring script'),
   epilog: 'Exit codes: 0 no drift, 2 drift found (with --checksum also a file whose bytes differ), 1 error, 130 interrupted. Never writes to the SFTP server, the ledger or the broker.',
   run: async (args, io) => {
-    const config = await loadConfigFor(args.config, io);
-    const report = await findDrift(openWorld(config, warningsTo(io)), {
+    const config = await loadConfigFor(args, io);
+    const report = await findDrift(openWorld(config, warningsTo(io, args)), {
       ...(args.checksum ? { checksum: { concurrency: config.apply.concurrency } } : {}),
       ...(io.interrupt ? { signal: io.interrupt } : {}),
     });

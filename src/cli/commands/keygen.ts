@@ -4,7 +4,7 @@
  * goes only into the new file.
  */
 import { resolve } from 'node:path';
-import type { CliCommand } from '../command.js';
+import { hideConfigOption, type CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { generateFernetKey, writeNewKeyFile } from '../open-world.js';
 
@@ -15,7 +15,11 @@ interface KeygenArgs {
 export const keygenCommand: CliCommand<KeygenArgs> = {
   command: 'keygen',
   describe: 'Create a new Fernet key (to stdout, or with -o to a new file with mode 0600)',
-  builder: (y) => y.option('output', { alias: 'o', type: 'string', describe: 'Write the key to this new file (mode 0600, never overwritten)' }),
+  builder: (y) =>
+    hideConfigOption(y)
+      .option('output', { alias: 'o', type: 'string', describe: 'Write the key to this new file (mode 0600, never overwritten)' })
+      .example('$0 keygen -o /etc/aktin/rki.key', 'a new key file for [SECURITY] PATH_ENCRYPTION_KEY')
+      .example('$0 keygen', 'print a new key'),
   epilog:
     'Point [SECURITY] PATH_ENCRYPTION_KEY at the key file. Share the key with the recipients over a\n' +
     'safe channel: every upload is a Fernet token they decrypt with Python, e.g.\n' +

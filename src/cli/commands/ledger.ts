@@ -22,8 +22,8 @@ export const ledgerCommand: CliCommand<LedgerArgs> = {
       .example('$0 ledger -c settings.toml', 'one line per request')
       .example('$0 ledger --json | jq \'.entries[] | select(.state == "deleted")\'', 'the tombstones'),
   run: async (args, io) => {
-    const config = await loadConfigFor(args.config, io);
-    const view = await inspectLedger(openWorld(config, warningsTo(io)));
+    const config = await loadConfigFor(args, io);
+    const view = await inspectLedger(openWorld(config, warningsTo(io, args)));
     io.stdout.write(args.json ? JSON.stringify(toJson(view), null, 2) + '\n' : renderLedger(view));
     return EXIT.OK;
   },

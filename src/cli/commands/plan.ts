@@ -31,12 +31,15 @@ export const planCommand: CliCommand<PlanArgs> = {
         .option('out', { alias: 'o', type: 'string', describe: 'Save the plan as JSON for `aktin-sftp apply PLANFILE`' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the plan document as JSON on stdout (schemas/plan.schema.json)' })
         .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 for no changes, 2 for changes, 1 for errors' })
-        .option('diff', { type: 'boolean', default: false, describe: 'Also show the ledger change as a unified diff of status.xml' }),
+        .option('diff', { type: 'boolean', default: false, describe: 'Also show the ledger change as a unified diff of status.xml' })
+        .example('$0 plan -o plan.json', 'review, then run: aktin-sftp apply plan.json')
+        .example('$0 plan --detailed-exitcode --only 12,14', 'exit 2 when requests 12 or 14 would change')
+        .example('$0 plan --diff', 'also the status.xml change, as a diff'),
     ),
   epilog: 'Never writes to the broker or the SFTP server; only -o writes the plan file.',
   run: async (args, io) => {
-    const config = await loadConfigFor(args.config, io);
-    const world = openWorld(config, warningsTo(io));
+    const config = await loadConfigFor(args, io);
+    const world = openWorld(config, warningsTo(io, args));
     const { plan, ledgerPreview } = await makePlan(world, { identity: planIdentityOf(config), options: planOptionsFrom(args, config), previewLedger: args.diff });
     if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
     const chalk = chalkFor(io, args.color);

@@ -36,7 +36,7 @@ export const showCommand: CliCommand<ShowArgs> = {
     const format = formatOf(args);
     const plan = await readPlanFile(resolve(io.cwd, args.planfile));
     if (plan.tool_version !== TOOL_VERSION) {
-      showWarnings(io, [`${args.planfile} was made by aktin-sftp ${plan.tool_version}; this is ${TOOL_VERSION}.`]);
+      showWarnings(io, args, [`${args.planfile} was made by aktin-sftp ${plan.tool_version}; this is ${TOOL_VERSION}.`]);
     }
     if (format === 'json') io.stdout.write(renderPlanJson(plan));
     else if (format === 'markdown') io.stdout.write(renderPlanMarkdown(plan));

@@ -22,7 +22,11 @@ interface ValidateArgs {
 export const validateCommand: CliCommand<ValidateArgs> = {
   command: 'validate',
   describe: 'Check the configuration, the key file and the ledger without touching the network',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the checked configuration (secrets shown only as set or not) as JSON (schemas/validate.schema.json)' }),
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'Print the checked configuration (secrets shown only as set or not) as JSON (schemas/validate.schema.json)' })
+      .example('$0 validate -c /etc/aktin/settings.toml', 'before the first apply, and after every edit')
+      .example('$0 validate --json', 'the configuration as read, without secrets'),
   epilog: 'Exit codes: 0 valid, 64 configuration problems (all are listed), 1 the key file or the ledger is not valid.',
   run: async (args, io) => {
     const file = resolve(io.cwd, args.config);
@@ -31,14 +35,14 @@ export const validateCommand: CliCommand<ValidateArgs> = {
     try {
       ({ config } = await loadConfig(file, io.env, { onWarning: (m) => warnings.push(m) }));
     } finally {
-      showWarnings(io, warnings); // also when the configuration has problems: a typo'd key often explains them
+      showWarnings(io, args, warnings); // also when the configuration has problems: a typo'd key often explains them
     }
     const keyWarnings: string[] = [];
     let report: SetupReport;
     try {
       report = await validateSetup(openWorld(config, (e) => e.type === 'warning' && keyWarnings.push(e.message)));
     } finally {
-      showWarnings(io, keyWarnings);
+      showWarnings(io, args, keyWarnings);
     }
     if (args.json) io.stdout.write(JSON.stringify(toJson(config, report, [...warnings, ...keyWarnings]), null, 2) + '\n');
     else io.stdout.write(renderSummary(config, report, io, args.color));

@@ -26,14 +26,20 @@ interface WatchArgs extends PlanSafetyArgs, LockTimeoutArgs {
 export const watchCommand: CliCommand<WatchArgs> = {
   command: 'watch',
   describe: 'Stay running: apply within seconds of the broker\'s events, with a full reconcile every [WATCH] RESYNC',
-  builder: (y) => planSafetyOptions(lockTimeoutOption(y).option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464' })),
+  builder: (y) =>
+    planSafetyOptions(
+      lockTimeoutOption(y)
+        .option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464' })
+        .example('$0 watch -c /etc/aktin/settings.toml', 'the daemon (a systemd service)')
+        .example('$0 watch --listen 127.0.0.1:9464', 'with /healthz and /metrics')
+        .example('$0 watch --lock-timeout 2m', 'a cycle waits up to 2 minutes for a cron run\'s lock'),
+    ),
   epilog:
-    'Examples:\n  aktin-sftp watch -c /etc/aktin/settings.toml\n  aktin-sftp watch -c settings.toml --listen 127.0.0.1:9464\n  aktin-sftp watch --lock-timeout 2m   (a cycle waits up to 2 minutes for a cron run\'s lock)\n' +
     'One log line per cycle on stderr (--log-format json: one JSON object per line). Exit codes: 0 stopped by SIGTERM/SIGINT, 64 invalid configuration or --listen, 1 error.',
   run: async (args, io) => {
     const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
     if (listen && !listen.ok) throw new ProblemError(listen.problems);
-    const config = await loadConfigFor(args.config, io);
+    const config = await loadConfigFor(args, io);
     const options = planOptionsFrom(args, config);
     if (options.only) throw new ProblemError(problem('USAGE', 'watch takes no --only', 'It targets the requests the broker\'s events name, and reconciles all of them every [WATCH] RESYNC.'));
     const resyncMs = config.watch.resyncSeconds * 1000;
@@ -43,7 +49,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
     try {
       await runWatch({
         source: openBrokerEvents(config),
-        reconcile: reconcilerFor(openWorld(config, warningsTo(io)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, ...lockWaitFrom(args) }),
+        reconcile: reconcilerFor(openWorld(config, warningsTo(io, args)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, ...lockWaitFrom(args) }),
         signal: stop,
         debounceMs: config.watch.debounceSeconds * 1000,
         resyncMs,
