@@ -11,9 +11,11 @@
  * of the emulator (CPU time of this process during the run, and the sum of its answering times)
  * and of sshd (CPU of its sessions), so the tool's own overhead shows as a ratio.
  *
- *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR]
+ *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS]
  *   npm run bench -- 200                     # a quick run
  *   npm run bench -- 2000 --cpu-prof DIR     # also a V8 CPU profile of each CLI run, in DIR
+ *   npm run bench -- 2000 --concurrency 8    # with [APPLY] CONCURRENCY = 8 (default: the tool's)
+ *   npm run bench -- 5000 --node-flags '--max-old-space-size=64'   # node flags for the CLI runs
  *
  * Defaults: N = 200 2000 5000, results of 2 KiB, 2 nodes per request (one completed with a
  * result, one still working). Needs root (the sshd); `npm run bench` builds first.
@@ -21,7 +23,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator, type EmulatorSeed, type SeedRequest } from './broker-emulator/index.js';
@@ -38,9 +40,11 @@ const size = Number(option('size', '2048'));
 const nodesPerRequest = Math.max(1, Number(option('nodes', '2')));
 const runs = option('runs', 'first,nochange,changed,startup').split(',');
 const profileDir = option('cpu-prof', '');
+const concurrency = option('concurrency', '');
+const nodeFlags = option('node-flags', '').split(' ').filter(Boolean);
 const sizes = args.length > 0 ? args.map(Number) : [200, 2000, 5000];
 if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(size) || size <= 0) {
-  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR]');
+  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS]');
   process.exit(64);
 }
 
@@ -127,7 +131,7 @@ async function runCli(name: string, dir: string, configFile: string, emulator: B
   const watch = watchWrites(dir, ['.bench-probe.json']);
   const start = process.hrtime.bigint();
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', PROBE, CLI, 'apply', '--auto-approve', '-c', configFile], {
+  const child = spawn(process.execPath, [...nodeFlags, ...profile, '--import', PROBE, CLI, 'apply', '--auto-approve', '-c', configFile], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -239,14 +243,15 @@ let failed = false;
 try {
   const target = sshdTarget();
   const remoteFolder = join(sshdEnv.SFTP_IT_CHROOT!, 'upload', target.folder);
-  console.log(`results of ${size} bytes, ${nodesPerRequest} node(s) per request; sshd on port ${target.port}; ${new Date().toISOString()}`);
+  console.log(`results of ${size} bytes, ${nodesPerRequest} node(s) per request; [APPLY] CONCURRENCY ${concurrency || 'default'}; sshd on port ${target.port}; ${new Date().toISOString()}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const n of sizes) {
     for (const name of readdirSync(remoteFolder)) rmSync(join(remoteFolder, name), { recursive: true, force: true });
     const { seed, tagged } = seedFor(n);
     const emulator = await startBrokerEmulator({ port: 0, seed });
     const dir = mkdtempSync(join(tmpdir(), 'aktin-sftp-bench-'));
     try {
-      const { configFile } = createDeployment({ brokerUrl: emulator.url, tag: TAG, sftp: target, dir });
+      const extraToml = concurrency ? `\n[APPLY]\nCONCURRENCY = ${Number(concurrency)}\n` : '';
+      const { configFile } = createDeployment({ brokerUrl: emulator.url, tag: TAG, sftp: target, dir, extraToml });
       for (const run of runs) {
         if (run === 'startup') {
           await startup(dir, configFile, n);

@@ -6,7 +6,7 @@
  * TCP link is otherwise silent for the broker's 2 h idle timeout), and reconnects with exponential
  * backoff and jitter. Messages name the URL and what went wrong; never the API key.
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { BrokerEventSource, EventSourceState, EventSubscription } from '../app/ports.js';
 import { parseBrokerFrame, MAX_FRAME_CHARS, type BrokerEvent } from '../core/broker-event.js';
 import type { BrokerConfig } from '../core/config.js';
@@ -40,6 +40,10 @@ export function websocketUrl(brokerUrl: string): string {
 }
 
 
+/** `ws` is loaded with the first subscription: only `watch` needs it, and loading it costs start-up time. */
+let loadingWs: Promise<typeof WebSocket> | undefined;
+const webSocketClass = () => (loadingWs ??= import('ws').then((m) => m.default));
+
 export class WebsocketBrokerEvents implements BrokerEventSource {
   readonly url: string;
   readonly #ca: Buffer | undefined;
@@ -63,7 +67,12 @@ export class WebsocketBrokerEvents implements BrokerEventSource {
 
     const connect = () => {
       retry = undefined;
-      const ws = new WebSocket(this.url, {
+      void webSocketClass().then((Ws) => {
+        if (!stopped) open(Ws);
+      });
+    };
+    const open = (Ws: typeof WebSocket) => {
+      const ws = new Ws(this.url, {
         headers: { Authorization: `Bearer ${this.options.broker.apiKey.reveal()}` },
         handshakeTimeout: pongWithin,
         maxPayload: 64 * MAX_FRAME_CHARS,
@@ -132,8 +141,8 @@ export class WebsocketBrokerEvents implements BrokerEventSource {
         stopped = true;
         clearTimeout(retry);
         const ws = socket;
-        if (ws && ws.readyState !== WebSocket.CLOSED) {
-          if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+        if (ws && ws.readyState !== ws.CLOSED) {
+          if (ws.readyState === ws.OPEN) ws.close(1000);
           else ws.terminate();
           const force = setTimeout(() => ws.terminate(), 1000);
           await closedSocket;

@@ -36,8 +36,11 @@ export function parseRequestIds(xml: string, source: string): string[] {
     if (!isRequestId(id)) throw protocolError(source, `a request id ${JSON.stringify(id).slice(0, 40)} is not a number`);
     return id;
   });
-  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice !== undefined) throw protocolError(source, `request ${twice} is listed twice`);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw protocolError(source, `request ${id} is listed twice`);
+    seen.add(id);
+  }
   return ids;
 }
 

@@ -9,7 +9,7 @@ import { access, open, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'smol-toml';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Config } from '../core/config.js';
 import { CONFIG_SCOPES } from '../core/config-keys.js';
 import { checkConfig, pathProblem, type PathToCheck, type RawConfig } from '../core/config-rules.js';
@@ -111,9 +111,13 @@ let validator: ValidateFunction | undefined;
  * schema error means they disagree, and the stricter one wins.
  */
 async function shapeProblems(raw: RawConfig): Promise<Problem[]> {
-  validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(
-    JSON.parse(await readFile(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object,
-  );
+  if (!validator) {
+    // Loaded here, not at start-up: commands that read no configuration never pay for ajv.
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    validator = new Ajv2020({ allErrors: true, strict: true }).compile(
+      JSON.parse(await readFile(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object,
+    );
+  }
   if (validator(raw.values)) return [];
   return (validator.errors ?? []).filter((e) => e.keyword !== 'additionalProperties' && !isUnderUnknown(e)).map((e) => schemaProblem(raw, e));
 }

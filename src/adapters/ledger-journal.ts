@@ -2,13 +2,17 @@
  * The journal file beside status.xml: created with its base line, then one fsync'd append
  * per ledger write. An append that fails is cut off again, so a later append never follows a
  * half-written record; a kill mid-append leaves a torn last line, which recovery ignores.
+ * The file stays open between appends (closed by remove(), or after a failed append): an open
+ * and a close per record cost more CPU than the write itself, and durability comes from the fsync.
  */
-import { open, truncate, unlink } from 'node:fs/promises';
+import { open, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { syncDirectory, writeNewFile } from './ledger-file-write.js';
 import { encodeRecord, type JournalBase, type JournalRecord } from './ledger-journal-format.js';
 
 export class JournalFile {
+  #handle: FileHandle | undefined;
+
   private constructor(
     readonly path: string,
     private length: number,
@@ -34,24 +38,30 @@ export class JournalFile {
 
   async append(record: JournalRecord): Promise<void> {
     const bytes = encodeRecord(record);
-    const handle = await open(this.path, 'r+');
+    const handle = (this.#handle ??= await open(this.path, 'r+'));
     try {
       await handle.write(bytes, 0, bytes.length, this.length);
       await handle.sync();
     } catch (error) {
       await handle.truncate(this.length).catch(() => undefined);
+      await this.#close();
       throw error;
-    } finally {
-      await handle.close();
     }
     this.length += bytes.length;
   }
 
   async remove(): Promise<void> {
+    await this.#close();
     await unlink(this.path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
     await syncDirectory(dirname(this.path));
+  }
+
+  async #close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await handle?.close().catch(() => undefined);
   }
 }
 

@@ -5,7 +5,7 @@
  * same code works from src/adapters (tests) and dist/adapters (the published CLI).
  */
 import { readFile } from 'node:fs/promises';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { decodePlan, encodePlan, isNewerMinorFormat } from '../core/plan-codec.js';
 import { checkPlanConsistency } from '../core/plan-consistency.js';
 import type { Plan } from '../core/plan.js';
@@ -18,8 +18,12 @@ const DO_NOT_EDIT = 'Do not edit saved plans; make a new one with `aktin-sftp pl
 
 let validator: ValidateFunction | undefined;
 
+/** ajv is loaded with the first plan file read, not at start-up (it costs more than the rest of the CLI). */
 async function planValidator(): Promise<ValidateFunction> {
-  validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(await readFile(SCHEMA_URL, 'utf8')) as object);
+  if (!validator) {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    validator = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(await readFile(SCHEMA_URL, 'utf8')) as object);
+  }
   return validator;
 }
 

@@ -93,13 +93,8 @@ class Ssh2Folder implements RemoteFolder {
 
   async stat(name: string): Promise<RemoteFile | null> {
     const path = this.#path(name);
-    try {
-      const attrs = await this.#call<Stats>('stat', path, (cb) => this.sftp.stat(path, cb));
-      return { name, size: attrs.size, mtime: attrs.mtime };
-    } catch (error) {
-      if (isNoSuchFile(error)) return null;
-      throw error;
-    }
+    const attrs = await this.#call<Stats | null>('stat', path, (cb) => this.sftp.stat(path, absentAsNull(cb)));
+    return attrs === null ? null : { name, size: attrs.size, mtime: attrs.mtime };
   }
 
   async read(name: string, maxBytes: number): Promise<Buffer | null> {
@@ -182,13 +177,8 @@ class Ssh2Folder implements RemoteFolder {
 
   async remove(name: string): Promise<boolean> {
     const path = this.#path(name);
-    try {
-      await this.#call<void>('remove', path, (cb) => this.sftp.unlink(path, cb));
-      return true;
-    } catch (error) {
-      if (isNoSuchFile(error)) return false;
-      throw error;
-    }
+    const removed = await this.#call<true | null>('remove', path, (cb) => this.sftp.unlink(path, (error) => absentAsNull(cb)(error, true)));
+    return removed !== null;
   }
 
   async close(): Promise<void> {
@@ -226,4 +216,12 @@ class Ssh2Folder implements RemoteFolder {
       throw this.#closed ? lostConnectionProblem(this.config, operation, path, error) : sftpProblem(this.config, this.#folder, operation, path, error);
     });
   }
+}
+
+/**
+ * An SFTP callback for which "no such file" is an answer, not a failure: a first sync asks about
+ * thousands of absent names, and turning each into a problem (with its stack) costs CPU.
+ */
+function absentAsNull<T>(cb: (error: Error | null | undefined, value: T | null) => void): (error: Error | null | undefined, value?: T) => void {
+  return (error, value) => (error && isNoSuchFile(error) ? cb(null, null) : cb(error, value ?? null));
 }

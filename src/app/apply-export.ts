@@ -26,12 +26,16 @@ export interface ExportDeps {
   readonly events: EventSink;
 }
 
-/** Runs one upload; resolves with the size of the token now under the final name. */
-export async function runExportAction(deps: ExportDeps, action: UploadAction, planId: string): Promise<number> {
+/**
+ * Runs one upload; resolves with the size of the token now under the final name.
+ * `tempListed`: the folder's listing, read under this run's lock, holds the temporary name.
+ */
+export async function runExportAction(deps: ExportDeps, action: UploadAction, planId: string, tempListed = true): Promise<number> {
   const id = action.request_id;
   const temp = tempFileName(action.address, planId);
-  // A temp file of this name can only be a leftover of an interrupted apply of this same plan.
-  await deps.remote.remove(temp);
+  // A temp file of this name can only be a leftover of an interrupted apply of this same plan;
+  // when the listing made under our lock had none, there is none (one round trip less per upload).
+  if (tempListed) await deps.remote.remove(temp);
 
   const bundle = await deps.broker.openBundle(id);
   // Progress counts token bytes, as the summary and the ledger do, not bundle bytes.

@@ -109,7 +109,9 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     deps.events({ type: 'action_start', address: action.address, kind: action.kind, ...request });
     try {
       await checkReadiness(deps.remote, ledger, action, plan.plan_id);
-      const bytes = isUpload(action) ? await runExportAction({ ...deps, ledger }, action, plan.plan_id) : await runRemoval(deps, ledger, action, plan.plan_id);
+      const bytes = isUpload(action)
+        ? await runExportAction({ ...deps, ledger }, action, plan.plan_id, files.has(tempFileName(action.address, plan.plan_id)))
+        : await runRemoval(deps, ledger, action, plan.plan_id);
       done.push({ ...record(action), ...(bytes === undefined ? {} : { bytes }) });
       deps.events({ type: 'action_done', address: action.address, kind: action.kind, ...request, ...(bytes === undefined ? {} : { bytes }) });
     } catch (error) {

@@ -4,12 +4,14 @@
  * (configuration, saved plans, keys) that commands need before there is a world.
  * Adapters report warnings into the world's event sink as they happen, so the CLI shows them
  * when they occur (a posix-rename fallback at the first rename, a broker retry at the retry).
+ * The broker, SFTP and watch-server adapters are imported when first used: their libraries (ssh2,
+ * fast-xml-parser, prom-client) cost more start-up time than the rest of the CLI, and
+ * `--version`, `--help`, `validate` or `ledger` need none of them.
  */
 import type { BrokerEventSource, Connection, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
 import type { Config } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { WebsocketBrokerEvents } from '../adapters/broker-events.js';
-import { createBrokerReader } from '../adapters/broker-http.js';
 import { loadConfig } from '../adapters/config-file.js';
 import { decryptFile } from '../adapters/fernet-decrypt-file.js';
 import { generateFernetKey } from '../adapters/fernet.js';
@@ -20,11 +22,10 @@ import { acquireLedgerLock, forceUnlock, readLedgerLock } from '../adapters/ledg
 import { formatLedgerXml } from '../adapters/ledger-xml.js';
 import { readMetricsFile, writeMetricsFile } from '../adapters/metrics-file.js';
 import { readPlanFile, writePlanFile } from '../adapters/plan-file.js';
-import { openRemoteFolder } from '../adapters/sftp-ssh2.js';
 import { newPlanId, systemClock } from '../adapters/system-clock.js';
-import { startWatchHttp } from '../adapters/watch-http.js';
+import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http.js';
 
-export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, startWatchHttp, writeMetricsFile, writeNewKeyFile, writePlanFile };
+export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
 export function openWorld(config: Config, events: EventSink): World {
   const warn = (message: string) => events({ type: 'warning', message });
@@ -41,7 +42,12 @@ export function openWorld(config: Config, events: EventSink): World {
   };
 }
 
+export async function startWatchHttp(options: WatchHttpOptions): Promise<WatchHttp> {
+  return (await import('../adapters/watch-http.js')).startWatchHttp(options);
+}
+
 async function connect(config: Config, events: EventSink, warn: (message: string) => void): Promise<Connection> {
+  const [{ createBrokerReader }, { openRemoteFolder }] = await Promise.all([import('../adapters/broker-http.js'), import('../adapters/sftp-ssh2.js')]);
   const broker = createBrokerReader({
     broker: config.broker,
     ...(config.caBundle === undefined ? {} : { caBundle: config.caBundle }),

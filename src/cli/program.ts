@@ -7,17 +7,6 @@ import { isProblemError, ProblemError, problem, type Problem } from '../core/pro
 import { TOOL_VERSION } from '../core/version.js';
 import { readColorOption, type ColorChoice } from './color.js';
 import type { CliCommand, GlobalArgs } from './command.js';
-import { applyCommand } from './commands/apply.js';
-import { completionCommand } from './commands/completion.js';
-import { decryptCommand } from './commands/decrypt.js';
-import { driftCommand } from './commands/drift.js';
-import { forceUnlockCommand } from './commands/force-unlock.js';
-import { ledgerCommand } from './commands/ledger.js';
-import { watchCommand } from './commands/watch.js';
-import { keygenCommand } from './commands/keygen.js';
-import { planCommand } from './commands/plan.js';
-import { showCommand } from './commands/show.js';
-import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { readLogFormatOption, type LogFormat } from './log-format.js';
@@ -31,19 +20,43 @@ import { chalkFor, problemsToJson } from './render-problems.js';
 
 // Each command has its own argument type, which yargs fills; the table cannot name them all.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: readonly CliCommand<any>[] = [
-  planCommand,
-  applyCommand,
-  showCommand,
-  driftCommand,
-  validateCommand,
-  keygenCommand,
-  decryptCommand,
-  forceUnlockCommand,
-  watchCommand,
-  ledgerCommand,
-  completionCommand,
+type AnyCommand = CliCommand<any>;
+
+/**
+ * The commands in --help order, each imported only when it is needed: a run loads the one it
+ * names (and what that one uses), so start-up does not pay for the modules of the other nine.
+ */
+const COMMAND_MODULES: readonly (readonly [string, () => Promise<AnyCommand>])[] = [
+  ['plan', async () => (await import('./commands/plan.js')).planCommand],
+  ['apply', async () => (await import('./commands/apply.js')).applyCommand],
+  ['show', async () => (await import('./commands/show.js')).showCommand],
+  ['drift', async () => (await import('./commands/drift.js')).driftCommand],
+  ['validate', async () => (await import('./commands/validate.js')).validateCommand],
+  ['keygen', async () => (await import('./commands/keygen.js')).keygenCommand],
+  ['decrypt', async () => (await import('./commands/decrypt.js')).decryptCommand],
+  ['force-unlock', async () => (await import('./commands/force-unlock.js')).forceUnlockCommand],
+  ['watch', async () => (await import('./commands/watch.js')).watchCommand],
+  ['ledger', async () => (await import('./commands/ledger.js')).ledgerCommand],
+  ['completion', async () => (await import('./commands/completion.js')).completionCommand],
 ];
+
+/**
+ * The commands this command line needs: the one it names; none for a bare --version (yargs
+ * answers it before it looks at commands); all of them for --help, no command or an unknown one,
+ * so the list and "did you mean" stay complete.
+ */
+async function commandsFor(argv: readonly string[]): Promise<readonly AnyCommand[]> {
+  const name = commandWord(argv);
+  const named = COMMAND_MODULES.find(([n]) => n === name);
+  if (named) return [await named[1]()];
+  if (name === undefined && argv.includes('--version') && !argv.some((a) => a === '--help' || a === '-h')) return [];
+  return Promise.all(COMMAND_MODULES.map(([, load]) => load()));
+}
+
+/** The first word that is neither an option nor the value of a global one (-c FILE). */
+function commandWord(argv: readonly string[]): string | undefined {
+  return argv.find((a, i) => !a.startsWith('-') && !/^(-c|--config|--color|--log-format)$/.test(argv[i - 1] ?? ''));
+}
 
 /** The value rules of options: one place, applied before any command runs. */
 const VALUE_RULES: ValueRules = { color: readColorOption, 'log-format': readLogFormatOption, ...PLAN_OPTION_RULES, ...LOCK_OPTION_RULES };
@@ -62,6 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   // Known once the words are parsed; a failure before that is shown as --color auto shows it.
   let color: ColorChoice = 'auto';
   let logFormat: LogFormat = 'text';
+  const COMMANDS = await commandsFor(argv);
 
   const parser: Argv<GlobalArgs> = yargs()
     .scriptName('aktin-sftp')
@@ -113,7 +127,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // upload first and complain after.)
     .fail((message, error) => {
       if (error) throw error;
-      throw new ProblemError(usageProblem(message ?? 'Invalid command line', argv));
+      throw new ProblemError(usageProblem(message ?? 'Invalid command line', argv, COMMANDS));
     }) as unknown as Argv<GlobalArgs>;
 
   for (const command of COMMANDS) {
@@ -141,14 +155,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** yargs' own messages, in our words where they are terse. */
-function usageProblem(message: string, argv: readonly string[]): Problem {
-  const command = COMMANDS.find((c) => argv.includes(c.command.split(' ')[0]!));
+function usageProblem(message: string, argv: readonly string[], commands: readonly AnyCommand[]): Problem {
+  const command = commands.find((c) => argv.includes(c.command.split(' ')[0]!));
   const name = command?.command.split(' ')[0];
   const hint = `Run 'aktin-sftp ${name ? `${name} ` : ''}--help' for usage.`;
   const recommended = /^Did you mean (\S+)\?/.exec(message);
   if (recommended) {
-    // The first word that is neither an option nor the value of a global one (-c FILE).
-    const word = argv.find((a, i) => !a.startsWith('-') && !/^(-c|--config|--color|--log-format)$/.test(argv[i - 1] ?? '')) ?? '';
+    const word = commandWord(argv) ?? '';
     return problem('USAGE', `Unknown command ${JSON.stringify(word)} (did you mean ${recommended[1]}?)`, undefined, hint);
   }
   const positional = /^Not enough non-option arguments: got (\d+)/.exec(message);

@@ -5,7 +5,8 @@
  * lineage for a first ledger) is not in the "after" text.
  */
 import type { ChalkInstance } from 'chalk';
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+// The one module needed, not the package index (which loads every diff algorithm at start-up).
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff/lib/patch/create.js';
 
 export function renderLedgerDiff(preview: { readonly before: string; readonly after: string }, plannedAt: string, chalk: ChalkInstance): string {
   const patch = createTwoFilesPatch('a/status.xml', 'b/status.xml', entryPerLine(preview.before), entryPerLine(preview.after), undefined, undefined, {
