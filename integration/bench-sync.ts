@@ -30,6 +30,7 @@ import { startBrokerEmulator, type BrokerEmulator, type EmulatorSeed, type SeedR
 import { CLI } from './support/cli-process.js';
 import { createDeployment, sshdTarget } from './support/e2e-world.js';
 import { watchWrites, type WriteWatch } from './bench-sync-writes.js';
+import { startBenchSshd } from './support/bench-sshd.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -219,26 +220,8 @@ async function startup(dir: string, configFile: string, n: number): Promise<void
   }
 }
 
-async function startSshd(): Promise<Record<string, string>> {
-  const child = spawn('bash', [join(import.meta.dirname, 'sshd', 'start.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`integration/sshd/start.sh exited ${code}`);
-  return Object.fromEntries(out.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
-}
-
-async function stopSshd(state: string | undefined): Promise<void> {
-  if (!state) return;
-  const child = spawn('bash', [join(import.meta.dirname, 'sshd', 'stop.sh'), state], { stdio: 'inherit' });
-  await new Promise((resolve) => child.on('close', resolve));
-}
-
-const sshdEnv = await startSshd();
-Object.assign(process.env, sshdEnv);
-const stop = () => void stopSshd(sshdEnv.SFTP_IT_STATE).then(() => process.exit(130));
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+const sshd = await startBenchSshd();
+const sshdEnv = sshd.env;
 let failed = false;
 try {
   const target = sshdTarget();
@@ -284,6 +267,6 @@ try {
     }
   }
 } finally {
-  await stopSshd(sshdEnv.SFTP_IT_STATE);
+  await sshd.stop();
 }
 if (failed) process.exitCode = 1;
