@@ -4,51 +4,21 @@
  * nothing when nothing changed, --metrics-file records every run.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CliIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/program.js';
-import { BrokerDriver } from '../../integration/broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
-import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
-import { createDeployment, type Deployment } from '../../integration/support/e2e-world.js';
-import { tempDir } from '../support/temp-dir.js';
+import { startCliFixture, type CliFixture } from '../support/cli-fixture.js';
 
 describe('apply for cron and CI', () => {
-  let emulator: BrokerEmulator;
-  let sftp: LocalSftpServer;
-  let deployment: Deployment;
-  const cli = async (...args: string[]) => {
-    let out = '';
-    let err = '';
-    const io: CliIo = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, isTTY: false, env: {}, cwd: deployment.dir };
-    const code = await runCli(['-c', deployment.configFile, ...args], io);
-    return { code, out, err };
-  };
-  const remoteNames = () => readdirSync(join(sftp.root, 'rki')).sort();
+  let fixture: CliFixture;
+  const cli = (...args: string[]) => fixture.cli(...args);
+  const remoteNames = () => readdirSync(join(fixture.sftp.root, 'rki')).sort();
 
   before(async () => {
-    emulator = await startBrokerEmulator({ port: 0 });
-    const root = tempDir('apply-cli');
-    mkdirSync(join(root, 'rki'));
-    sftp = await startLocalSftpServer({ root });
-    const driver = new BrokerDriver(emulator.url);
-    for (let i = 0; i < 2; i++) {
-      const id = await driver.createRequest({ tags: ['rki'] });
-      await driver.node('xxxApiKey123').putResult(id, Buffer.from(`result ${id}`), 'text/plain');
-      await driver.node('xxxApiKey123').postStatus(id, 'completed');
-    }
-    deployment = createDeployment({
-      brokerUrl: emulator.url,
-      tag: 'rki',
-      dir: tempDir('apply-cli-work'),
-      sftp: { host: sftp.host, port: sftp.port, username: sftp.username, password: sftp.password, folder: 'rki', hostKeyFingerprint: sftp.hostKeyFingerprint },
-    });
+    fixture = await startCliFixture('apply-cli');
   });
   after(async () => {
-    await sftp?.close();
-    await emulator?.close();
+    await fixture?.close();
   });
 
   it('--dry-run is plan: the same output and exit codes, nothing written', async () => {
@@ -56,14 +26,14 @@ describe('apply for cron and CI', () => {
     assert.equal(dry.code, 2, dry.err);
     assert.match(dry.out, /^Plan: 2 to add, 1 to change, 0 to destroy\.$/m);
     assert.deepEqual(remoteNames(), []);
-    assert.ok(!existsSync(join(deployment.workingDir, 'status.xml')));
+    assert.ok(!existsSync(join(fixture.deployment.workingDir, 'status.xml')));
     const withFile = await cli('apply', '--dry-run', 'plan.json');
     assert.equal(withFile.code, 64);
     assert.match(withFile.err, /apply --dry-run takes no plan file/);
   });
 
   it('--quiet --metrics-file: the summary and the final line when something changed, metrics of the run', async () => {
-    const metrics = join(deployment.dir, 'aktin-sftp.prom');
+    const metrics = join(fixture.deployment.dir, 'aktin-sftp.prom');
     const run = await cli('apply', '--auto-approve', '--quiet', '--metrics-file', metrics);
     assert.equal(run.code, 0, run.err);
     assert.doesNotMatch(run.out, /will be created/, 'no plan printed');
@@ -82,7 +52,7 @@ describe('apply for cron and CI', () => {
   });
 
   it('--metrics-file records a failed run with its exit code', async () => {
-    const metrics = join(deployment.dir, 'failed.prom');
+    const metrics = join(fixture.deployment.dir, 'failed.prom');
     const locked = await cli('apply', '--auto-approve', '--metrics-file', metrics, 'missing-plan.json');
     assert.equal(locked.code, 64);
     assert.match(readFileSync(metrics, 'utf8'), /^aktin_sftp_last_run_exit_code\{command="apply"\} 64$/m);

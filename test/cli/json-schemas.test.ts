@@ -5,31 +5,17 @@
  * every stderr line is a log event of schemas/log-event.schema.json; stdout keeps the document.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CliIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/program.js';
-import { BrokerDriver } from '../../integration/broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
-import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
-import { createDeployment, type Deployment } from '../../integration/support/e2e-world.js';
 import { check, jsonLines, OUTPUT_SCHEMAS } from '../support/json-schemas.js';
-import { tempDir } from '../support/temp-dir.js';
+import { startCliFixture, type CliFixture } from '../support/cli-fixture.js';
 
 type Doc = Record<string, unknown>;
 
 describe('JSON outputs and their schemas', () => {
-  let emulator: BrokerEmulator;
-  let sftp: LocalSftpServer;
-  let deployment: Deployment;
-  const cli = async (...args: string[]) => {
-    let out = '';
-    let err = '';
-    const io: CliIo = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, isTTY: false, env: {}, cwd: deployment.dir };
-    const code = await runCli(['-c', deployment.configFile, ...args], io);
-    return { code, out, err };
-  };
+  let fixture: CliFixture;
+  const cli = (...args: string[]) => fixture.cli(...args);
   const valid = (schema: string, document: unknown) => assert.deepEqual(check(schema, document), [], `${schema}: ${JSON.stringify(document, null, 2)}`);
   const events = (stderr: string) => {
     const lines = jsonLines(stderr) as Doc[];
@@ -44,26 +30,10 @@ describe('JSON outputs and their schemas', () => {
   };
 
   before(async () => {
-    emulator = await startBrokerEmulator({ port: 0 });
-    const root = tempDir('json-schemas');
-    mkdirSync(join(root, 'rki'));
-    sftp = await startLocalSftpServer({ root });
-    const driver = new BrokerDriver(emulator.url);
-    for (let i = 0; i < 2; i++) {
-      const id = await driver.createRequest({ tags: ['rki'] });
-      await driver.node('xxxApiKey123').putResult(id, Buffer.from(`result ${id}`), 'text/plain');
-      await driver.node('xxxApiKey123').postStatus(id, 'completed');
-    }
-    deployment = createDeployment({
-      brokerUrl: emulator.url,
-      tag: 'rki',
-      dir: tempDir('json-schemas-work'),
-      sftp: { host: sftp.host, port: sftp.port, username: sftp.username, password: sftp.password, folder: 'rki', hostKeyFingerprint: sftp.hostKeyFingerprint },
-    });
+    fixture = await startCliFixture('json-schemas');
   });
   after(async () => {
-    await sftp?.close();
-    await emulator?.close();
+    await fixture?.close();
   });
 
   it('plan --json, plan -o and show --format json / --json: the plan document', async () => {
@@ -134,7 +104,7 @@ describe('JSON outputs and their schemas', () => {
   });
 
   it('drift --json, with findings', async () => {
-    rmSync(join(sftp.root, 'rki', 'export_0.zip'));
+    rmSync(join(fixture.sftp.root, 'rki', 'export_0.zip'));
     const drift = await cli('drift', '--json', '--log-format', 'json');
     assert.equal(drift.code, 2, drift.err);
     const report = JSON.parse(drift.out) as Doc;
