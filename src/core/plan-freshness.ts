@@ -12,7 +12,9 @@ import { nonSecretConfigView } from './config-rules.js';
 import { configDigest } from './digests.js';
 import { inputsOf, type Observation } from './observation.js';
 import type { Plan, PlanInputs, RemoteExpectation } from './plan.js';
+import { decideUpload } from './planner.js';
 import { problem, type Problem } from './problem.js';
+import { exportFileName } from './remote-names.js';
 
 export type Freshness = { readonly mode: 'fresh' | 'resume' } | { readonly mode: 'stale'; readonly problems: Problem[] };
 
@@ -83,11 +85,42 @@ function brokerMoved(plan: Plan, current: Current): Problem[] {
       changes.push(`request ${action.request_id} has new node results`);
     } else if (!action.after && action.kind === 'delete' && request) changes.push(`request ${action.request_id} is listed again`);
   }
+  changes.push(...unplannedChanges(plan, current.observation));
   if (then.requests !== now.requests) changes.push(`the broker lists ${now.requests} tagged requests now, ${then.requests} when planned`);
   if (changes.length === 0) changes.push('requests the plan does not act on changed their status');
   return [
     problem('PLAN_STALE', 'Saved plan is stale: the broker moved since the plan was made', listed(changes), HINT),
   ];
+}
+
+/**
+ * The requests in the plan's scope that it does not act on yet would now need an upload. When the
+ * plan was made they agreed with the ledger (or the planner would have acted on them), so these
+ * are the ones that moved; the ledger itself moving is reported apart.
+ */
+function unplannedChanges(plan: Plan, observation: Observation): string[] {
+  const acted = new Set(plan.actions.map((a) => a.request_id));
+  const only = plan.options.only ? new Set(plan.options.only) : null;
+  const entries = new Map(observation.ledger.ledger.entries.map((e) => [e.id, e] as const));
+  const files = new Map(observation.listing.files.map((f) => [f.name, f] as const));
+  const blocked = new Set((observation.listing.obstacles ?? []).map((o) => o.name));
+  const onBroker = new Set(observation.broker.requests.map((r) => r.id));
+  const changes: string[] = [];
+  for (const request of observation.broker.requests) {
+    const { id } = request;
+    if (acted.has(id) || (only && !only.has(id)) || blocked.has(exportFileName(id))) continue;
+    const entry = entries.get(id);
+    const reason = decideUpload(request, entry, files.get(exportFileName(id)))?.reason;
+    if (reason === 'new_request') changes.push(`request ${id} is new (completion ${request.completion})`);
+    else if (reason === 'tombstone_revived') changes.push(`request ${id} is listed again`);
+    else if (reason === 'completion_changed') changes.push(`request ${id} has completion ${request.completion} now, ${entry?.completion} when planned`);
+    else if (reason === 'results_changed') changes.push(`request ${id} has new node results`);
+  }
+  for (const entry of observation.ledger.ledger.entries) {
+    if (entry.deleted !== undefined || acted.has(entry.id) || (only && !only.has(entry.id)) || onBroker.has(entry.id)) continue;
+    changes.push(`request ${entry.id} is no longer listed`);
+  }
+  return changes;
 }
 
 function ledgerMoved(plan: Plan, current: Current): Problem[] {

@@ -107,7 +107,8 @@ function uploadFor(request: BrokerRequest, entry: LedgerEntry | undefined, remot
   ];
 }
 
-function decideUpload(
+/** Whether a request needs an upload, and why; plan freshness asks it too, to name what moved. */
+export function decideUpload(
   request: BrokerRequest,
   entry: LedgerEntry | undefined,
   remote: RemoteFile | undefined,

@@ -112,4 +112,39 @@ describe('checkPlanFreshness', () => {
     const state = current({ broker: { tag: 'rki', requests: [snapshot.requests[0]!] }, ledger: { ...ledger, plan: PLAN_ID } });
     assert.equal(checkPlanFreshness(plan, state).mode, 'stale');
   });
+  describe('names the requests it does not act on that moved', () => {
+    // Request 7 is recorded and unchanged when planned, so the plan leaves it alone.
+    const recorded = { id: '7', completion: '0.5', uploaded: '2024-05-01 10:00:00', fingerprint: 'd'.repeat(64) };
+    const seven = { id: '7', completion: '0.5', fingerprint: 'd'.repeat(64), nodes: 2, completed: 1 };
+    const planned: Observation = {
+      ...base,
+      broker: { tag: 'rki', requests: [...snapshot.requests, seven] },
+      ledger: { ...base.ledger, ledger: { ...ledger, entries: [recorded] } },
+      listing: { files: [...listing.files, { name: 'export_7.zip', size: 140, mtime: 100 }] },
+    };
+    const quiet = planWith([...plan.actions], inputsOf(planned));
+    const cases: { name: string; requests: BrokerSnapshot['requests']; detail: RegExp; only?: string[] }[] = [
+      { name: 'its completion changed', requests: [...snapshot.requests, { ...seven, completion: '1.0', completed: 2 }], detail: /request 7 has completion 1\.0 now, 0\.5 when planned/ },
+      { name: 'new node results, same ratio', requests: [...snapshot.requests, { ...seven, fingerprint: 'e'.repeat(64) }], detail: /request 7 has new node results/ },
+      { name: 'it vanished', requests: [...snapshot.requests], detail: /request 7 is no longer listed/ },
+      { name: 'a new request appeared', requests: [...snapshot.requests, seven, { id: '9', completion: '0.0', fingerprint: 'f'.repeat(64), nodes: 1, completed: 0 }], detail: /request 9 is new \(completion 0\.0\)/ },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const result = checkPlanFreshness(quiet, { ...planned, broker: { tag: 'rki', requests: c.requests } });
+        assert.equal(result.mode, 'stale');
+        if (result.mode !== 'stale') return;
+        assert.match(result.problems[0]!.detail!, c.detail);
+        assert.doesNotMatch(result.problems[0]!.detail!, /does not act on/);
+      });
+    }
+    it('a targeted plan names only its own requests', () => {
+      const targeted = { ...quiet, options: { ...quiet.options, only: ['2', '6'] } };
+      const moved = { ...planned, broker: { tag: 'rki', requests: [...snapshot.requests, { ...seven, completion: '1.0', completed: 2 }] } };
+      const result = checkPlanFreshness(targeted, moved);
+      assert.equal(result.mode, 'stale');
+      if (result.mode !== 'stale') return;
+      assert.doesNotMatch(result.problems[0]!.detail!, /request 7/);
+    });
+  });
 });
