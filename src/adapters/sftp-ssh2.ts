@@ -60,7 +60,8 @@ function writePipelineFor(sftp: SFTPWrapper, override: Partial<WritePipeline> = 
 class Ssh2Folder implements RemoteFolder {
   #closed: Error | undefined;
   #warnedRename = false;
-  readonly #lost: Promise<never>;
+  /** Rejecters of the requests in flight, called when the connection is lost. */
+  readonly #inFlight = new Set<(error: Error) => void>();
   readonly #folder: string;
 
   constructor(
@@ -72,13 +73,11 @@ class Ssh2Folder implements RemoteFolder {
     private readonly reads: ReadPipeline,
   ) {
     this.#folder = config.folder === '' ? '.' : config.folder.replace(/\/+$/, '') || '/';
-    this.#lost = new Promise<never>((_, reject) => {
-      conn.once('close', () => {
-        this.#closed ??= new Error('connection closed');
-        reject(this.#closed);
-      });
+    conn.once('close', () => {
+      this.#closed ??= new Error('connection closed');
+      for (const reject of this.#inFlight) reject(this.#closed);
+      this.#inFlight.clear();
     });
-    this.#lost.catch(() => undefined);
   }
 
   async list(): Promise<RemoteFile[]> {
@@ -205,14 +204,22 @@ class Ssh2Folder implements RemoteFolder {
   /** Runs one SFTP request; a lost connection rejects it instead of leaving it pending. */
   #call<T>(operation: string, path: string, start: (cb: (error: Error | null | undefined, value: T) => void) => void): Promise<T> {
     if (this.#closed) return Promise.reject(lostConnectionProblem(this.config, operation, path, this.#closed));
+    // Not Promise.race with one promise of the connection's loss: every race would stay attached
+    // to it until the connection ends, and a first sync of thousands of files held them all.
     const request = new Promise<T>((resolve, reject) => {
+      this.#inFlight.add(reject);
+      const settle = (error: Error | null | undefined, value?: T) => {
+        this.#inFlight.delete(reject);
+        if (error) reject(error);
+        else resolve(value as T);
+      };
       try {
-        start((error, value) => (error ? reject(error) : resolve(value)));
+        start(settle);
       } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
+        settle(error instanceof Error ? error : new Error(String(error)));
       }
     });
-    return Promise.race([request, this.#lost]).catch((error: unknown) => {
+    return request.catch((error: unknown) => {
       throw this.#closed ? lostConnectionProblem(this.config, operation, path, error) : sftpProblem(this.config, this.#folder, operation, path, error);
     });
   }
