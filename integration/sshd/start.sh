@@ -17,7 +17,7 @@ if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null; then
 fi
 mkdir -p /run/sshd && chmod 0755 /run/sshd
 
-state=$(mktemp -d /tmp/aktin-sshd-XXXXXX)
+state=$(mktemp -d "${TMPDIR:-/tmp}/aktin-sshd-XXXXXX")
 # sshd reads authorized_keys as the test user: let it traverse (not list) the state folder.
 chmod 711 "$state"
 

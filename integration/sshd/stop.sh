@@ -3,7 +3,7 @@
 # removes its state, chroot and per-run user. Safe to run twice.
 set -uo pipefail
 state=${1:?usage: stop.sh STATE_DIR}
-case "$state" in /tmp/aktin-sshd-*) ;; *) echo "sshd/stop: not a state dir made by start.sh: $state" >&2; exit 1 ;; esac
+case "$(basename -- "$state")" in aktin-sshd-??????) ;; *) echo "sshd/stop: not a state dir made by start.sh: $state" >&2; exit 1 ;; esac
 [ -d "$state" ] || exit 0
 pid=$(cat "$state/pid" 2>/dev/null || cat "$state/sshd.pid" 2>/dev/null || true)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
