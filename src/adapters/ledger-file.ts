@@ -3,7 +3,9 @@
  * plus `status.xml.journal` beside it while a run records progress (docs/ledger-format.md).
  *
  * - write() appends one fsync'd journal record (what changed: O(change) bytes), and folds the
- *   journal into status.xml when the last fold is a few seconds old.
+ *   journal into status.xml when the last fold is a few seconds old. record() does the same for
+ *   one step of an apply, in O(step) time: it changes the store's own copy of the entries in
+ *   place (copied once after each fold, so a snapshot handed out never changes).
  * - flush() folds: status.xml written atomically (ledger-file-write.ts), the previous version
  *   kept once as `status.xml.backup`, the journal removed.
  * - read() never writes: it replays a journal left by a killed run in memory, so `plan` (which
@@ -14,12 +16,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { LedgerFile, LedgerSnapshot } from '../app/ports.js';
-import type { Ledger } from '../core/model.js';
+import type { LedgerChange } from '../core/ledger-transitions.js';
+import type { Ledger, LedgerEntry } from '../core/model.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
 import { existingMode, removeLeftoverTemps, replaceFile } from './ledger-file-write.js';
 import { JournalFile } from './ledger-journal.js';
 import { changeBetween } from './ledger-journal-change.js';
-import type { JournalBase } from './ledger-journal-format.js';
+import type { ChangeRecord, JournalBase } from './ledger-journal-format.js';
 import { changeProblem } from './ledger-journal-check.js';
 import { hash, load, type Loaded } from './ledger-file-load.js';
 import { ioProblem } from './ledger-problems.js';
@@ -37,6 +40,8 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
   const journalPath = path + JOURNAL_SUFFIX;
   const foldInterval = options.foldIntervalMs ?? 5000;
   let state: { ledger: Ledger; ids: Map<string, number>; disk: JournalBase } | undefined;
+  /** The entries record() changes in place: state.ledger's own array, never one a snapshot holds. */
+  let owned: LedgerEntry[] | null = null;
   let journal: JournalFile | null = null;
   let leftover: Loaded['leftover'];
   let dirty = false;
@@ -54,6 +59,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
 
   const adopt = (loaded: Loaded) => {
     state = { ledger: loaded.snapshot.ledger, ids: indexOf(loaded.snapshot.ledger), disk: loaded.disk };
+    owned = null;
     leftover = loaded.leftover;
     dirty = loaded.leftover !== undefined && loaded.snapshot.sha256 !== loaded.disk.sha256;
     current = loaded.snapshot;
@@ -88,6 +94,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     dirty = false;
     s.disk = { sha256, lineage: s.ledger.lineage ?? null, serial: s.ledger.serial };
     current = { ledger: s.ledger, bytes, sha256 };
+    owned = null;
     lastFold = performance.now();
     foldCost = lastFold - started;
     return current;
@@ -118,17 +125,44 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
       dirty = true;
       return fold();
     }
-    if (!journal) journal = await guard(async () => JournalFile.create(journalPath, s.disk, await existingMode(path)));
-    await guard(() => journal!.append({ change }));
+    await append(change);
     if (change.drop.length > 0) s.ids = indexOf(ledger);
     else for (let i = s.ledger.entries.length; i < ledger.entries.length; i++) s.ids.set(ledger.entries[i]!.id, i);
     s.ledger = ledger;
+    owned = null;
     dirty = true;
-    current = lazySnapshot(ledger);
-    // A fold costs O(ledger): at most one every few seconds, and never more than ~10% of the run.
-    if (foldInterval === 0 || performance.now() - lastFold >= Math.max(foldInterval, 10 * foldCost)) return fold();
-    return current;
+    return foldDue() ? fold() : (current = lazySnapshot(ledger));
   };
+
+  const record = async (step: LedgerChange): Promise<void> => {
+    if (!state) adopt(await load(path, journalPath));
+    if (leftover) await fold();
+    const s = state!;
+    const serial = s.ledger.serial + 1;
+    const lineage = s.ledger.lineage ?? randomUUID();
+    const change = { serial, lineage, plan: step.plan, pending: step.pending, upsert: step.entry ? [step.entry] : [], drop: [] };
+    const bad = changeProblem(change);
+    if (bad) throw new Error(`cannot write the ledger: ${bad}`); // a bug guard, as in formatLedgerXml
+    await append(change);
+    const entries = (owned ??= [...s.ledger.entries]);
+    if (step.entry) {
+      const at = s.ids.get(step.entry.id);
+      if (at === undefined) s.ids.set(step.entry.id, entries.push(step.entry) - 1);
+      else entries[at] = step.entry;
+    }
+    const { pending: _old, ...root } = s.ledger;
+    s.ledger = { ...root, lineage, serial, plan: step.plan, ...(step.pending.length > 0 ? { pending: step.pending } : {}), entries };
+    dirty = true;
+    if (foldDue()) await fold();
+  };
+
+  const append = async (change: ChangeRecord): Promise<void> => {
+    if (!journal) journal = await guard(async () => JournalFile.create(journalPath, state!.disk, await existingMode(path)));
+    await guard(() => journal!.append({ change }));
+  };
+
+  // A fold costs O(ledger): at most one every few seconds, and never more than ~10% of the run.
+  const foldDue = () => foldInterval === 0 || performance.now() - lastFold >= Math.max(foldInterval, 10 * foldCost);
 
   return {
     path,
@@ -138,6 +172,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
       return loaded.snapshot;
     },
     write: (ledger) => serialised(() => write(ledger)),
+    record: (change) => serialised(() => record(change)),
     flush: () => serialised(fold),
   };
 }

@@ -2,7 +2,7 @@
  * The ledger journal `status.xml.journal` as bytes: one line per record, each line
  * `<16 hex digits of its sha256> <JSON>\n`, so a record is whole or recognisably not. Line 1
  * names the status.xml it continues (its sha256, lineage and serial); every other line is one
- * store.write() (the entries it inserted or changed, and the root fields as they are after it),
+ * store.write() or record() (the entries it inserted or changed, and the root fields as they are after it),
  * or the mark a fold leaves just before it replaces status.xml. Pure; docs/ledger-format.md.
  */
 import { createHash } from 'node:crypto';
@@ -17,7 +17,7 @@ export interface JournalBase {
   readonly serial: number;
 }
 
-/** One store.write(): the ledger after it is the ledger before it with these changes. */
+/** One store.write() or record(): the ledger after it is the ledger before it with these changes. */
 export interface ChangeRecord {
   readonly serial: number;
   readonly lineage: string;

@@ -9,7 +9,7 @@
  */
 import { pipeline } from 'node:stream/promises';
 import { fernetTokenSize } from '../core/fernet-size.js';
-import { applyActionToLedger, markPending } from '../core/ledger-transitions.js';
+import { actionChange, pendingChange } from '../core/ledger-transitions.js';
 import type { UploadAction } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { tempFileName } from '../core/remote-names.js';
@@ -54,10 +54,10 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, pl
     throw error;
   }
 
-  await deps.ledger.update((ledger) => markPending(ledger, action.address, planId));
+  await deps.ledger.update((ledger) => pendingChange(ledger, action.address, planId));
   await deps.remote.rename(temp, action.address);
   await deps.ledger.update((ledger) =>
-    applyActionToLedger(ledger, action, {
+    actionChange(ledger, action, {
       at: deps.clock.now(),
       planId,
       tokenSize: token.bytes,

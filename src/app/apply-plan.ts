@@ -13,6 +13,7 @@
  * Applying an applied plan again finds every action done and writes nothing.
  */
 import { actionReadiness } from '../core/action-readiness.js';
+import { viewOf } from '../core/ledger-transitions.js';
 import { isCleanup, isPublish, isRemoval, isUpload } from '../core/action-kinds.js';
 import type { Observation } from '../core/observation.js';
 import type { ActionKind, PlannedAction, Plan, PublishLedgerAction } from '../core/plan.js';
@@ -96,9 +97,10 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const mayStart = () => !interrupted() && stoppedBy === undefined;
 
   deps.events({ type: 'apply_start', plan_id: plan.plan_id, actions: plan.actions.length });
+  const observed = viewOf(observation.ledger.ledger);
   const todo = plan.actions.filter((action): action is FileAction => {
     if (isPublish(action)) return false;
-    if (actionReadiness(action, observation.ledger.ledger, files.get(action.address) ?? null, plan.plan_id) !== 'done') return true;
+    if (actionReadiness(action, observed, files.get(action.address) ?? null, plan.plan_id) !== 'done') return true;
     alreadyDone.push(record(action));
     return false;
   });
@@ -169,7 +171,7 @@ async function probeWritable(remote: RemoteFolder, planId: string): Promise<void
 
 async function checkReadiness(remote: RemoteFolder, ledger: LedgerWriter, action: PlannedAction, planId: string) {
   const file = await remote.stat(action.address);
-  const readiness = actionReadiness(action, ledger.current.ledger, file, planId);
+  const readiness = actionReadiness(action, ledger, file, planId);
   if (readiness === 'conflict') {
     const expected = action.precondition.remote;
     throw new ProblemError(

@@ -4,7 +4,7 @@
  * `status.xml` through a temporary name, skipped when the remote copy already has the bytes.
  */
 import { Readable } from 'node:stream';
-import { applyActionToLedger, markPending } from '../core/ledger-transitions.js';
+import { actionChange, pendingChange } from '../core/ledger-transitions.js';
 import type { DeleteAction, RemoveOrphanAction, RemoveTempAction } from '../core/plan.js';
 import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
 import type { LedgerWriter } from './ledger-writer.js';
@@ -17,9 +17,9 @@ export interface RemovalDeps {
 }
 
 export async function runRemoval(deps: RemovalDeps, ledger: LedgerWriter, action: DeleteAction | RemoveOrphanAction | RemoveTempAction, planId: string): Promise<undefined> {
-  if (action.kind === 'delete') await ledger.update((l) => markPending(l, action.address, planId));
+  if (action.kind === 'delete') await ledger.update((l) => pendingChange(l, action.address, planId));
   await deps.remote.remove(action.address);
-  await ledger.update((l) => applyActionToLedger(l, action, { at: deps.clock.now(), planId }));
+  await ledger.update((l) => actionChange(l, action, { at: deps.clock.now(), planId }));
   return undefined;
 }
 

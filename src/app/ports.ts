@@ -4,6 +4,7 @@
  * Every method throws ProblemError for expected failures.
  */
 import type { Readable, Transform } from 'node:stream';
+import type { LedgerChange } from '../core/ledger-transitions.js';
 import type { BrokerSnapshot, Ledger, RemoteFile, RequestId } from '../core/model.js';
 import type { LedgerSnapshot } from '../core/observation.js';
 import type { ActionKind } from '../core/plan.js';
@@ -51,9 +52,9 @@ export interface RemoteFolder {
 }
 
 /**
- * The ledger file beside its lock, backup and journal. write() is cheap (one durable journal
- * record of what changed); flush() makes the ledger file itself current. Only a run that holds
- * the ledger lock calls write() or flush(); read() never writes.
+ * The ledger file beside its lock, backup and journal. write() and record() are cheap (one
+ * durable journal record of what changed); flush() makes the ledger file itself current. Only a
+ * run that holds the ledger lock calls write(), record() or flush(); read() never writes.
  */
 export interface LedgerFile {
   /**
@@ -67,6 +68,8 @@ export interface LedgerFile {
    * file will hold after the next flush(); they are formatted only when asked for.
    */
   write(ledger: Ledger): Promise<LedgerSnapshot>;
+  /** Records one step of an apply durably before it returns, in time proportional to the step alone. */
+  record(change: LedgerChange): Promise<void>;
   /** Writes the ledger file atomically with everything recorded (the previous version kept as a backup). */
   flush(): Promise<LedgerSnapshot>;
   /** Where the ledger lives, for messages. */

@@ -7,12 +7,13 @@
  */
 import { isCleanup, isPublish, isUpload, removesFile } from './action-kinds.js';
 import { expectationHolds } from './plan-freshness.js';
-import type { Ledger, RemoteFile } from './model.js';
+import type { LedgerView } from './ledger-transitions.js';
+import type { RemoteFile } from './model.js';
 import type { PlannedAction } from './plan.js';
 
 export type Readiness = 'done' | 'ready' | 'conflict';
 
-export function actionReadiness(action: PlannedAction, ledger: Ledger, remote: RemoteFile | null, planId: string): Readiness {
+export function actionReadiness(action: PlannedAction, ledger: LedgerView, remote: RemoteFile | null, planId: string): Readiness {
   if (isDone(action, ledger, remote, planId)) return 'done';
   const startedByThisPlan = ledger.plan === planId && (ledger.pending ?? []).includes(action.address);
   if (startedByThisPlan) return 'ready';
@@ -22,10 +23,10 @@ export function actionReadiness(action: PlannedAction, ledger: Ledger, remote: R
   return 'conflict';
 }
 
-function isDone(action: PlannedAction, ledger: Ledger, remote: RemoteFile | null, planId: string): boolean {
+function isDone(action: PlannedAction, ledger: LedgerView, remote: RemoteFile | null, planId: string): boolean {
   if (isPublish(action)) return false;
   if (isCleanup(action) || action.kind === 'remove_orphan') return remote === null;
-  const entry = ledger.entries.find((e) => e.id === action.request_id);
+  const entry = ledger.entry(action.request_id);
   const pending = (ledger.pending ?? []).includes(action.address);
   const recordedByThisPlan = entry?.plan === planId && !pending;
   return recordedByThisPlan && (isUpload(action) ? entry.deleted === undefined : entry.deleted !== undefined);

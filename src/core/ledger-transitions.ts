@@ -4,7 +4,10 @@
  * - a new entry gets id, completion, uploaded (never changed again);
  * - a re-upload sets completion and last-update; a tombstone that comes back loses `deleted`;
  * - a deletion sets `deleted` and keeps the entry for ever as a tombstone.
- * Pure: the time comes in as a value.
+ *
+ * A step is a LedgerChange (one entry and the root fields), not a new ledger: an apply records
+ * thousands of steps, and a copy of every entry per step made a first sync quadratic. Pure: the
+ * time comes in as a value, and a ledger is read through a LedgerView that finds an entry by id.
  */
 import type { Ledger, LedgerEntry, RequestId } from './model.js';
 import type { Plan, PlannedAction, UploadAction } from './plan.js';
@@ -17,43 +20,66 @@ export interface ActionOutcome {
   readonly bundleSha256?: string;
 }
 
+/** What a step needs to read of the ledger. */
+export interface LedgerView {
+  readonly plan?: string;
+  readonly pending?: readonly string[];
+  entry(id: RequestId): LedgerEntry | undefined;
+}
+
+/** One step: the ledger after it is the ledger before it with `entry` put in place of the entry of its id (or appended), and these root fields. */
+export interface LedgerChange {
+  readonly plan: string;
+  readonly pending: readonly string[];
+  readonly entry?: LedgerEntry;
+}
+
 /** `YYYY-MM-DD HH:MM:SS` in UTC, as Python's `datetime.utcnow().strftime(...)` writes it. */
 export function formatLedgerTime(at: Date): string {
   return at.toISOString().slice(0, 19).replace('T', ' ');
 }
 
-export function applyActionToLedger(ledger: Ledger, action: PlannedAction, outcome: ActionOutcome): Ledger {
-  const touched = withoutPending({ ...ledger, plan: outcome.planId }, action.address);
+/** The view of a whole ledger (an index built once, O(entries)). */
+export function viewOf(ledger: Ledger): LedgerView {
+  const byId = new Map(ledger.entries.map((e) => [e.id, e] as const));
+  return { ...(ledger.plan === undefined ? {} : { plan: ledger.plan }), ...(ledger.pending ? { pending: ledger.pending } : {}), entry: (id) => byId.get(id) };
+}
+
+/** The step that records that the remote change of `address` has started, before the rename or remove. */
+export function pendingChange(ledger: LedgerView, address: string, planId: string): LedgerChange {
+  const pending = ledger.pending ?? [];
+  return { plan: planId, pending: pending.includes(address) ? pending : [...pending, address] };
+}
+
+/** The step that records a finished action; null for actions on files the ledger does not own. */
+export function actionChange(ledger: LedgerView, action: PlannedAction, outcome: ActionOutcome): LedgerChange | null {
+  const root = { plan: outcome.planId, pending: (ledger.pending ?? []).filter((a) => a !== action.address) };
   switch (action.kind) {
     case 'create':
     case 'update':
     case 'replace':
-      return recordUpload(touched, action, outcome);
+      return { ...root, entry: uploadedEntry(ledger.entry(action.request_id), action, outcome) };
     case 'delete':
-      return updateEntry(touched, action.request_id, (entry) => ({
-        ...entry,
-        deleted: formatLedgerTime(outcome.at),
-        plan: outcome.planId,
-      }));
+      return { ...root, entry: { ...existing(ledger, action.request_id), deleted: formatLedgerTime(outcome.at), plan: outcome.planId } };
     case 'remove_temp':
     case 'remove_orphan':
     case 'publish_ledger':
-      return ledger;
+      return null;
   }
 }
 
-/** Records that the remote change of `address` has started, before the rename or remove. */
-export function markPending(ledger: Ledger, address: string, planId: string): Ledger {
-  const pending = ledger.pending ?? [];
-  return { ...ledger, plan: planId, pending: pending.includes(address) ? pending : [...pending, address] };
+/** The ledger after `change`, as a new value: O(entries), for previews and tests (the store applies a change in place). */
+export function applyLedgerChange(ledger: Ledger, change: LedgerChange | null): Ledger {
+  if (change === null) return ledger;
+  const { pending: _old, ...rest } = ledger;
+  const root = { ...rest, plan: change.plan, ...(change.pending.length > 0 ? { pending: change.pending } : {}) };
+  const entry = change.entry;
+  if (entry === undefined) return root;
+  const at = ledger.entries.findIndex((e) => e.id === entry.id);
+  return { ...root, entries: at < 0 ? [...ledger.entries, entry] : ledger.entries.map((e, i) => (i === at ? entry : e)) };
 }
 
-export function findEntry(ledger: Ledger, id: RequestId): LedgerEntry | undefined {
-  return ledger.entries.find((entry) => entry.id === id);
-}
-
-function recordUpload(ledger: Ledger, action: UploadAction, outcome: ActionOutcome): Ledger {
-  const id = action.request_id;
+function uploadedEntry(entry: LedgerEntry | undefined, action: UploadAction, outcome: ActionOutcome): LedgerEntry {
   const now = formatLedgerTime(outcome.at);
   const facts = {
     completion: action.after.completion,
@@ -63,22 +89,15 @@ function recordUpload(ledger: Ledger, action: UploadAction, outcome: ActionOutco
     ...(outcome.bundleSha256 === undefined ? {} : { bundleSha256: outcome.bundleSha256 }),
     plan: outcome.planId,
   };
-  if (!findEntry(ledger, id)) {
-    return { ...ledger, entries: [...ledger.entries, { id, uploaded: now, ...facts }] };
-  }
-  return updateEntry(ledger, id, ({ deleted: _gone, ...entry }) => ({ ...entry, ...facts, lastUpdate: now }));
+  if (!entry) return { id: action.request_id, uploaded: now, ...facts };
+  const { deleted: _gone, ...kept } = entry;
+  return { ...kept, ...facts, lastUpdate: now };
 }
 
-function updateEntry(ledger: Ledger, id: RequestId, change: (entry: LedgerEntry) => LedgerEntry): Ledger {
-  if (!findEntry(ledger, id)) throw new Error(`ledger has no entry for request ${id}`);
-  return { ...ledger, entries: ledger.entries.map((entry) => (entry.id === id ? change(entry) : entry)) };
-}
-
-function withoutPending(ledger: Ledger, address: string): Ledger {
-  if (!ledger.pending?.includes(address)) return ledger;
-  const pending = ledger.pending.filter((a) => a !== address);
-  const { pending: _old, ...rest } = ledger;
-  return pending.length > 0 ? { ...rest, pending } : rest;
+function existing(ledger: LedgerView, id: RequestId): LedgerEntry {
+  const entry = ledger.entry(id);
+  if (!entry) throw new Error(`ledger has no entry for request ${id}`);
+  return entry;
 }
 
 /**
@@ -88,6 +107,11 @@ function withoutPending(ledger: Ledger, address: string): Ledger {
  */
 export function previewLedger(ledger: Ledger, plan: Pick<Plan, 'actions' | 'created_at' | 'plan_id'>): Ledger {
   const at = new Date(plan.created_at);
-  const changed = plan.actions.reduce((l, action) => applyActionToLedger(l, action, { at, planId: plan.plan_id }), ledger);
-  return { ...ledger, entries: changed.entries };
+  const entries = new Map(ledger.entries.map((e) => [e.id, e] as const));
+  const view: LedgerView = { entry: (id) => entries.get(id) };
+  for (const action of plan.actions) {
+    const entry = actionChange(view, action, { at, planId: plan.plan_id })?.entry;
+    if (entry) entries.set(entry.id, entry); // a Map keeps the first insertion's place: file order holds
+  }
+  return { ...ledger, entries: [...entries.values()] };
 }

@@ -8,6 +8,7 @@
  * started by this plan.
  */
 import { actionReadiness } from './action-readiness.js';
+import { viewOf } from './ledger-transitions.js';
 import type { Observation } from './observation.js';
 import type { Plan, PlannedAction } from './plan.js';
 import { projectPlan } from './plan-shape.js';
@@ -51,7 +52,7 @@ function foreignWhenFresh(plan: Plan, made: readonly PlannedAction[]): string[] 
 }
 
 function foreignWhenResuming(plan: Plan, made: readonly PlannedAction[], observation: Observation): string[] {
-  const { ledger } = observation.ledger;
+  const ledger = viewOf(observation.ledger.ledger);
   const files = new Map(observation.listing.files.map((f) => [f.name, f] as const));
   const want = new Map(made.map((a) => [a.address, a] as const));
   return plan.actions

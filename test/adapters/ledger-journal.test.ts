@@ -136,6 +136,30 @@ describe('ledger journal: writing', () => {
     assert.deepEqual(await createLedgerStore(dir).read(), flushed);
   });
 
+  it('records one step of an apply as one record, replayed after a kill, never changing a snapshot handed out', async () => {
+    const dir = workDir();
+    const store = createLedgerStore(dir);
+    await store.write({ serial: 0, entries: Array.from({ length: 5000 }, (_, i) => entry(String(i))) });
+    const folded = await store.flush();
+    const before = folded.ledger.entries;
+    await store.record({ plan: 'plan-1', pending: ['export_7.zip'] });
+    await store.record({ plan: 'plan-1', pending: [], entry: entry('7', '0.5') });
+    await store.record({ plan: 'plan-1', pending: [], entry: entry('9000') });
+    const records = readFileSync(join(dir, 'status.xml.journal'), 'utf8').trim().split('\n');
+    assert.equal(records.length, 4, 'the base line and one record per step');
+    assert.ok(records.every((line) => line.length < 400), 'each record holds the step alone');
+    assert.equal(before.length, 5000, 'the flushed snapshot keeps its entries');
+    assert.equal(before[7]!.completion, '1.0');
+
+    const replayed = await createLedgerStore(dir).read(); // as after a kill: nothing folded yet
+    assert.equal(replayed.ledger.serial, folded.ledger.serial + 3);
+    assert.equal(replayed.ledger.lineage, folded.ledger.lineage);
+    assert.equal(replayed.ledger.plan, 'plan-1');
+    assert.equal(replayed.ledger.pending, undefined);
+    assert.deepEqual([replayed.ledger.entries.length, replayed.ledger.entries[7]!.completion, replayed.ledger.entries.at(-1)!.id], [5001, '0.5', '9000']);
+    assert.deepEqual(await store.flush(), replayed, 'the fold writes what the journal replays');
+  });
+
   it('folds during a run once the interval has passed (here: every write)', async () => {
     const dir = workDir();
     const store = createLedgerStore(dir, { foldIntervalMs: 0 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { actionReadiness, type Readiness } from '../../src/core/action-readiness.js';
+import { viewOf } from '../../src/core/ledger-transitions.js';
 import type { Ledger, RemoteFile } from '../../src/core/model.js';
 import type { PlannedAction } from '../../src/core/plan.js';
 import { PLAN_ID, exportAction } from '../support/plan-fixtures.js';
@@ -29,6 +30,6 @@ const cases: { name: string; action: PlannedAction; ledger: Ledger; remote: Remo
 
 describe('actionReadiness', () => {
   for (const c of cases) {
-    it(c.name, () => assert.equal(actionReadiness(c.action, c.ledger, c.remote, PLAN_ID), c.want));
+    it(c.name, () => assert.equal(actionReadiness(c.action, viewOf(c.ledger), c.remote, PLAN_ID), c.want));
   }
 });

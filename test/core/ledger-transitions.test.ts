@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyActionToLedger, formatLedgerTime, markPending } from '../../src/core/ledger-transitions.js';
+import { actionChange, applyLedgerChange, formatLedgerTime, pendingChange, viewOf, type ActionOutcome } from '../../src/core/ledger-transitions.js';
 import type { Ledger } from '../../src/core/model.js';
 import type { ActionKind, ActionReason, PlannedAction } from '../../src/core/plan.js';
 
@@ -19,6 +19,9 @@ function action(kind: ActionKind, id: string, completion = '0.5', reason: Action
     precondition: { remote: { state: 'absent' } },
   } as PlannedAction;
 }
+
+const applyActionToLedger = (ledger: Ledger, a: PlannedAction, outcome: ActionOutcome) => applyLedgerChange(ledger, actionChange(viewOf(ledger), a, outcome));
+const markPending = (ledger: Ledger, address: string, planId: string) => applyLedgerChange(ledger, pendingChange(viewOf(ledger), address, planId));
 
 const legacy: Ledger = {
   serial: 0,
@@ -85,6 +88,14 @@ describe('ledger transitions', () => {
 
   it('leaves the ledger alone for actions on files it does not own', () => {
     const temp = { ...action('remove_temp', '2'), request_id: null, after: null, address: '.export_2.zip.0a1b2c3d.part' } as PlannedAction;
+    assert.equal(actionChange(viewOf(legacy), temp, { at: T1, planId: PLAN }), null);
     assert.equal(applyActionToLedger(legacy, temp, { at: T1, planId: PLAN }), legacy);
+  });
+
+  it('is one entry and the root fields per step, whatever the size of the ledger', () => {
+    const change = actionChange(viewOf(legacy), action('update', '2', '0.5', 'completion_changed'), { at: T1, planId: PLAN });
+    assert.deepEqual(Object.keys(change ?? {}).sort(), ['entry', 'pending', 'plan']);
+    assert.equal(change?.entry?.id, '2');
+    assert.throws(() => actionChange(viewOf(legacy), action('delete', '9', '', 'request_gone'), { at: T1, planId: PLAN }), /no entry for request 9/);
   });
 });

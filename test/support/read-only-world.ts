@@ -36,6 +36,7 @@ export function readOnlyLedgerStore(store: LedgerFile, calls: string[]): LedgerS
     forceUnlock: refuse('forceUnlock'),
     read: () => (calls.push('ledger read'), store.read()),
     write: refuse('write'),
+    record: refuse('write'),
     flush: refuse('flush'),
   };
 }
