@@ -47,45 +47,48 @@ export function formatLedgerBytes(ledger: Ledger): Buffer {
   return Buffer.concat(chunks);
 }
 
-/** A bug guard: the ledger must be one the next read accepts, or the next run stops at LEDGER_CORRUPT. */
+/**
+ * A bug guard: the ledger must be one the next read accepts, or the next run stops at
+ * LEDGER_CORRUPT. It runs on every fold, so it builds no text unless a check fails.
+ */
 function assertWritable(ledger: Ledger): void {
-  const check = (ok: boolean, what: string, value: unknown) => {
-    if (!ok) throw new Error(`cannot write the ledger: ${what} ${JSON.stringify(value)} does not fit schemas/ledger.xsd`);
+  const fail = (what: string, value: unknown): never => {
+    throw new Error(`cannot write the ledger: ${what} ${JSON.stringify(value)} does not fit schemas/ledger.xsd`);
   };
-  const optional = (value: string | undefined, re: RegExp, what: string) => value === undefined || check(re.test(value), what, value);
-  check(Number.isSafeInteger(ledger.serial) && ledger.serial >= 0, 'serial', ledger.serial);
+  const optional = (value: string | undefined, re: RegExp, what: string, id?: string) => {
+    if (value !== undefined && !re.test(value)) fail(id === undefined ? what : `${what} of request ${id}`, value);
+  };
+  if (!Number.isSafeInteger(ledger.serial) || ledger.serial < 0) fail('serial', ledger.serial);
   optional(ledger.lineage, RULES.lineage, 'lineage');
   optional(ledger.plan, RULES.plan, 'plan');
-  for (const address of ledger.pending ?? []) check(RULES.address.test(address), 'pending address', address);
+  for (const address of ledger.pending ?? []) optional(address, RULES.address, 'pending address');
   const ids = new Set<string>();
   for (const e of ledger.entries) {
-    check(isRequestId(e.id) && !ids.has(e.id), 'request id (invalid or repeated)', e.id);
+    if (!isRequestId(e.id) || ids.has(e.id)) fail('request id (invalid or repeated)', e.id);
     ids.add(e.id);
-    check(RULES.completion.test(e.completion), `completion of request ${e.id}`, e.completion);
-    for (const [what, value] of [['uploaded', e.uploaded], ['last-update', e.lastUpdate], ['deleted', e.deleted]] as const) optional(value, RULES.time, `${what} of request ${e.id}`);
-    for (const [what, value] of [['fingerprint', e.fingerprint], ['token-sha256', e.tokenSha256], ['bundle-sha256', e.bundleSha256]] as const) optional(value, RULES.hex64, `${what} of request ${e.id}`);
-    optional(e.plan, RULES.plan, `plan of request ${e.id}`);
-    check(e.tokenSize === undefined || (Number.isSafeInteger(e.tokenSize) && e.tokenSize >= 0), `token-size of request ${e.id}`, e.tokenSize);
+    if (!RULES.completion.test(e.completion)) fail(`completion of request ${e.id}`, e.completion);
+    optional(e.uploaded, RULES.time, 'uploaded', e.id);
+    optional(e.lastUpdate, RULES.time, 'last-update', e.id);
+    optional(e.deleted, RULES.time, 'deleted', e.id);
+    optional(e.fingerprint, RULES.hex64, 'fingerprint', e.id);
+    optional(e.tokenSha256, RULES.hex64, 'token-sha256', e.id);
+    optional(e.bundleSha256, RULES.hex64, 'bundle-sha256', e.id);
+    optional(e.plan, RULES.plan, 'plan', e.id);
+    if (e.tokenSize !== undefined && !(Number.isSafeInteger(e.tokenSize) && e.tokenSize >= 0)) fail(`token-size of request ${e.id}`, e.tokenSize);
   }
 }
 
-function formatEntry(entry: LedgerEntry): string {
-  const attrs = attributes([
-    ['fingerprint', entry.fingerprint],
-    ['token-size', entry.tokenSize === undefined ? undefined : String(entry.tokenSize)],
-    ['token-sha256', entry.tokenSha256],
-    ['bundle-sha256', entry.bundleSha256],
-    ['plan', entry.plan],
-  ]);
-  const children: [string, string | undefined][] = [
-    ['id', entry.id],
-    ['completion', entry.completion],
-    ['uploaded', entry.uploaded],
-    ['last-update', entry.lastUpdate],
-    ['deleted', entry.deleted],
-  ];
-  const body = children.map(([name, value]) => (value === undefined ? '' : `<${name}>${escapeText(value)}</${name}>`)).join('');
-  return `<request-status${attrs}>${body}</request-status>`;
+/** One entry, written field by field: a fold formats every entry, so no arrays or pieces per entry. */
+function formatEntry(e: LedgerEntry): string {
+  return (
+    `<request-status${attribute('fingerprint', e.fingerprint)}${attribute('token-size', e.tokenSize === undefined ? undefined : String(e.tokenSize))}` +
+    `${attribute('token-sha256', e.tokenSha256)}${attribute('bundle-sha256', e.bundleSha256)}${attribute('plan', e.plan)}>` +
+    `${child('id', e.id)}${child('completion', e.completion)}${child('uploaded', e.uploaded)}${child('last-update', e.lastUpdate)}${child('deleted', e.deleted)}</request-status>`
+  );
+}
+
+function child(name: string, value: string | undefined): string {
+  return value === undefined ? '' : `<${name}>${escapeText(value)}</${name}>`;
 }
 
 function joinAddresses(addresses: readonly string[]): string {
@@ -93,13 +96,17 @@ function joinAddresses(addresses: readonly string[]): string {
 }
 
 function attributes(pairs: [string, string | undefined][]): string {
-  return pairs.map(([name, value]) => (value === undefined ? '' : ` ${name}="${escapeAttribute(value)}"`)).join('');
+  return pairs.map(([name, value]) => attribute(name, value)).join('');
+}
+
+function attribute(name: string, value: string | undefined): string {
+  return value === undefined ? '' : ` ${name}="${escapeAttribute(value)}"`;
 }
 
 function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return /[&<>]/.test(value) ? value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : value;
 }
 
 function escapeAttribute(value: string): string {
-  return escapeText(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#09;');
+  return /[&<>"\n\r\t]/.test(value) ? escapeText(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#09;') : value;
 }
