@@ -62,7 +62,7 @@ class HttpBrokerReader implements BrokerReader {
 
   async readSnapshot(tag: string, only?: readonly RequestId[]): Promise<BrokerSnapshot> {
     const query = new URLSearchParams({ type: QUERY_TYPE, predicate: tagPredicate(tag) }); // + becomes %2B
-    const list = await this.#http.text({ method: 'GET', path: '/broker/request/filtered', query, about: `the request list for tag '${tag}'`, accept: 'application/xml' }, MAX_XML_BYTES);
+    const list = await this.#http.bytes({ method: 'GET', path: '/broker/request/filtered', query, about: `the request list for tag '${tag}'`, accept: 'application/xml' }, MAX_XML_BYTES);
     const listed = parseRequestIds(list, 'GET /broker/request/filtered');
     const wanted = only === undefined ? null : new Set(only);
     const ids = wanted === null ? listed : listed.filter((id) => wanted.has(id));
@@ -117,7 +117,7 @@ class HttpBrokerReader implements BrokerReader {
 
   async #request(id: RequestId): Promise<BrokerRequest> {
     const path = `/broker/request/${id}/status`;
-    const xml = await this.#http.text({ method: 'GET', path, about: `the status of request ${id}`, accept: 'application/xml' }, MAX_XML_BYTES);
+    const xml = await this.#http.bytes({ method: 'GET', path, about: `the status of request ${id}`, accept: 'application/xml' }, MAX_XML_BYTES);
     const statuses = parseStatusList(xml, `GET ${path}`);
     const { nodes, completed } = nodeCounts(statuses);
     return { id, completion: completionOf(completed, nodes), fingerprint: fingerprintOf(statuses), nodes, completed };

@@ -66,15 +66,19 @@ export class BrokerTransport {
     this.#agent = new this.#transport.Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency, ...(ca ? { ca } : {}) });
   }
 
-  /** A small body as text, retried as a whole on 5xx and network errors. */
-  text(call: Call, cap: number): Promise<string> {
-    return this.retrying(() => this.textOnce(call, cap));
+  /** A small body as bytes (the XML readers take them undecoded), retried as a whole on 5xx and network errors. */
+  bytes(call: Call, cap: number): Promise<Buffer> {
+    return this.retrying(() => this.#bytesOnce(call, cap));
   }
 
   async textOnce(call: Call, cap: number): Promise<string> {
+    return (await this.#bytesOnce(call, cap)).toString('utf8');
+  }
+
+  async #bytesOnce(call: Call, cap: number): Promise<Buffer> {
     const { response, endDeadline } = await this.send(call);
     try {
-      return (await readBody(response, cap, `${call.method} ${call.path}`, call.about)).toString('utf8');
+      return await readBody(response, cap, `${call.method} ${call.path}`, call.about);
     } finally {
       endDeadline();
     }

@@ -9,7 +9,7 @@ import type { Ledger } from '../core/model.js';
 import type { JournalBase } from './ledger-journal-format.js';
 import { recoverJournal, type Recovery } from './ledger-journal-recover.js';
 import { corruptProblem, damagedJournalProblem, foreignJournalProblem, ioProblem } from './ledger-problems.js';
-import { formatLedgerBytes, LedgerFormatError, parseLedgerXml } from './ledger-xml.js';
+import { formatLedgerBytes, parseLedgerXml, XmlFormatError } from './ledger-xml.js';
 
 export interface Loaded {
   readonly snapshot: LedgerSnapshot;
@@ -29,7 +29,7 @@ export async function load(path: string, journalPath: string): Promise<Loaded> {
       try {
         ledger = parseLedgerXml(bytes);
       } catch (error) {
-        if (error instanceof LedgerFormatError) throw corruptProblem(path, error.message, error);
+        if (error instanceof XmlFormatError) throw corruptProblem(path, error.message, error);
         throw error;
       }
     }

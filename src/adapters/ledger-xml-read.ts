@@ -11,7 +11,7 @@
 import { isUtf8 } from 'node:buffer';
 import { isRequestId, type Ledger, type LedgerEntry } from '../core/model.js';
 import { RULES } from './ledger-xml-rules.js';
-import { firstForbiddenByte, XmlCursor } from './ledger-xml-scan.js';
+import { firstForbiddenByte, XmlCursor } from './xml-cursor.js';
 
 const ROOT_ATTRIBUTES = new Set(['lineage', 'serial', 'plan', 'pending']);
 const ENTRY_ATTRIBUTES = new Set(['fingerprint', 'token-size', 'token-sha256', 'bundle-sha256', 'plan']);

@@ -12,9 +12,9 @@ import { isRequestId, type Ledger, type LedgerEntry } from '../core/model.js';
 import { readLedgerXml } from './ledger-xml-read.js';
 import { RULES } from './ledger-xml-rules.js';
 
-export { LedgerFormatError } from './ledger-xml-error.js';
+export { XmlFormatError } from './xml-format-error.js';
 
-/** Parses and checks ledger text or bytes; throws LedgerFormatError with line, column and reason. */
+/** Parses and checks ledger text or bytes; throws XmlFormatError with line, column and reason. */
 export function parseLedgerXml(input: string | Buffer): Ledger {
   return readLedgerXml(input);
 }

@@ -5,8 +5,8 @@
  * Adapters report warnings into the world's event sink as they happen, so the CLI shows them
  * when they occur (a posix-rename fallback at the first rename, a broker retry at the retry).
  * The broker, SFTP and watch-server adapters are imported when first used: their libraries (ssh2,
- * fast-xml-parser, prom-client) cost more start-up time than the rest of the CLI, and
- * `--version`, `--help`, `validate` or `ledger` need none of them.
+ * prom-client) cost more start-up time than the rest of the CLI, and `--version`, `--help`,
+ * `validate` or `ledger` need none of them.
  */
 import type { BrokerEventSource, Connection, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
 import type { Config } from '../core/config.js';

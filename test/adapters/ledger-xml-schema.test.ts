@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ledgerSchemaErrors } from '../../src/adapters/ledger-schema.js';
-import { LedgerFormatError, parseLedgerXml } from '../../src/adapters/ledger-xml.js';
+import { parseLedgerXml, XmlFormatError } from '../../src/adapters/ledger-xml.js';
 
 const SECRET = 'gAAAAABsecretKeyMaterial0123456789';
 const E = (inner: string, attrs = '') => `<request-status${attrs}>${inner}</request-status>`;
@@ -76,19 +76,19 @@ describe('ledger reader agrees with schemas/ledger.xsd', () => {
       assert.ok((await ledgerSchemaErrors(text)).length > 0, 'the XSD refuses it');
       assert.throws(
         () => parseLedgerXml(text),
-        (e: unknown) => e instanceof LedgerFormatError && /^line \d+, column \d+: [^\n]+$/.test(e.message) && !e.message.includes(SECRET) && !e.message.includes('secret') && !e.message.includes('root:'),
+        (e: unknown) => e instanceof XmlFormatError && /^line \d+, column \d+: [^\n]+$/.test(e.message) && !e.message.includes(SECRET) && !e.message.includes('secret') && !e.message.includes('root:'),
       );
     });
   }
 
   it('refuses a DOCTYPE, which the XSD would accept: no ledger has one, and entities could expand', () => {
     const text = `<!DOCTYPE status [<!ENTITY x "${SECRET}">]>${S('', ' plan="&x;"')}`;
-    assert.throws(() => parseLedgerXml(text), (e: unknown) => e instanceof LedgerFormatError && e.message === 'line 1, column 1: a DOCTYPE is not allowed in a ledger');
+    assert.throws(() => parseLedgerXml(text), (e: unknown) => e instanceof XmlFormatError && e.message === 'line 1, column 1: a DOCTYPE is not allowed in a ledger');
   });
 
   it('reports where the problem is: line and column of a multi-line file', () => {
     const text = `<status>\n  <request-status>\n    <id>1</id><completion>1.0</completion>\n    <uploaded>soon</uploaded>\n  </request-status>\n</status>`;
-    assert.throws(() => parseLedgerXml(text), (e: unknown) => e instanceof LedgerFormatError && e.line === 2 && e.column === 3 && /uploaded/.test(e.reason));
-    assert.throws(() => parseLedgerXml('<status>\n\n   <x/></status>'), (e: unknown) => e instanceof LedgerFormatError && e.line === 3 && e.column === 4);
+    assert.throws(() => parseLedgerXml(text), (e: unknown) => e instanceof XmlFormatError && e.line === 2 && e.column === 3 && /uploaded/.test(e.reason));
+    assert.throws(() => parseLedgerXml('<status>\n\n   <x/></status>'), (e: unknown) => e instanceof XmlFormatError && e.line === 3 && e.column === 4);
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DOMParser } from '@xmldom/xmldom';
 import { ledgerSchemaErrors } from '../../src/adapters/ledger-schema.js';
-import { formatLedgerXml, LedgerFormatError, parseLedgerXml } from '../../src/adapters/ledger-xml.js';
+import { formatLedgerXml, parseLedgerXml, XmlFormatError } from '../../src/adapters/ledger-xml.js';
 import type { Ledger } from '../../src/core/model.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/ledger/${name}`, import.meta.url), 'utf8');
@@ -148,7 +148,7 @@ describe('ledger XML: what is not a ledger', () => {
   ];
   for (const c of cases) {
     it(`rejects ${c.name} in the mapping and in the XSD`, async () => {
-      assert.throws(() => parseLedgerXml(c.text), (e: unknown) => e instanceof LedgerFormatError && c.want.test(e.message));
+      assert.throws(() => parseLedgerXml(c.text), (e: unknown) => e instanceof XmlFormatError && c.want.test(e.message));
       const errors = await ledgerSchemaErrors(c.text);
       assert.ok(errors.length > 0 && errors.some((m) => c.schema.test(m)), JSON.stringify(errors));
     });

@@ -1,13 +1,14 @@
 /**
- * A one-pass XML cursor over the bytes of a ledger: the subset of XML 1.0 a ledger can hold
- * (declaration, comments, processing instructions, elements, attributes, text, entity and
- * character references, CDATA). No DOCTYPE: a ledger never has one, and refusing it rules out
- * entity expansion. It works on the Buffer, so a 50 MB ledger is never held as a second string.
+ * A one-pass XML cursor over the bytes of a document (the ledger, a broker answer): the subset
+ * of XML 1.0 they can hold (declaration, comments, processing instructions, elements,
+ * attributes, text, entity and character references, CDATA). No DOCTYPE: neither ever has one,
+ * and refusing it rules out entity expansion. It works on the Buffer, so a 50 MB ledger is
+ * never held as a second string and a broker answer is never decoded as a whole.
  *
  * Errors carry the byte offset; the message is built from a fixed reason and the position only,
- * never from the file's text (a ledger, or what a symlink points at, may hold a secret).
+ * never from the document's text (a ledger, or what a symlink points at, may hold a secret).
  */
-import { LedgerFormatError } from './ledger-xml-error.js';
+import { XmlFormatError } from './xml-format-error.js';
 
 const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, EQ = 0x3d, QUOT = 0x22, APOS = 0x27, AMP = 0x26, QMARK = 0x3f, BANG = 0x21;
 
@@ -20,6 +21,14 @@ export interface StartTag {
   readonly at: number;
 }
 
+/** How the messages name the document and the whole of its bytes. */
+export interface XmlWording {
+  /** "a ledger": "a DOCTYPE is not allowed in a ledger". */
+  readonly document: string;
+  /** "the file": "the file ends inside an element". */
+  readonly whole: string;
+}
+
 export class XmlCursor {
   pos = 0;
 
@@ -27,10 +36,11 @@ export class XmlCursor {
   constructor(
     readonly buf: Buffer,
     private readonly names: readonly string[] = [],
+    private readonly wording: XmlWording = { document: 'a ledger', whole: 'the file' },
   ) {}
 
   fail(reason: string, at = this.pos): never {
-    throw LedgerFormatError.at(this.buf, at, reason);
+    throw XmlFormatError.at(this.buf, at, reason);
   }
 
   get done(): boolean {
@@ -62,7 +72,7 @@ export class XmlCursor {
       this.pos = end + 2;
       return true;
     }
-    if (this.startsWith('<!DOCTYPE')) this.fail('a DOCTYPE is not allowed in a ledger');
+    if (this.startsWith('<!DOCTYPE')) this.fail(`a DOCTYPE is not allowed in ${this.wording.document}`);
     return false;
   }
 
@@ -84,7 +94,7 @@ export class XmlCursor {
         this.pos += 2;
         return { name, attributes, attributeCount, empty: true, at };
       }
-      if (c === undefined) this.fail('the file ends inside a start tag');
+      if (c === undefined) this.fail(`${this.wording.whole} ends inside a start tag`);
       if (before === this.pos) this.fail('expected a blank before an attribute');
       const attrAt = this.pos;
       const attr = this.name('an attribute name');
@@ -115,7 +125,7 @@ export class XmlCursor {
     let out = '';
     for (;;) {
       const lt = this.buf.indexOf(LT, this.pos);
-      if (lt < 0) this.fail('the file ends inside an element');
+      if (lt < 0) this.fail(`${this.wording.whole} ends inside an element`);
       if (lt > this.pos) out += this.decode(this.pos, lt);
       this.pos = lt;
       if (this.startsWith('<![CDATA[')) {
