@@ -6,7 +6,7 @@
  * run with no change, a run after 1% of the requests changed (a second node completed with a
  * result), then start-up alone: `--version` and `validate` (config, key and that ledger) five
  * times each, the best and the median. Per run it prints the child's wall time, CPU time (user+sys) and peak RSS (read in
- * the child at exit by a preloaded probe), broker calls and bytes on the wire, the files
+ * the child at exit by a preloaded probe: VmHWM, its own), broker calls and bytes on the wire, the files
  * uploaded and their bytes, the ledger writes seen in the working directory, and the busy time
  * of the emulator (CPU time of this process during the run, and the sum of its answering times)
  * and of sshd (CPU of its sessions), so the tool's own overhead shows as a ratio.
@@ -85,15 +85,19 @@ function seedFor(n: number): { seed: EmulatorSeed; tagged: number[] } {
 interface Probe {
   readonly userCPUTime: number;
   readonly systemCPUTime: number;
-  readonly maxRSS: number;
   readonly io: string;
+  /** /proc/self/status, for VmHWM: getrusage's maxRSS of a spawned child starts at its parent's (this process, emulator and all). */
+  readonly status: string;
 }
 
-/** Loaded into the CLI process with --import: resource usage and /proc/self/io at exit. */
+/** Loaded into the CLI process with --import: resource usage, /proc/self/io and /proc/self/status at exit. */
 const PROBE = `data:text/javascript,${encodeURIComponent(
   "import { writeFileSync, readFileSync } from 'node:fs';" +
-    "process.on('exit', () => writeFileSync(process.env.AKTIN_BENCH_PROBE, JSON.stringify({ ...process.resourceUsage(), io: readFileSync('/proc/self/io', 'utf8') })));",
+    "process.on('exit', () => writeFileSync(process.env.AKTIN_BENCH_PROBE, JSON.stringify({ ...process.resourceUsage(), io: readFileSync('/proc/self/io', 'utf8'), status: readFileSync('/proc/self/status', 'utf8') })));",
 )}`;
+
+/** The process's own peak RSS in KiB. */
+const peakRssKiB = (probe: Probe) => Number(/^VmHWM:\s+(\d+) kB$/m.exec(probe.status)?.[1] ?? NaN);
 
 interface RunFigures {
   readonly name: string;
@@ -180,7 +184,7 @@ function report(n: number, r: RunFigures): void {
       `${String(n).padStart(5)} ${r.name.padEnd(8)} exit ${r.code}`,
       `wall ${r.wallS.toFixed(2)} s`,
       `CPU ${cpu.toFixed(2)} s (user ${(r.probe.userCPUTime / 1e6).toFixed(2)}, sys ${(r.probe.systemCPUTime / 1e6).toFixed(2)}; ${((cpu / n) * 1e3).toFixed(3)} ms/request)`,
-      `peak RSS ${(r.probe.maxRSS / 1024).toFixed(0)} MiB`,
+      `peak RSS ${(peakRssKiB(r.probe) / 1024).toFixed(0)} MiB`,
     ].join(', '),
   );
   console.log(
@@ -209,7 +213,7 @@ async function startup(dir: string, configFile: string, n: number): Promise<void
       wall.push(Number(process.hrtime.bigint() - start) / 1e9);
       const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as Probe;
       cpu.push((probe.userCPUTime + probe.systemCPUTime) / 1e6);
-      rss = Math.max(rss, probe.maxRSS);
+      rss = Math.max(rss, peakRssKiB(probe));
       if (code !== 0) throw new Error(`${command.join(' ')} exited ${code}`);
     }
     const stats = (v: number[]) => {
