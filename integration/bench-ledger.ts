@@ -4,9 +4,11 @@
  *   read      store.read(): parse and check against the schema in one pass
  *   xsd       libxml2's XSD validator (xmllint-wasm) on the same file, as every read did before
  *   write     store.flush() of the whole ledger: format, temp file, fsync, backup, rename
- *   journal   2,000 store.write() calls, each changing one entry (journal appends), then flush()
- * Each measurement runs in a fresh plain node process (no TypeScript loader), so peak RSS and
- * start-up are those of the shipped code. Uses the built code:
+ *   journal   2,000 store.record() calls, each changing one entry (journal appends, as apply
+ *             records its steps), then flush()
+ * Each measurement runs in a fresh plain node process (no TypeScript loader), so peak RSS (the
+ * child's own VmHWM: getrusage's maxRSS of a child starts at its parent's) and start-up are
+ * those of the shipped code. Uses the built code:
  *   npm run build && node --import tsx integration/bench-ledger.ts [N ...]
  */
 import { spawnSync } from 'node:child_process';
@@ -81,13 +83,12 @@ if (OP === 'read') {
   await store.flush();
   note = 'write + flush ' + (performance.now() - t).toFixed(0) + ' ms after the read';
 } else {
-  let { ledger } = await store.read();
+  const { ledger } = await store.read();
   const t = performance.now();
   for (let i = 0; i < APPENDS; i++) {
     const at = i % ledger.entries.length;
-    const entries = ledger.entries.slice();
-    entries[at] = { ...entries[at], completion: i % 2 ? '1.0' : '0.5' };
-    ledger = (await store.write({ ...ledger, entries, pending: ['export_' + at + '.zip'] })).ledger;
+    const entry = { ...ledger.entries[at], completion: i % 2 ? '1.0' : '0.5' };
+    await store.record({ plan: '5d0c7a1e-0000-4000-8000-000000000002', pending: ['export_' + at + '.zip'], entry });
   }
   const appended = performance.now() - t;
   const f = performance.now();
@@ -95,7 +96,7 @@ if (OP === 'read') {
   note = ((appended * 1000) / APPENDS).toFixed(0) + ' µs per append (after the read), final flush ' + (performance.now() - f).toFixed(0) + ' ms';
 }
 const cpu = process.cpuUsage(startCpu);
-console.log(JSON.stringify({ wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000, rss: process.resourceUsage().maxRSS / 1024, note }));
+console.log(JSON.stringify({ wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000, rss: Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024, note }));
 `;
 
 await main(process.argv.slice(2).map(Number).filter((n) => n > 0));
