@@ -5,7 +5,7 @@
  * problem at once in one ProblemError. Never puts a secret into a message: TOML errors are
  * reported by line and column only, because the parser's excerpt could show a password.
  */
-import { access, open, readFile, stat } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'smol-toml';
@@ -111,13 +111,8 @@ let validator: ValidateFunction | undefined;
  * schema error means they disagree, and the stricter one wins.
  */
 async function shapeProblems(raw: RawConfig): Promise<Problem[]> {
-  if (!validator) {
-    // Loaded here, not at start-up: commands that read no configuration never pay for ajv.
-    const { Ajv2020 } = await import('ajv/dist/2020.js');
-    validator = new Ajv2020({ allErrors: true, strict: true }).compile(
-      JSON.parse(await readFile(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object,
-    );
-  }
+  // Loaded here, not at start-up: commands that read no configuration never pay for it.
+  validator ??= (await import('./config-schema-check.js')).default as unknown as ValidateFunction;
   if (validator(raw.values)) return [];
   return (validator.errors ?? []).filter((e) => e.keyword !== 'additionalProperties' && !isUnderUnknown(e)).map((e) => schemaProblem(raw, e));
 }

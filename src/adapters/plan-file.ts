@@ -12,18 +12,14 @@ import type { Plan } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { replaceTextFile } from './text-file.js';
 
-const SCHEMA_URL = new URL('../../schemas/plan.schema.json', import.meta.url);
 const MAX_ERRORS_SHOWN = 20;
 const DO_NOT_EDIT = 'Do not edit saved plans; make a new one with `aktin-sftp plan -o FILE`.';
 
 let validator: ValidateFunction | undefined;
 
-/** ajv is loaded with the first plan file read, not at start-up (it costs more than the rest of the CLI). */
+/** The schema check is loaded with the first plan file read, not at start-up. */
 async function planValidator(): Promise<ValidateFunction> {
-  if (!validator) {
-    const { Ajv2020 } = await import('ajv/dist/2020.js');
-    validator = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(await readFile(SCHEMA_URL, 'utf8')) as object);
-  }
+  validator ??= (await import('./plan-file-schema-check.js')).default as unknown as ValidateFunction;
   return validator;
 }
 
