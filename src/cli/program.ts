@@ -130,6 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       throw new ProblemError(usageProblem(message ?? 'Invalid command line', argv, COMMANDS));
     }) as unknown as Argv<GlobalArgs>;
 
+  skipHelpCache(parser);
   for (const command of COMMANDS) {
     parser.command(
       command.command,
@@ -152,6 +153,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     stopInterruptLog();
   }
   return exitCode;
+}
+
+/**
+ * yargs renders a command's whole help before running it, kept for a failure the command might
+ * have later. This program never shows help once a command runs (the fail handler reports a
+ * problem), and the rendering cost about 20 ms of every run. The hook is internal: should yargs
+ * change it, the run only loses the saving.
+ */
+function skipHelpCache(parser: Argv<GlobalArgs>): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
+  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 /** yargs' own messages, in our words where they are terse. */
