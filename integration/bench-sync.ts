@@ -133,13 +133,17 @@ function remoteFiles(folder: string): Map<string, { size: number; ino: number }>
   }));
 }
 
+/** Node flags for a V8 CPU profile of one CLI run, when --cpu-prof names a folder. */
+function profileFlags(name: string): string[] {
+  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`] : [];
+}
+
 async function runCli(name: string, dir: string, configFile: string, emulator: BrokerEmulator, sshdPid: number, remoteFolder: string): Promise<RunFigures> {
   const probeFile = join(dir, '.bench-probe.json');
   const before = { stats: emulator.stats(), cpu: process.cpuUsage(), sshd: cpuOfProcessTree(sshdPid), remote: remoteFiles(remoteFolder) };
   const watch = watchWrites(dir, ['.bench-probe.json']);
   const start = process.hrtime.bigint();
-  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...nodeFlags, ...profile, '--import', PROBE, CLI, 'apply', '--auto-approve', '-c', configFile], {
+  const child = spawn(process.execPath, [...nodeFlags, ...profileFlags(name), '--import', PROBE, CLI, 'apply', '--auto-approve', '-c', configFile], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile, ...brokerTimeout },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -211,7 +215,7 @@ async function startup(dir: string, configFile: string, n: number): Promise<void
     let rss = 0;
     for (let i = 0; i < 5; i++) {
       const start = process.hrtime.bigint();
-      const child = spawn(process.execPath, ['--import', PROBE, CLI, ...command], { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [...nodeFlags, ...profileFlags(`startup-${command[0]!.replace(/^-+/, '')}`), '--import', PROBE, CLI, ...command], { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile }, stdio: 'ignore' });
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       wall.push(Number(process.hrtime.bigint() - start) / 1e9);
       const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as Probe;
