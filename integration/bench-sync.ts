@@ -5,18 +5,19 @@
  * `node dist/main.js apply --auto-approve -c settings.toml`, three times per N: first sync, a
  * run with no change, a run after 1% of the requests changed (a second node completed with a
  * result), then start-up alone: `--version` and `validate` (config, key and that ledger) five
- * times each, the best and the median. Per run it prints the child's wall time, CPU time (user+sys) and peak RSS (read in
+ * times each, the best and the median; `--runs …,plan` adds `plan -c settings.toml` (read-only: after
+ * a no-change run, the no-change plan that issue 9 sets a 100,000-request goal for). Per run it prints the child's wall time, CPU time (user+sys) and peak RSS (read in
  * the child at exit by a preloaded probe: VmHWM, its own), broker calls and bytes on the wire, the files
  * uploaded and their bytes, the ledger writes seen in the working directory, and the busy time
  * of the emulator (CPU time of this process during the run, and the sum of its answering times)
  * and of sshd (CPU of its sessions), so the tool's own overhead shows as a ratio.
  *
- *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS]
+ *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS]
  *   npm run bench -- 200                     # a quick run
  *   npm run bench -- 2000 --cpu-prof DIR     # also a V8 CPU profile of each CLI run, in DIR
  *   npm run bench -- 2000 --concurrency 8    # with [APPLY] CONCURRENCY = 8 (default: the tool's)
  *   npm run bench -- 5000 --node-flags '--max-old-space-size=64'   # node flags for the CLI runs
- *   AKTIN_SFTP_BROKER_TIMEOUT=120 npm run bench -- 100000 --runs first,nochange   # the emulator's list of 100,000 takes ~15 s
+ *   AKTIN_SFTP_BROKER_TIMEOUT=120 npm run bench -- 100000 --runs first,nochange,plan   # the emulator's list of 100,000 takes ~15 s
  *
  * Defaults: N = 200 2000 5000, results of 2 KiB, 2 nodes per request (one completed with a
  * result, one still working). Needs root (the sshd); `npm run bench` builds first.
@@ -48,7 +49,7 @@ const sizes = args.length > 0 ? args.map(Number) : [200, 2000, 5000];
 // The emulator evaluates the tag's XPath per request: at 100,000 requests its list takes longer than the default 10 s.
 const brokerTimeout = process.env.AKTIN_SFTP_BROKER_TIMEOUT ? { AKTIN_SFTP_BROKER_TIMEOUT: process.env.AKTIN_SFTP_BROKER_TIMEOUT } : {};
 if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(size) || size <= 0) {
-  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS]');
+  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS]');
   process.exit(64);
 }
 
@@ -143,7 +144,8 @@ async function runCli(name: string, dir: string, configFile: string, emulator: B
   const before = { stats: emulator.stats(), cpu: process.cpuUsage(), sshd: cpuOfProcessTree(sshdPid), remote: remoteFiles(remoteFolder) };
   const watch = watchWrites(dir, ['.bench-probe.json']);
   const start = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...nodeFlags, ...profileFlags(name), '--import', PROBE, CLI, 'apply', '--auto-approve', '-c', configFile], {
+  const command = name === 'plan' ? ['plan'] : ['apply', '--auto-approve'];
+  const child = spawn(process.execPath, [...nodeFlags, ...profileFlags(name), '--import', PROBE, CLI, ...command, '-c', configFile], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile, ...brokerTimeout },
     stdio: ['ignore', 'pipe', 'pipe'],
