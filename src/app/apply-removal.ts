@@ -9,6 +9,7 @@ import type { DeleteAction, RemoveOrphanAction, RemoveTempAction } from '../core
 import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
 import type { LedgerWriter } from './ledger-writer.js';
 import type { Clock, EventSink, RemoteFolder } from './ports.js';
+import { remoteDigest } from './remote-digest.js';
 
 export interface RemovalDeps {
   readonly remote: RemoteFolder;
@@ -27,8 +28,8 @@ export async function runRemoval(deps: RemovalDeps, ledger: LedgerWriter, action
 export async function publishLedger(deps: RemovalDeps, ledger: LedgerWriter, planId: string): Promise<boolean> {
   const { bytes, sha256 } = ledger.current;
   if (bytes === null) return false;
-  const remote = await deps.remote.read(LEDGER_FILE_NAME, Math.max(bytes.length * 2, 1 << 20)).catch(() => null);
-  if (remote !== null && sha256 !== null && remote.equals(bytes)) return false;
+  const remote = await remoteDigest(deps.remote, LEDGER_FILE_NAME).catch(() => null);
+  if (remote !== null && remote.bytes === bytes.length && remote.sha256 === sha256) return false;
   deps.events({ type: 'action_start', address: LEDGER_FILE_NAME, kind: 'publish_ledger' });
   const temp = tempFileName(LEDGER_FILE_NAME, planId);
   await deps.remote.remove(temp);

@@ -4,12 +4,11 @@
  * also streams every owned export of the right size through SHA-256 (a few files at a time,
  * flat memory) and compares it with the token digest the ledger recorded at upload.
  */
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { contentChecks, contentFinding, detectDrift, type ContentCheck, type ContentRead, type DriftItem } from '../core/drift.js';
+import { contentChecks, contentFinding, detectDrift, type ContentCheck, type DriftItem } from '../core/drift.js';
 import { ProblemError, problem, type Problem } from '../core/problem.js';
 import { runBounded } from '../core/run-bounded.js';
 import { observeActual } from './observe.js';
+import { remoteDigest } from './remote-digest.js';
 import type { RemoteFolder, World } from './ports.js';
 
 export interface DriftReport {
@@ -58,7 +57,7 @@ async function compareContents(remote: RemoteFolder, checks: readonly ContentChe
     concurrency,
     async (check) => {
       try {
-        const finding = contentFinding(check, await digestOf(remote, check.name, signal));
+        const finding = contentFinding(check, await remoteDigest(remote, check.name, signal));
         if (finding) findings.set(check.name, finding);
       } catch (error) {
         if (error instanceof ProblemError) problems.push(...error.problems);
@@ -73,21 +72,4 @@ async function compareContents(remote: RemoteFolder, checks: readonly ContentChe
   if (problems.length > 0) throw new ProblemError(problems);
   // In the order of the checks (the ledger's), however the reads finished.
   return checks.flatMap((check) => findings.get(check.name) ?? []);
-}
-
-async function digestOf(remote: RemoteFolder, name: string, signal?: AbortSignal): Promise<ContentRead> {
-  const stream: Readable | null = await remote.openRead(name);
-  if (stream === null) return null;
-  const hash = createHash('sha256');
-  let bytes = 0;
-  try {
-    for await (const chunk of stream) {
-      if (signal?.aborted) break; // leaving the loop destroys the stream, which closes the file
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return { sha256: hash.digest('hex'), bytes };
 }

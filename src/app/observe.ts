@@ -1,15 +1,13 @@
 /**
  * The observe use case: the one way a run looks at the world — one broker pass, one ledger
- * read, one listing of the SFTP folder and one read of the remote ledger copy, concurrently.
+ * read, one listing of the SFTP folder and one streamed digest of the remote ledger copy, concurrently.
  * Read-only by construction: nothing here calls a method that writes anywhere.
  */
-import { createHash } from 'node:crypto';
 import type { ActualState, Observation } from '../core/observation.js';
 import type { RemoteListing, RequestId } from '../core/model.js';
 import { LEDGER_FILE_NAME, requestIdOfExportFile } from '../core/remote-names.js';
 import type { BrokerReader, LedgerStore, RemoteFolder } from './ports.js';
-
-const MAX_REMOTE_LEDGER = 64 * 1024 * 1024;
+import { remoteDigest } from './remote-digest.js';
 
 /** With `only` (a targeted plan), the broker is asked about those requests alone. */
 export async function observe(
@@ -27,11 +25,11 @@ export async function observeActual(source: { remote: RemoteFolder; ledgerStore:
   const files = entries.filter((e) => e.type === undefined);
   // Only where they block a name the tool writes; any other directory is none of its business.
   const obstacles = entries.flatMap((e) => (e.type !== undefined && (e.name === LEDGER_FILE_NAME || requestIdOfExportFile(e.name) !== null) ? [{ name: e.name, type: e.type }] : []));
-  const remoteLedger = files.some((f) => f.name === LEDGER_FILE_NAME) ? await source.remote.read(LEDGER_FILE_NAME, MAX_REMOTE_LEDGER) : null;
+  const remoteLedger = files.some((f) => f.name === LEDGER_FILE_NAME) ? await remoteDigest(source.remote, LEDGER_FILE_NAME) : null;
   const listing: RemoteListing = {
     files,
     ...(obstacles.length > 0 ? { obstacles } : {}),
-    ...(remoteLedger === null ? {} : { ledgerSha256: createHash('sha256').update(remoteLedger).digest('hex') }),
+    ...(remoteLedger === null ? {} : { ledgerSha256: remoteLedger.sha256 }),
   };
   return { ledger, ledgerPath: source.ledgerStore.path, listing };
 }

@@ -3,7 +3,7 @@
  * in-process SFTP server, the real ledger file and lock, and Fernet. Only the clock is fixed.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createBrokerReader } from '../../src/adapters/broker-http.js';
@@ -133,6 +133,20 @@ describe('applyChanges', () => {
     assert.equal(again.done.length, 0);
     assert.equal(again.alreadyDone.length, 4);
     assert.equal((await createLedgerStore(workingDir).read()).ledger.serial, before.ledger.serial);
+    assert.equal(again.ledgerPublished, false, 'the remote status.xml already has the local digest');
+  });
+
+  it('publishes the ledger again when the remote copy differs from it, even by the same size', async () => {
+    const p = await plan();
+    await applySaved(p);
+    const remoteLedger = join(sftp.root, folder, 'status.xml');
+    const local = (await createLedgerStore(workingDir).read()).bytes!;
+    const tampered = Buffer.from(local);
+    tampered[tampered.length - 2]! ^= 1;
+    writeFileSync(remoteLedger, tampered);
+    const again = await applySaved(p);
+    assert.equal(again.ledgerPublished, true);
+    assert.ok(readFileSync(remoteLedger).equals(local), 'remote status.xml = local ledger');
   });
 
   it('refuses a plan whose ledger moved, changing nothing', async () => {

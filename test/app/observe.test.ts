@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createBrokerReader } from '../../src/adapters/broker-http.js';
@@ -83,7 +83,7 @@ describe('observeActual', () => {
     }
   });
 
-  it('lists the folder once, reads the remote status.xml for its digest, parses the ledger file, and writes nothing', async () => {
+  it('lists the folder once, streams the remote status.xml through its digest, parses the ledger file, and writes nothing', async () => {
     writeFileSync(join(folderDir, 'export_2.zip'), 'x'.repeat(140));
     writeFileSync(join(folderDir, 'status.xml'), '<status />');
     writeFileSync(join(folderDir, '.export_4.zip.0a1b2c3d.part'), 'half');
@@ -94,7 +94,7 @@ describe('observeActual', () => {
     const calls: string[] = [];
     const state = await observeActual({ ledgerStore: readOnlyLedgerStore(createLedgerStore(workingDir), calls), remote: readOnlyFolder(folder, calls) });
 
-    assert.deepEqual(calls.sort(), ['ledger read', 'list', 'read status.xml']);
+    assert.deepEqual(calls.sort(), ['ledger read', 'list', 'openRead status.xml']);
     assert.deepEqual(
       state.listing.files.map((f) => `${f.name} ${f.size}`).sort(),
       ['.export_4.zip.0a1b2c3d.part 4', 'export_2.zip 140', 'status.xml 10'],
@@ -110,6 +110,18 @@ describe('observeActual', () => {
     );
     assert.deepEqual(snapshotOf(folderDir), remoteBefore, 'the SFTP folder is unchanged');
     assert.deepEqual(snapshotOf(workingDir), localBefore, 'the working folder is unchanged');
+  });
+
+  it('digests a remote status.xml of any size as a stream (past 64 MiB, where reading it whole used to fail)', async () => {
+    const big = join(folderDir, 'status.xml');
+    const piece = Buffer.alloc(1 << 20, '<entry/>');
+    writeFileSync(big, Buffer.concat(Array.from({ length: 65 }, () => piece)));
+    try {
+      const state = await observeActual({ ledgerStore: readOnlyLedgerStore(createLedgerStore(workingDir), []), remote: folder });
+      assert.equal(state.listing.ledgerSha256, sha(readFileSync(big)));
+    } finally {
+      rmSync(big);
+    }
   });
 });
 
