@@ -31,7 +31,12 @@ export function exportRoutes(state: BrokerState, now: () => Date): Route[] {
       return { status: 200, body: uuid, type: 'text/plain' };
     } },
     { method: 'GET', template: '/broker/download/{uuid}', name: 'download', access: 'none', handle: (ctx) => {
-      for (const [uuid, d] of downloads) if (now().getTime() - d.created.getTime() > DOWNLOAD_LIFETIME_MS) downloads.delete(uuid);
+      // Oldest first (a Map keeps insertion order): stop at the first live one, so a download costs
+      // the same with 100,000 exports outstanding as with one.
+      for (const [uuid, d] of downloads) {
+        if (now().getTime() - d.created.getTime() <= DOWNLOAD_LIFETIME_MS) break;
+        downloads.delete(uuid);
+      }
       const download = UUID.test(ctx.params[0]!) ? downloads.get(ctx.params[0]!.toLowerCase()) : undefined;
       if (!download) return { status: 404 };
       const headers = { 'Content-Disposition': `inline; filename="${download.name}"`, 'Last-Modified': download.created.toUTCString() };
