@@ -5,19 +5,22 @@
  * `node dist/main.js apply --auto-approve -c settings.toml`, three times per N: first sync, a
  * run with no change, a run after 1% of the requests changed (a second node completed with a
  * result), then start-up alone: `--version` and `validate` (config, key and that ledger) five
- * times each, the best and the median; `--runs …,plan` adds `plan -c settings.toml` (read-only: after
- * a no-change run, the no-change plan that issue 9 sets a 100,000-request goal for). Per run it prints the child's wall time, CPU time (user+sys) and peak RSS (read in
+ * times each, the best and the median; `--runs …,plan` adds `plan -c settings.toml` (read-only:
+ * after a no-change run, the no-change plan that issue 9 sets a 100,000-request goal for).
+ * Per run it prints the child's wall time, CPU time (user+sys) and peak RSS (read in
  * the child at exit by a preloaded probe: VmHWM, its own), broker calls and bytes on the wire, the files
  * uploaded and their bytes, the ledger writes seen in the working directory, and the busy time
  * of the emulator (CPU time of this process during the run, and the sum of its answering times)
  * and of sshd (CPU of its sessions), so the tool's own overhead shows as a ratio.
  *
- *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS]
+ *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS] [--hold]
  *   npm run bench -- 200                     # a quick run
  *   npm run bench -- 2000 --cpu-prof DIR     # also a V8 CPU profile of each CLI run, in DIR
  *   npm run bench -- 2000 --concurrency 8    # with [APPLY] CONCURRENCY = 8 (default: the tool's)
  *   npm run bench -- 5000 --node-flags '--max-old-space-size=64'   # node flags for the CLI runs
  *   AKTIN_SFTP_BROKER_TIMEOUT=120 npm run bench -- 100000 --runs first,nochange,plan   # the emulator's list of 100,000 takes ~15 s
+ *   npm run bench -- 5000 --runs first --hold   # then keeps emulator, sshd and working directory until Ctrl-C,
+ *                                                # to run (and profile) the CLI by hand against that state
  *
  * Defaults: N = 200 2000 5000, results of 2 KiB, 2 nodes per request (one completed with a
  * result, one still working). Needs root (the sshd); `npm run bench` builds first.
@@ -45,11 +48,12 @@ const runs = option('runs', 'first,nochange,changed,startup').split(',');
 const profileDir = option('cpu-prof', '');
 const concurrency = option('concurrency', '');
 const nodeFlags = option('node-flags', '').split(' ').filter(Boolean);
+const hold = args.includes('--hold') ? (args.splice(args.indexOf('--hold'), 1), true) : false;
 const sizes = args.length > 0 ? args.map(Number) : [200, 2000, 5000];
 // The emulator evaluates the tag's XPath per request: at 100,000 requests its list takes longer than the default 10 s.
 const brokerTimeout = process.env.AKTIN_SFTP_BROKER_TIMEOUT ? { AKTIN_SFTP_BROKER_TIMEOUT: process.env.AKTIN_SFTP_BROKER_TIMEOUT } : {};
 if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(size) || size <= 0) {
-  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS]');
+  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS] [--hold]');
   process.exit(64);
 }
 
@@ -233,6 +237,15 @@ async function startup(dir: string, configFile: string, n: number): Promise<void
   }
 }
 
+/** --hold: the state of the last N stays up until SIGINT or SIGTERM, for runs by hand. */
+async function holdUntilInterrupted(dir: string, configFile: string): Promise<void> {
+  console.log(`holding until Ctrl-C: cd ${dir} && ${brokerTimeout.AKTIN_SFTP_BROKER_TIMEOUT ? `AKTIN_SFTP_BROKER_TIMEOUT=${brokerTimeout.AKTIN_SFTP_BROKER_TIMEOUT} ` : ''}node ${CLI} plan -c ${configFile}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
 const sshd = await startBenchSshd();
 const sshdEnv = sshd.env;
 let failed = false;
@@ -274,6 +287,7 @@ try {
           console.log(`               the first sync uploaded ${figures.uploads.files} files for ${n} requests`);
         }
       }
+      if (hold && n === sizes.at(-1)) await holdUntilInterrupted(dir, configFile);
     } finally {
       await emulator.close();
       rmSync(dir, { recursive: true, force: true });

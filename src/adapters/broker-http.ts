@@ -67,6 +67,8 @@ class HttpBrokerReader implements BrokerReader {
     const wanted = only === undefined ? null : new Set(only);
     const ids = wanted === null ? listed : listed.filter((id) => wanted.has(id));
     const requests = new Array<BrokerRequest>(ids.length);
+    // One string per distinct completion ("1.0", "0.5", …): the snapshot lives for the whole run.
+    const completions = new Map<string, string>();
     let failure: { error: unknown } | undefined;
     // The first failure stops the other workers taking ids; it is what the caller sees.
     await runBounded(
@@ -74,7 +76,7 @@ class HttpBrokerReader implements BrokerReader {
       this.#concurrency,
       async ({ id, index }) => {
         try {
-          requests[index] = await this.#request(id);
+          requests[index] = await this.#request(id, completions);
         } catch (error) {
           failure ??= { error };
         }
@@ -115,11 +117,13 @@ class HttpBrokerReader implements BrokerReader {
     this.#http.close();
   }
 
-  async #request(id: RequestId): Promise<BrokerRequest> {
+  async #request(id: RequestId, completions: Map<string, string>): Promise<BrokerRequest> {
     const path = `/broker/request/${id}/status`;
     const xml = await this.#http.bytes({ method: 'GET', path, about: `the status of request ${id}`, accept: 'application/xml' }, MAX_XML_BYTES);
     const statuses = parseStatusList(xml, `GET ${path}`);
     const { nodes, completed } = nodeCounts(statuses);
-    return { id, completion: completionOf(completed, nodes), fingerprint: fingerprintOf(statuses), nodes, completed };
+    const ratio = completionOf(completed, nodes);
+    const completion = completions.get(ratio) ?? (completions.set(ratio, ratio), ratio);
+    return { id, completion, fingerprint: fingerprintOf(statuses), nodes, completed };
   }
 }

@@ -3,12 +3,13 @@
  * in memory (ledger-journal-recover.ts). Never writes.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { LedgerSnapshot } from '../app/ports.js';
 import type { Ledger } from '../core/model.js';
 import type { JournalBase } from './ledger-journal-format.js';
 import { recoverJournal, type Recovery } from './ledger-journal-recover.js';
-import { corruptProblem, damagedJournalProblem, foreignJournalProblem, ioProblem } from './ledger-problems.js';
+import { changedProblem, corruptProblem, damagedJournalProblem, foreignJournalProblem, ioProblem } from './ledger-problems.js';
 import { formatLedgerBytes, parseLedgerXml, XmlFormatError } from './ledger-xml.js';
 
 export interface Loaded {
@@ -35,7 +36,7 @@ export async function load(path: string, journalPath: string): Promise<Loaded> {
     }
     const sha256 = bytes === null ? null : hash(bytes);
     const disk: JournalBase = { sha256, lineage: ledger.lineage ?? null, serial: ledger.serial };
-    const base = { snapshot: { ledger, bytes, sha256 }, disk };
+    const base = { snapshot: sha256 === null ? { ledger, bytes: null, sha256 } : fileSnapshot(path, ledger, sha256), disk };
     if (journal === null) return base;
     const recovery: Recovery = recoverJournal({ ledger, sha256 }, journal);
     const leftover = { validLength: 'validLength' in recovery ? recovery.validLength : 0, length: journal.length };
@@ -48,16 +49,39 @@ export async function load(path: string, journalPath: string): Promise<Loaded> {
         if (attempt < 3) continue; // a fold between our two reads: read both again
         throw foreignJournalProblem(journalPath, path, recovery.base, disk);
       case 'replayed': {
-        let replayed: Buffer;
+        let sha256: string;
         try {
-          replayed = formatLedgerBytes(recovery.ledger);
+          sha256 = hash(formatLedgerBytes(recovery.ledger));
         } catch {
           throw damagedJournalProblem(journalPath, path, 0, 'its records do not make a ledger that can be written');
         }
-        return { snapshot: { ledger: recovery.ledger, bytes: replayed, sha256: hash(replayed) }, disk, leftover };
+        const replayed = recovery.ledger;
+        return { snapshot: { ledger: replayed, sha256, get bytes() { return formatLedgerBytes(replayed); } }, disk, leftover };
       }
     }
   }
+}
+
+/**
+ * The snapshot of what `path` holds: its bytes are read again when asked for, and must still
+ * have the sha256 the run planned with (a run holds the lock; anything else writing the file is
+ * reported, never published).
+ */
+export function fileSnapshot(path: string, ledger: Ledger, sha256: string): LedgerSnapshot {
+  return {
+    ledger,
+    sha256,
+    get bytes() {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(path);
+      } catch (error) {
+        throw ioProblem(`Cannot read the ledger ${path}`, error);
+      }
+      if (hash(bytes) !== sha256) throw changedProblem(path);
+      return bytes;
+    },
+  };
 }
 
 async function readOrNull(file: string): Promise<Buffer | null> {

@@ -24,7 +24,7 @@ import { JournalFile } from './ledger-journal.js';
 import { changeBetween } from './ledger-journal-change.js';
 import type { ChangeRecord, JournalBase } from './ledger-journal-format.js';
 import { changeProblem } from './ledger-journal-check.js';
-import { hash, load, type Loaded } from './ledger-file-load.js';
+import { fileSnapshot, hash, load, type Loaded } from './ledger-file-load.js';
 import { ioProblem } from './ledger-problems.js';
 import { formatLedgerBytes } from './ledger-xml.js';
 
@@ -39,7 +39,8 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
   const path = join(workingDir, LEDGER_FILE_NAME);
   const journalPath = path + JOURNAL_SUFFIX;
   const foldInterval = options.foldIntervalMs ?? 5000;
-  let state: { ledger: Ledger; ids: Map<string, number>; disk: JournalBase } | undefined;
+  /** ids: where each entry is, built at the first write (a read-only run such as `plan` never needs it). */
+  let state: { ledger: Ledger; ids: Map<string, number> | null; disk: JournalBase } | undefined;
   /** The entries record() changes in place: state.ledger's own array, never one a snapshot holds. */
   let owned: LedgerEntry[] | null = null;
   let journal: JournalFile | null = null;
@@ -58,7 +59,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
   };
 
   const adopt = (loaded: Loaded) => {
-    state = { ledger: loaded.snapshot.ledger, ids: indexOf(loaded.snapshot.ledger), disk: loaded.disk };
+    state = { ledger: loaded.snapshot.ledger, ids: null, disk: loaded.disk };
     owned = null;
     leftover = loaded.leftover;
     dirty = loaded.leftover !== undefined && loaded.snapshot.sha256 !== loaded.disk.sha256;
@@ -93,7 +94,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     journal = null;
     dirty = false;
     s.disk = { sha256, lineage: s.ledger.lineage ?? null, serial: s.ledger.serial };
-    current = { ledger: s.ledger, bytes, sha256 };
+    current = fileSnapshot(path, s.ledger, sha256);
     owned = null;
     lastFold = performance.now();
     foldCost = lastFold - started;
@@ -115,7 +116,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     const serial = Math.max(next.serial, s.ledger.serial) + 1;
     const lineage = next.lineage ?? s.ledger.lineage ?? randomUUID();
     const ledger: Ledger = { ...next, lineage, serial };
-    const change = next.lineage === undefined || next.lineage === s.ledger.lineage ? changeBetween(s.ledger, s.ids, ledger, serial, lineage) : null;
+    const change = next.lineage === undefined || next.lineage === s.ledger.lineage ? changeBetween(s.ledger, idsOf(s), ledger, serial, lineage) : null;
     const bad = change && changeProblem(change);
     if (bad) throw new Error(`cannot write the ledger: ${bad}`); // a bug guard, as in formatLedgerXml
     if (change === null) {
@@ -127,7 +128,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     }
     await append(change);
     if (change.drop.length > 0) s.ids = indexOf(ledger);
-    else for (let i = s.ledger.entries.length; i < ledger.entries.length; i++) s.ids.set(ledger.entries[i]!.id, i);
+    else for (let i = s.ledger.entries.length; i < ledger.entries.length; i++) idsOf(s).set(ledger.entries[i]!.id, i);
     s.ledger = ledger;
     owned = null;
     dirty = true;
@@ -146,8 +147,9 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     await append(change);
     const entries = (owned ??= [...s.ledger.entries]);
     if (step.entry) {
-      const at = s.ids.get(step.entry.id);
-      if (at === undefined) s.ids.set(step.entry.id, entries.push(step.entry) - 1);
+      const ids = idsOf(s);
+      const at = ids.get(step.entry.id);
+      if (at === undefined) ids.set(step.entry.id, entries.push(step.entry) - 1);
       else entries[at] = step.entry;
     }
     const { pending: _old, ...root } = s.ledger;
@@ -190,6 +192,10 @@ function lazySnapshot(ledger: Ledger): LedgerSnapshot {
       return (sha256 ??= hash(this.bytes!));
     },
   };
+}
+
+function idsOf(s: { ledger: Ledger; ids: Map<string, number> | null }): Map<string, number> {
+  return (s.ids ??= indexOf(s.ledger));
 }
 
 function indexOf(ledger: Ledger): Map<string, number> {

@@ -45,6 +45,17 @@ export function foreignJournalProblem(journal: string, ledger: string, base: Jou
   );
 }
 
+export function changedProblem(path: string): ProblemError {
+  return new ProblemError(
+    problem(
+      'LEDGER_IO',
+      `The ledger ${path} changed while this run used it`,
+      'Its content is no longer what this run read or wrote: something other than aktin-sftp wrote the file\nalthough the run held the lock beside it.',
+      `Find what writes to the working directory and stop it, check the file with 'aktin-sftp validate',\nthen run again: the next plan starts from the ledger as it is then.`,
+    ),
+  );
+}
+
 export function ioProblem(title: string, error: unknown, extra?: string): ProblemError {
   if (error instanceof ProblemError) return error;
   const e = error as NodeJS.ErrnoException;

@@ -33,10 +33,11 @@ export function readLedgerXml(input: Buffer | string): Ledger {
   const entries: LedgerEntry[] = [];
   if (!root.empty) {
     const ids = new Set<string>();
+    const intern = interning();
     for (;;) {
       if (c.text().trim() !== '') c.fail('text directly inside <status>');
       if (c.startsWith('</')) break;
-      const entry = readEntry(c, entries.length + 1);
+      const entry = readEntry(c, entries.length + 1, intern);
       if (ids.has(entry.id)) c.fail(`request ${entry.id} has more than one <request-status> entry`);
       ids.add(entry.id);
       entries.push(entry);
@@ -55,7 +56,22 @@ function skipProlog(c: XmlCursor): void {
   }
 }
 
-function readEntry(c: XmlCursor, position: number): LedgerEntry {
+/**
+ * One string per distinct value: completions, times and plan ids repeat across entries (a first
+ * sync records one plan id and a few hundred distinct times for 100,000 entries), and a run holds
+ * every entry for its whole length.
+ */
+function interning(): (value: string) => string {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
+}
+
+function readEntry(c: XmlCursor, position: number, intern: (value: string) => string): LedgerEntry {
   const where = `<request-status> number ${position}`;
   const tag = c.startTag();
   if (tag.name !== 'request-status') c.fail('an element other than <request-status> inside <status>', tag.at);
@@ -104,15 +120,15 @@ function readEntry(c: XmlCursor, position: number): LedgerEntry {
   if (bad !== undefined) c.fail(`request ${id} has ${bad}`, tag.at);
   return {
     id,
-    completion,
-    uploaded,
-    ...(lastUpdate === undefined ? {} : { lastUpdate }),
-    ...(deleted === undefined ? {} : { deleted }),
+    completion: intern(completion),
+    uploaded: intern(uploaded),
+    ...(lastUpdate === undefined ? {} : { lastUpdate: intern(lastUpdate) }),
+    ...(deleted === undefined ? {} : { deleted: intern(deleted) }),
     ...(fingerprint === undefined ? {} : { fingerprint }),
     ...(tokenSize === undefined ? {} : { tokenSize: Number(tokenSize) }),
     ...(tokenSha256 === undefined ? {} : { tokenSha256 }),
     ...(bundleSha256 === undefined ? {} : { bundleSha256 }),
-    ...(plan === undefined ? {} : { plan }),
+    ...(plan === undefined ? {} : { plan: intern(plan) }),
   };
 }
 

@@ -26,10 +26,11 @@ export async function runRemoval(deps: RemovalDeps, ledger: LedgerWriter, action
 
 /** Uploads the local ledger as `status.xml` unless the remote copy already has the same bytes. */
 export async function publishLedger(deps: RemovalDeps, ledger: LedgerWriter, planId: string): Promise<boolean> {
-  const { bytes, sha256 } = ledger.current;
-  if (bytes === null) return false;
+  const { sha256 } = ledger.current;
+  if (sha256 === null) return false;
   const remote = await remoteDigest(deps.remote, LEDGER_FILE_NAME).catch(() => null);
-  if (remote !== null && remote.bytes === bytes.length && remote.sha256 === sha256) return false;
+  if (remote !== null && remote.sha256 === sha256) return false;
+  const bytes = ledger.current.bytes!; // read now: a snapshot does not hold them
   deps.events({ type: 'action_start', address: LEDGER_FILE_NAME, kind: 'publish_ledger' });
   const temp = tempFileName(LEDGER_FILE_NAME, planId);
   await deps.remote.remove(temp);

@@ -14,11 +14,11 @@ export interface LedgerView {
 }
 
 export async function inspectLedger(world: Pick<World, 'ledgerStore'>): Promise<LedgerView> {
-  const { ledger, bytes } = await world.ledgerStore.read();
+  const { ledger, sha256 } = await world.ledgerStore.read();
   const pending = new Set(ledger.pending ?? []);
   return {
     path: world.ledgerStore.path,
-    exists: bytes !== null,
+    exists: sha256 !== null,
     lineage: ledger.lineage ?? null,
     serial: ledger.serial,
     entries: ledger.entries.map((e) => ({ ...e, state: pending.has(`export_${e.id}.zip`) ? 'pending' : e.deleted !== undefined ? 'deleted' : 'uploaded' })),

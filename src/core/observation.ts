@@ -11,7 +11,10 @@ import type { PlanInputs } from './plan.js';
 /** The ledger file as read: parsed, with the exact bytes its fingerprint is taken over. */
 export interface LedgerSnapshot {
   readonly ledger: Ledger;
-  /** The file's exact bytes, null when there is no ledger file yet. */
+  /**
+   * The file's exact bytes, null when there is no ledger file yet. Read (or formatted) again each
+   * time they are asked for, not held: at 100,000 entries they are ~40 MB that only publishing needs.
+   */
   readonly bytes: Buffer | null;
   /** sha256 hex of bytes, null when there is no ledger file yet. */
   readonly sha256: string | null;

@@ -45,6 +45,27 @@ describe('ledger file store', () => {
     assert.deepEqual(readdirSync(dir).sort(), ['status.xml', 'status.xml.backup'], 'no temp files left');
   });
 
+  it('a snapshot reads its bytes from the file when asked, and refuses them once something else changed the file', async () => {
+    const dir = workDir();
+    const store = createLedgerStore(dir);
+    await store.write({ serial: 0, entries: [entry('1')] });
+    const written = await store.flush();
+    const read = await store.read();
+    const onDisk = readFileSync(join(dir, 'status.xml'));
+    assert.deepEqual(read.bytes, onDisk);
+    assert.deepEqual(written.bytes, onDisk);
+
+    writeFileSync(join(dir, 'status.xml'), onDisk.toString('utf8').replace('10:00:00', '10:00:01'));
+    for (const snapshot of [read, written]) {
+      const error = await failure((async () => snapshot.bytes)());
+      assert.equal(error.code, 'LEDGER_IO');
+      const p = error.problems[0]!;
+      assert.equal(p.title, `The ledger ${join(dir, 'status.xml')} changed while this run used it`);
+      assert.doesNotMatch(`${p.detail}${p.hint}`, /10:00/, 'quotes nothing of the file');
+    }
+    assert.equal(read.sha256, sha256(onDisk), 'the digest is the one read');
+  });
+
   for (const file of ['original-run2.xml', 'lxml-pretty.xml', 'original-empty.xml']) {
     it(`reads ${file} written by the original and writes its entries back unchanged`, async () => {
       const dir = workDir();

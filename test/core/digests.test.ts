@@ -13,6 +13,14 @@ describe('brokerDigest', () => {
     assert.equal(brokerDigest(snapshot), sha(`tag\trki\n10\t0.5\t${hex('b')}\n2\t1.0\t${hex('a')}`));
   });
 
+  it('is the same digest of the joined lines for a broker of many thousand requests (hashed in slices)', () => {
+    for (const n of [2047, 2048, 2049, 5000]) {
+      const requests = Array.from({ length: n }, (_, i) => req(String(i), '1.0', hex(String(i % 10))));
+      const lines = requests.map((r) => `${r.id}\t1.0\t${r.fingerprint}`).sort();
+      assert.equal(brokerDigest({ tag: 'rki', requests }), sha([`tag\trki`, ...lines].join('\n')), `${n} requests`);
+    }
+  });
+
   it('does not depend on the order of the requests', () => {
     assert.equal(brokerDigest({ ...snapshot, requests: [...snapshot.requests].reverse() }), brokerDigest(snapshot));
   });
@@ -36,6 +44,12 @@ describe('listingDigest', () => {
   it('is the sha256 of the sorted name/size/mtime lines and the remote ledger digest', () => {
     assert.equal(listingDigest({ files, ledgerSha256: hex('1') }), sha(`export_2.zip\t140\t1000\nstatus.xml\t400\t1001\nledger\t${hex('1')}`));
     assert.equal(listingDigest({ files: [] }), sha('ledger\t-'));
+  });
+
+  it('is the same digest of the joined lines for a listing of many thousand files', () => {
+    const many = Array.from({ length: 4100 }, (_, i) => file(`export_${i}.zip`, i, 1000 + i));
+    const lines = many.map((f) => `${f.name}\t${f.size}\t${f.mtime}`).sort();
+    assert.equal(listingDigest({ files: many, ledgerSha256: hex('1') }), sha([...lines, `ledger\t${hex('1')}`].join('\n')));
   });
 
   it('does not depend on the order of the listing', () => {

@@ -53,7 +53,7 @@ export const validateCommand: CliCommand<ValidateArgs> = {
 function ledgerFacts(snapshot: SetupReport['ledger']) {
   const { ledger } = snapshot;
   const tombstones = ledger.entries.filter((e) => e.deleted !== undefined).length;
-  return { exists: snapshot.bytes !== null, entries: ledger.entries.length, tombstones, serial: ledger.serial, lineage: ledger.lineage ?? null };
+  return { exists: snapshot.sha256 !== null, entries: ledger.entries.length, tombstones, serial: ledger.serial, lineage: ledger.lineage ?? null };
 }
 
 function toJson(config: Config, { ledger, ledgerPath, lock }: SetupReport, warnings: string[]): object {
