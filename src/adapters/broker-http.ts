@@ -13,6 +13,7 @@ import type { BrokerReader, BundleDownload, EventSink } from '../app/ports.js';
 import { fingerprintOf } from '../core/broker-fingerprint.js';
 import { completionOf, nodeCounts } from '../core/completion.js';
 import type { BrokerConfig } from '../core/config.js';
+import { interning } from '../core/interning.js';
 import { runBounded } from '../core/run-bounded.js';
 import { compareRequestIds, isRequestId, type BrokerRequest, type BrokerSnapshot, type RequestId } from '../core/model.js';
 import { guardBody } from './broker-body.js';
@@ -67,8 +68,7 @@ class HttpBrokerReader implements BrokerReader {
     const wanted = only === undefined ? null : new Set(only);
     const ids = wanted === null ? listed : listed.filter((id) => wanted.has(id));
     const requests = new Array<BrokerRequest>(ids.length);
-    // One string per distinct completion ("1.0", "0.5", …): the snapshot lives for the whole run.
-    const completions = new Map<string, string>();
+    const completions = interning(); // "1.0", "0.5", …
     let failure: { error: unknown } | undefined;
     // The first failure stops the other workers taking ids; it is what the caller sees.
     await runBounded(
@@ -117,13 +117,11 @@ class HttpBrokerReader implements BrokerReader {
     this.#http.close();
   }
 
-  async #request(id: RequestId, completions: Map<string, string>): Promise<BrokerRequest> {
+  async #request(id: RequestId, completions: (value: string) => string): Promise<BrokerRequest> {
     const path = `/broker/request/${id}/status`;
     const xml = await this.#http.bytes({ method: 'GET', path, about: `the status of request ${id}`, accept: 'application/xml' }, MAX_XML_BYTES);
     const statuses = parseStatusList(xml, `GET ${path}`);
     const { nodes, completed } = nodeCounts(statuses);
-    const ratio = completionOf(completed, nodes);
-    const completion = completions.get(ratio) ?? (completions.set(ratio, ratio), ratio);
-    return { id, completion, fingerprint: fingerprintOf(statuses), nodes, completed };
+    return { id, completion: completions(completionOf(completed, nodes)), fingerprint: fingerprintOf(statuses), nodes, completed };
   }
 }

@@ -55,8 +55,7 @@ export async function load(path: string, journalPath: string): Promise<Loaded> {
         } catch {
           throw damagedJournalProblem(journalPath, path, 0, 'its records do not make a ledger that can be written');
         }
-        const replayed = recovery.ledger;
-        return { snapshot: { ledger: replayed, sha256, get bytes() { return formatLedgerBytes(replayed); } }, disk, leftover };
+        return { snapshot: formattedSnapshot(recovery.ledger, sha256), disk, leftover };
       }
     }
   }
@@ -80,6 +79,20 @@ export function fileSnapshot(path: string, ledger: Ledger, sha256: string): Ledg
       }
       if (hash(bytes) !== sha256) throw changedProblem(path);
       return bytes;
+    },
+  };
+}
+
+/** A ledger not (yet) in the file: its bytes are formatted each time they are asked for, its sha256 once. */
+export function formattedSnapshot(ledger: Ledger, sha256?: string): LedgerSnapshot {
+  let digest = sha256;
+  return {
+    ledger,
+    get bytes() {
+      return formatLedgerBytes(ledger);
+    },
+    get sha256() {
+      return (digest ??= hash(formatLedgerBytes(ledger)));
     },
   };
 }

@@ -24,7 +24,7 @@ import { JournalFile } from './ledger-journal.js';
 import { changeBetween } from './ledger-journal-change.js';
 import type { ChangeRecord, JournalBase } from './ledger-journal-format.js';
 import { changeProblem } from './ledger-journal-check.js';
-import { fileSnapshot, hash, load, type Loaded } from './ledger-file-load.js';
+import { fileSnapshot, formattedSnapshot, hash, load, type Loaded } from './ledger-file-load.js';
 import { ioProblem } from './ledger-problems.js';
 import { formatLedgerBytes } from './ledger-xml.js';
 
@@ -132,7 +132,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     s.ledger = ledger;
     owned = null;
     dirty = true;
-    return foldDue() ? fold() : (current = lazySnapshot(ledger));
+    return foldDue() ? fold() : (current = formattedSnapshot(ledger));
   };
 
   const record = async (step: LedgerChange): Promise<void> => {
@@ -176,21 +176,6 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     write: (ledger) => serialised(() => write(ledger)),
     record: (change) => serialised(() => record(change)),
     flush: () => serialised(fold),
-  };
-}
-
-/** The snapshot after a journal append: its bytes are formatted only if someone asks (publishing does, after flush()). */
-function lazySnapshot(ledger: Ledger): LedgerSnapshot {
-  let bytes: Buffer | undefined;
-  let sha256: string | undefined;
-  return {
-    ledger,
-    get bytes() {
-      return (bytes ??= formatLedgerBytes(ledger));
-    },
-    get sha256() {
-      return (sha256 ??= hash(this.bytes!));
-    },
   };
 }
 

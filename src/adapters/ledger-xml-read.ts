@@ -9,6 +9,7 @@
  * `<status/>`, lxml indentation, children in any order.
  */
 import { isUtf8 } from 'node:buffer';
+import { interning } from '../core/interning.js';
 import { isRequestId, type Ledger, type LedgerEntry } from '../core/model.js';
 import { RULES } from './ledger-xml-rules.js';
 import { firstForbiddenByte, XmlCursor } from './xml-cursor.js';
@@ -33,7 +34,7 @@ export function readLedgerXml(input: Buffer | string): Ledger {
   const entries: LedgerEntry[] = [];
   if (!root.empty) {
     const ids = new Set<string>();
-    const intern = interning();
+    const intern = interning(); // a first sync records one plan id and a few hundred distinct times
     for (;;) {
       if (c.text().trim() !== '') c.fail('text directly inside <status>');
       if (c.startsWith('</')) break;
@@ -54,21 +55,6 @@ function skipProlog(c: XmlCursor): void {
     c.skipSpace();
     if (!c.skipMisc()) return;
   }
-}
-
-/**
- * One string per distinct value: completions, times and plan ids repeat across entries (a first
- * sync records one plan id and a few hundred distinct times for 100,000 entries), and a run holds
- * every entry for its whole length.
- */
-function interning(): (value: string) => string {
-  const seen = new Map<string, string>();
-  return (value) => {
-    const known = seen.get(value);
-    if (known !== undefined) return known;
-    seen.set(value, value);
-    return value;
-  };
 }
 
 function readEntry(c: XmlCursor, position: number, intern: (value: string) => string): LedgerEntry {

@@ -12,6 +12,8 @@ export function sha256(text: string | Buffer): string {
   return text.length <= 1 << 20 ? hash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
+const LINES_PER_UPDATE = 2048;
+
 /**
  * sha256 of `lines.join('\n')`, hashed a slice of lines at a time: at 100,000 requests the joined
  * text (and its UTF-8 copy inside the hash) would be ~20 MB more at the peak of a run.
@@ -23,7 +25,6 @@ function sha256OfLines(lines: readonly string[]): string {
   }
   return digest.digest('hex');
 }
-const LINES_PER_UPDATE = 2048;
 
 export function brokerDigest(snapshot: BrokerSnapshot): string {
   const lines = snapshot.requests.map((r) => `${r.id}\t${r.completion}\t${r.fingerprint}`).sort();
