@@ -3,6 +3,8 @@
 # test/ and integration tests in integration/ — in one node:test run, against a real OpenSSH
 # sshd on 127.0.0.1, ProFTPD (mod_sftp) and `rclone serve sftp`, which this script starts and always
 # stops again.
+# With file arguments (`npm test -- test/core/planner.test.ts`), the checks are the same and only those
+# test files run.
 # Needs root for the test sshd (password auth for a test user and chroot); installs
 # openssh-server on demand (see integration/sshd/start.sh).
 set -euo pipefail
@@ -45,5 +47,5 @@ start_server PROFTPD_NORENAME proftpd-start.sh --no-posix-rename
 start_server RCLONE rclone-start.sh
 
 echo "== tests"
-mapfile -t files < <(find test integration -name '*.test.ts' | sort)
+if [ $# -gt 0 ]; then files=("$@"); else mapfile -t files < <(find test integration -name '*.test.ts' | sort); fi
 node --import tsx --test --test-reporter=spec --test-concurrency=2 --test-timeout=300000 "${files[@]}"
