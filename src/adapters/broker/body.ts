@@ -9,8 +9,8 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Transform } from 'node:stream';
 import { BundleCheck } from './bundle-check.js';
-import { Pace } from './broker-pace.js';
-import { networkProblem, protocolProblem } from './broker-response.js';
+import { Pace } from './pace.js';
+import { networkProblem, protocolProblem } from './response.js';
 
 export function guardBody(request: ClientRequest, response: IncomingMessage, options: { expected?: number; timeoutMs: number; endpoint: string; about: string }): Transform {
   const { endpoint, about } = options;

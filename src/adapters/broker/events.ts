@@ -7,11 +7,11 @@
  * backoff and jitter. Messages name the URL and what went wrong; never the API key.
  */
 import type WebSocket from 'ws';
-import type { BrokerEventSource, EventSourceState, EventSubscription } from '../app/ports.js';
-import { parseBrokerFrame, MAX_FRAME_CHARS, type BrokerEvent } from '../core/broker-event.js';
-import type { BrokerConfig } from '../core/config.js';
-import { backoffDelay } from '../core/watch-schedule.js';
-import { readCaBundle } from './broker-transport.js';
+import type { BrokerEventSource, EventSourceState, EventSubscription } from '../../app/ports.js';
+import { parseBrokerFrame, MAX_FRAME_CHARS, type BrokerEvent } from '../../core/broker-event.js';
+import type { BrokerConfig } from '../../core/config.js';
+import { backoffDelay } from '../../core/watch-schedule.js';
+import { readCaBundle } from './transport.js';
 
 export interface BrokerEventsOptions {
   readonly broker: BrokerConfig;

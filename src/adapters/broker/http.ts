@@ -9,19 +9,19 @@
  * Never writes to the broker (an export creates only a temporary download) and never puts the
  * API key or a download id in a message: problems name the request and `METHOD /path` only.
  */
-import type { BrokerReader, BundleDownload, EventSink } from '../app/ports.js';
-import { fingerprintOf } from '../core/broker-fingerprint.js';
-import { completionOf, nodeCounts } from '../core/completion.js';
-import type { BrokerConfig } from '../core/config.js';
-import { interning } from '../core/interning.js';
-import { runBounded } from '../core/run-bounded.js';
-import { compareRequestIds, isRequestId, type BrokerRequest, type BrokerSnapshot, type RequestId } from '../core/model.js';
-import { guardBody } from './broker-body.js';
+import type { BrokerReader, BundleDownload, EventSink } from '../../app/ports.js';
+import { fingerprintOf } from '../../core/broker-fingerprint.js';
+import { completionOf, nodeCounts } from '../../core/completion.js';
+import type { BrokerConfig } from '../../core/config.js';
+import { interning } from '../../core/interning.js';
+import { runBounded } from '../../core/run-bounded.js';
+import { compareRequestIds, isRequestId, type BrokerRequest, type BrokerSnapshot, type RequestId } from '../../core/model.js';
+import { guardBody } from './body.js';
 import { bundleTypeProblem } from './bundle-check.js';
-import { contentLength, protocolProblem } from './broker-response.js';
-import { tagPredicate } from './broker-tag.js';
-import { BrokerTransport } from './broker-transport.js';
-import { MAX_XML_BYTES, parseRequestIds, parseStatusList } from './broker-xml.js';
+import { contentLength, protocolProblem } from './response.js';
+import { tagPredicate } from './tag.js';
+import { BrokerTransport } from './transport.js';
+import { MAX_XML_BYTES, parseRequestIds, parseStatusList } from './xml.js';
 
 const QUERY_TYPE = 'application/vnd.aktin.query.request+xml';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -3,7 +3,7 @@
  * ClientHello as "wrong version number". Said in words instead, and never retried (the port
  * answers the same way every time).
  */
-import { ProblemError, problem } from '../core/problem.js';
+import { ProblemError, problem } from '../../core/problem.js';
 
 /** What OpenSSL says when the other side answers a ClientHello with plain-HTTP text. */
 export function isPlainHttpAnswer(base: URL, error: Error & { code?: string }): boolean {

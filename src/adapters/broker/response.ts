@@ -5,7 +5,7 @@
  * retryable; 4xx answers never are.
  */
 import type { IncomingMessage } from 'node:http';
-import { ProblemError, problem } from '../core/problem.js';
+import { ProblemError, problem } from '../../core/problem.js';
 
 const retryable = new WeakSet<ProblemError>();
 

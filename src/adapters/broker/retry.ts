@@ -3,8 +3,8 @@
  * (base × 2^n × [0.5, 1.5)), only for failures marked retryable (network errors and 5xx),
  * each retry reported as a warning event. Callers decide which calls may use it.
  */
-import type { EventSink } from '../app/ports.js';
-import { isRetryable } from './broker-response.js';
+import type { EventSink } from '../../app/ports.js';
+import { isRetryable } from './response.js';
 
 export interface RetryOptions {
   readonly retries: number;

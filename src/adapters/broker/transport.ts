@@ -14,13 +14,13 @@
 import { readFileSync } from 'node:fs';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { EventSink } from '../app/ports.js';
-import type { BrokerConfig } from '../core/config.js';
-import { ProblemError, problem } from '../core/problem.js';
-import { seconds } from './broker-pace.js';
-import { isPlainHttpAnswer, plainHttpProblem } from './broker-plain-http.js';
-import { networkProblem, readBody, statusProblem } from './broker-response.js';
-import { withRetries } from './broker-retry.js';
+import type { EventSink } from '../../app/ports.js';
+import type { BrokerConfig } from '../../core/config.js';
+import { ProblemError, problem } from '../../core/problem.js';
+import { seconds } from './pace.js';
+import { isPlainHttpAnswer, plainHttpProblem } from './plain-http.js';
+import { networkProblem, readBody, statusProblem } from './response.js';
+import { withRetries } from './retry.js';
 
 export interface TransportOptions {
   readonly broker: BrokerConfig;

@@ -9,10 +9,10 @@
  * The whole document is read before its values are judged, so a malformed answer is always
  * reported as such, whatever its first rows hold.
  */
-import { NODE_STATES, isRequestId, type NodeState, type NodeStatus } from '../core/model.js';
-import { ProblemError, problem } from '../core/problem.js';
-import { XmlCursor, type StartTag, type XmlWording } from './xml-cursor.js';
-import { XmlFormatError } from './xml-format-error.js';
+import { NODE_STATES, isRequestId, type NodeState, type NodeStatus } from '../../core/model.js';
+import { ProblemError, problem } from '../../core/problem.js';
+import { XmlCursor, type StartTag, type XmlWording } from '../xml/index.js';
+import { XmlFormatError } from '../xml/index.js';
 
 export const EXCHANGE_NS = 'http://aktin.org/ns/exchange';
 export const MAX_XML_BYTES = 16 * 1024 * 1024;

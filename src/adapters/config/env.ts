@@ -6,9 +6,9 @@
  * (see core/config-env-names.ts). Never reports a value it read.
  */
 import { readFile } from 'node:fs/promises';
-import { unknownVariableProblems } from '../core/config-env-names.js';
-import { CONFIG_KEYS, dottedName, envName, keyLabel } from '../core/config-keys.js';
-import { problem, type Problem } from '../core/problem.js';
+import { unknownVariableProblems } from '../../core/config-env-names.js';
+import { CONFIG_KEYS, dottedName, envName, keyLabel } from '../../core/config-keys.js';
+import { problem, type Problem } from '../../core/problem.js';
 
 export interface Overridden {
   readonly values: Record<string, unknown>;

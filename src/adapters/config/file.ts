@@ -10,12 +10,12 @@ import { constants } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'smol-toml';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import type { Config } from '../core/config.js';
-import { CONFIG_SCOPES } from '../core/config-keys.js';
-import { checkConfig, pathProblem, type PathToCheck, type RawConfig } from '../core/config-rules.js';
-import { exposedSecretsWarning } from '../core/config-warnings.js';
-import { ProblemError, problem, type Problem } from '../core/problem.js';
-import { applyEnvironment } from './config-env.js';
+import type { Config } from '../../core/config.js';
+import { CONFIG_SCOPES } from '../../core/config-keys.js';
+import { checkConfig, pathProblem, type PathToCheck, type RawConfig } from '../../core/config-rules.js';
+import { exposedSecretsWarning } from '../../core/config-warnings.js';
+import { ProblemError, problem, type Problem } from '../../core/problem.js';
+import { applyEnvironment } from './env.js';
 
 export interface LoadOptions {
   /** Accept a config without HOST_KEY_FINGERPRINTS / KNOWN_HOSTS (plan then shows the server's key). */
@@ -112,7 +112,7 @@ let validator: ValidateFunction | undefined;
  */
 async function shapeProblems(raw: RawConfig): Promise<Problem[]> {
   // Loaded here, not at start-up: commands that read no configuration never pay for it.
-  validator ??= (await import('./config-schema-check.js')).default as unknown as ValidateFunction;
+  validator ??= (await import('../../generated/config-schema-check.js')).default as unknown as ValidateFunction;
   if (validator(raw.values)) return [];
   return (validator.errors ?? []).filter((e) => e.keyword !== 'additionalProperties' && !isUnderUnknown(e)).map((e) => schemaProblem(raw, e));
 }

@@ -5,7 +5,7 @@
  * usually runs as another user.
  */
 import { readFile } from 'node:fs/promises';
-import { ProblemError, problem } from '../core/problem.js';
+import { ProblemError, problem } from '../../core/problem.js';
 import { replaceTextFile } from './text-file.js';
 
 /** The earlier metrics file, or null when there is none yet (or it cannot be read: it is only carried over). */

@@ -6,10 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { decodePlan, encodePlan, isNewerMinorFormat } from '../core/plan-codec.js';
-import { checkPlanConsistency } from '../core/plan-consistency.js';
-import type { Plan } from '../core/plan.js';
-import { ProblemError, problem } from '../core/problem.js';
+import { decodePlan, encodePlan, isNewerMinorFormat } from '../../core/plan-codec.js';
+import { checkPlanConsistency } from '../../core/plan-consistency.js';
+import type { Plan } from '../../core/plan.js';
+import { ProblemError, problem } from '../../core/problem.js';
 import { replaceTextFile } from './text-file.js';
 
 const MAX_ERRORS_SHOWN = 20;
@@ -19,7 +19,7 @@ let validator: ValidateFunction | undefined;
 
 /** The schema check is loaded with the first plan file read, not at start-up. */
 async function planValidator(): Promise<ValidateFunction> {
-  validator ??= (await import('./plan-file-schema-check.js')).default as unknown as ValidateFunction;
+  validator ??= (await import('../../generated/plan-file-schema-check.js')).default as unknown as ValidateFunction;
   return validator;
 }
 

@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { LedgerSnapshot } from '../app/ports.js';
-import type { Ledger } from '../core/model.js';
-import type { JournalBase } from './ledger-journal-format.js';
-import { recoverJournal, type Recovery } from './ledger-journal-recover.js';
-import { changedProblem, corruptProblem, damagedJournalProblem, foreignJournalProblem, ioProblem } from './ledger-problems.js';
-import { formatLedgerBytes, parseLedgerXml, XmlFormatError } from './ledger-xml.js';
+import type { LedgerSnapshot } from '../../app/ports.js';
+import type { Ledger } from '../../core/model.js';
+import type { JournalBase } from './journal-format.js';
+import { recoverJournal, type Recovery } from './journal-recover.js';
+import { changedProblem, corruptProblem, damagedJournalProblem, foreignJournalProblem, ioProblem } from './problems.js';
+import { formatLedgerBytes, parseLedgerXml, XmlFormatError } from './xml.js';
 
 export interface Loaded {
   readonly snapshot: LedgerSnapshot;

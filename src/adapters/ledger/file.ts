@@ -15,18 +15,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { LedgerFile, LedgerSnapshot } from '../app/ports.js';
-import type { LedgerChange } from '../core/ledger-transitions.js';
-import type { Ledger, LedgerEntry } from '../core/model.js';
-import { LEDGER_FILE_NAME } from '../core/remote-names.js';
-import { existingMode, removeLeftoverTemps, replaceFile } from './ledger-file-write.js';
-import { JournalFile } from './ledger-journal.js';
-import { changeBetween } from './ledger-journal-change.js';
-import type { ChangeRecord, JournalBase } from './ledger-journal-format.js';
-import { changeProblem } from './ledger-journal-check.js';
-import { fileSnapshot, formattedSnapshot, hash, load, type Loaded } from './ledger-file-load.js';
-import { ioProblem } from './ledger-problems.js';
-import { formatLedgerBytes } from './ledger-xml.js';
+import type { LedgerFile, LedgerSnapshot } from '../../app/ports.js';
+import type { LedgerChange } from '../../core/ledger-transitions.js';
+import type { Ledger, LedgerEntry } from '../../core/model.js';
+import { LEDGER_FILE_NAME } from '../../core/remote-names.js';
+import { existingMode, removeLeftoverTemps, replaceFile } from './file-write.js';
+import { JournalFile } from './journal.js';
+import { changeBetween } from './journal-change.js';
+import type { ChangeRecord, JournalBase } from './journal-format.js';
+import { changeProblem } from './journal-check.js';
+import { fileSnapshot, formattedSnapshot, hash, load, type Loaded } from './file-load.js';
+import { ioProblem } from './problems.js';
+import { formatLedgerBytes } from './xml.js';
 
 export const JOURNAL_SUFFIX = '.journal';
 

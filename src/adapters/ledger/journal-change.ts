@@ -2,8 +2,8 @@
  * Ledger changes as journal records: the record between two ledgers (what a write appends) and
  * a record replayed onto a ledger (what recovery does). Pure.
  */
-import type { Ledger, LedgerEntry } from '../core/model.js';
-import type { ChangeRecord } from './ledger-journal-format.js';
+import type { Ledger, LedgerEntry } from '../../core/model.js';
+import type { ChangeRecord } from './journal-format.js';
 
 /**
  * The record that turns `before` into `after`, or null when the change is not a journal

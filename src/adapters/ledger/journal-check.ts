@@ -3,8 +3,8 @@
  * status.xml (ledger-xml-rules.ts), so replaying a journal never yields a ledger that the next
  * fold refuses to write. Reasons name the field, never its value.
  */
-import { isRequestId, type LedgerEntry } from '../core/model.js';
-import { RULES } from './ledger-xml-rules.js';
+import { isRequestId, type LedgerEntry } from '../../core/model.js';
+import { RULES } from './xml-rules.js';
 
 type Check = [string, (value: unknown) => boolean];
 

@@ -6,7 +6,7 @@
  * or the mark a fold leaves just before it replaces status.xml. Pure; docs/ledger-format.md.
  */
 import { createHash } from 'node:crypto';
-import type { LedgerEntry } from '../core/model.js';
+import type { LedgerEntry } from '../../core/model.js';
 
 export const JOURNAL_KIND = 'aktin-sftp ledger journal';
 

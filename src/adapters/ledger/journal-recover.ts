@@ -4,10 +4,10 @@
  * fold already replaced status.xml (its `folded` mark holds status.xml's sha256) continues from
  * there. Anything else is a journal that does not belong to this status.xml. Pure.
  */
-import type { Ledger, LedgerEntry } from '../core/model.js';
-import { applyChange } from './ledger-journal-change.js';
-import { decodeLines, JOURNAL_KIND, type ChangeRecord, type JournalBase } from './ledger-journal-format.js';
-import { changeProblem } from './ledger-journal-check.js';
+import type { Ledger, LedgerEntry } from '../../core/model.js';
+import { applyChange } from './journal-change.js';
+import { decodeLines, JOURNAL_KIND, type ChangeRecord, type JournalBase } from './journal-format.js';
+import { changeProblem } from './journal-check.js';
 
 export type Recovery =
   /** Nothing to replay: no record after the status.xml it continues. */

@@ -7,8 +7,8 @@
  */
 import { open, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { syncDirectory, writeNewFile } from './ledger-file-write.js';
-import { encodeRecord, type JournalBase, type JournalRecord } from './ledger-journal-format.js';
+import { syncDirectory, writeNewFile } from './file-write.js';
+import { encodeRecord, type JournalBase, type JournalRecord } from './journal-format.js';
 
 export class JournalFile {
   #handle: FileHandle | undefined;

@@ -10,9 +10,9 @@ import { hostname, userInfo } from 'node:os';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LedgerLock, LockInfo } from '../app/ports.js';
-import { ProblemError, problem } from '../core/problem.js';
-import { LEDGER_FILE_NAME } from '../core/remote-names.js';
+import type { LedgerLock, LockInfo } from '../../app/ports.js';
+import { ProblemError, problem } from '../../core/problem.js';
+import { LEDGER_FILE_NAME } from '../../core/remote-names.js';
 
 export const LOCK_FILE_NAME = `${LEDGER_FILE_NAME}.lock`;
 

@@ -3,8 +3,8 @@
  * the file, line, column and reason only, never the file's content (it may not be a ledger at
  * all: a symlink to another file, or a key pasted in by mistake).
  */
-import { ProblemError, problem } from '../core/problem.js';
-import type { JournalBase } from './ledger-journal-format.js';
+import { ProblemError, problem } from '../../core/problem.js';
+import type { JournalBase } from './journal-format.js';
 
 export function corruptProblem(path: string, why: string, cause?: unknown): ProblemError {
   return new ProblemError(

@@ -9,10 +9,10 @@
  * `<status/>`, lxml indentation, children in any order.
  */
 import { isUtf8 } from 'node:buffer';
-import { interning } from '../core/interning.js';
-import { isRequestId, type Ledger, type LedgerEntry } from '../core/model.js';
-import { RULES } from './ledger-xml-rules.js';
-import { firstForbiddenByte, XmlCursor } from './xml-cursor.js';
+import { interning } from '../../core/interning.js';
+import { isRequestId, type Ledger, type LedgerEntry } from '../../core/model.js';
+import { RULES } from './xml-rules.js';
+import { firstForbiddenByte, XmlCursor } from '../xml/index.js';
 
 const ROOT_ATTRIBUTES = new Set(['lineage', 'serial', 'plan', 'pending']);
 const ENTRY_ATTRIBUTES = new Set(['fingerprint', 'token-size', 'token-sha256', 'bundle-sha256', 'plan']);

@@ -8,11 +8,11 @@
  * ElementTree's output: one line, no declaration, children in the order id, completion,
  * uploaded, last-update, deleted, empty root as `<status />`.
  */
-import { isRequestId, type Ledger, type LedgerEntry } from '../core/model.js';
-import { readLedgerXml } from './ledger-xml-read.js';
-import { RULES } from './ledger-xml-rules.js';
+import { isRequestId, type Ledger, type LedgerEntry } from '../../core/model.js';
+import { readLedgerXml } from './xml-read.js';
+import { RULES } from './xml-rules.js';
 
-export { XmlFormatError } from './xml-format-error.js';
+export { XmlFormatError } from '../xml/index.js';
 
 /** Parses and checks ledger text or bytes; throws XmlFormatError with line, column and reason. */
 export function parseLedgerXml(input: string | Buffer): Ledger {

@@ -5,8 +5,8 @@
  * files, never a secret.
  */
 import { readFile } from 'node:fs/promises';
-import type { SftpConfig } from '../core/config.js';
-import { ProblemError, problem } from '../core/problem.js';
+import type { SftpConfig } from '../../core/config.js';
+import { ProblemError, problem } from '../../core/problem.js';
 import type { AttemptFailure } from './ssh-attempt.js';
 
 export function connectProblem(config: SftpConfig, failure: AttemptFailure, attempts: number): ProblemError {

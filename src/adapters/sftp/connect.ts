@@ -9,11 +9,11 @@
  * reason in words — never a secret.
  */
 import type { ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
-import type { SftpConfig } from '../core/config.js';
+import type { SftpConfig } from '../../core/config.js';
 import { hostKeyProblem, type PresentedKey } from './host-key-problem.js';
 import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, keyTypeOf, verifyHostKey, type HostKeyTrust, type HostKeyVerdict } from './host-key.js';
 import { knownKeysFor } from './known-hosts.js';
-import { connectProblem, readKnownHosts, readPrivateKey } from './sftp-connect-problem.js';
+import { connectProblem, readKnownHosts, readPrivateKey } from './connect-problem.js';
 import { attemptSftp, type SshClient } from './ssh-attempt.js';
 
 export type { SshClient } from './ssh-attempt.js';

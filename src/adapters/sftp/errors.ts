@@ -2,8 +2,8 @@
  * SFTP status codes and a lost connection, turned into problems that name server and path.
  * Never includes a password, passphrase or key: only host, port, user and path.
  */
-import type { SftpConfig } from '../core/config.js';
-import { ProblemError, problem } from '../core/problem.js';
+import type { SftpConfig } from '../../core/config.js';
+import { ProblemError, problem } from '../../core/problem.js';
 
 const NO_SUCH_FILE = 2;
 const PERMISSION_DENIED = 3;

@@ -3,8 +3,8 @@
  * revoked key) is reported as a possible interception; a known_hosts file that lists only other
  * key types for the host is a gap in the file, said calmly, with what to add.
  */
-import type { SftpConfig } from '../core/config.js';
-import { ProblemError, problem } from '../core/problem.js';
+import type { SftpConfig } from '../../core/config.js';
+import { ProblemError, problem } from '../../core/problem.js';
 import type { HostKeyVerdict } from './host-key.js';
 
 /** A key the server showed during one handshake: its type and `SHA256:` fingerprint. */

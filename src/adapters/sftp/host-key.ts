@@ -9,7 +9,7 @@
  * Works on the key blob ssh2 hands the verifier; never reads files itself.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SftpConfig } from '../core/config.js';
+import type { SftpConfig } from '../../core/config.js';
 import { keyTypeOf, knownKeysFor } from './known-hosts.js';
 
 export { keyTypeOf } from './known-hosts.js';

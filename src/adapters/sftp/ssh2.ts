@@ -7,13 +7,13 @@
  */
 import { Readable } from 'node:stream';
 import type { SFTPWrapper, Stats } from 'ssh2';
-import type { RemoteFolder } from '../app/ports.js';
-import { DEFAULT_FILE_MODE, type SftpConfig } from '../core/config.js';
-import type { RemoteFile } from '../core/model.js';
-import { connectSftp, type SshClient } from './sftp-connect.js';
-import { isNoSuchFile, lostConnectionProblem, remoteProblem, sftpProblem } from './sftp-errors.js';
-import { pipelineReads, type ReadPipeline } from './sftp-read.js';
-import { pipelineWrites, type WritePipeline } from './sftp-write.js';
+import type { RemoteFolder } from '../../app/ports.js';
+import { DEFAULT_FILE_MODE, type SftpConfig } from '../../core/config.js';
+import type { RemoteFile } from '../../core/model.js';
+import { connectSftp, type SshClient } from './connect.js';
+import { isNoSuchFile, lostConnectionProblem, remoteProblem, sftpProblem } from './errors.js';
+import { pipelineReads, type ReadPipeline } from './read.js';
+import { pipelineWrites, type WritePipeline } from './write.js';
 
 /** ssh2's limit when the server names none (limits@openssh.com) and its banner is not OpenSSH's. */
 const FALLBACK_WRITE_LIMIT = 34_000 - 2048;

@@ -1,6 +1,6 @@
 /** The real clock; tests pass a fixed one instead. */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../app/ports.js';
+import type { Clock } from '../../app/ports.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 

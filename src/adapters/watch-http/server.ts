@@ -7,12 +7,12 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EventSourceState } from '../app/ports.js';
-import type { BrokerEvent } from '../core/broker-event.js';
-import { ProblemError, problem } from '../core/problem.js';
-import type { CycleReport } from '../core/watch-cycle.js';
-import { assessHealth } from '../core/watch-health.js';
-import type { ListenAddress } from '../core/watch-listen.js';
+import type { EventSourceState } from '../../app/ports.js';
+import type { BrokerEvent } from '../../core/broker-event.js';
+import { ProblemError, problem } from '../../core/problem.js';
+import type { CycleReport } from '../../core/watch-cycle.js';
+import { assessHealth } from '../../core/watch-health.js';
+import type { ListenAddress } from '../../core/watch-listen.js';
 
 export interface WatchHttpOptions {
   readonly listen: ListenAddress;

@@ -8,7 +8,7 @@
  * Errors carry the byte offset; the message is built from a fixed reason and the position only,
  * never from the document's text (a ledger, or what a symlink points at, may hold a secret).
  */
-import { XmlFormatError } from './xml-format-error.js';
+import { XmlFormatError } from './format-error.js';
 
 const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, EQ = 0x3d, QUOT = 0x22, APOS = 0x27, AMP = 0x26, QMARK = 0x3f, BANG = 0x21;
 

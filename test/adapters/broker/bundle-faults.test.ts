@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createBrokerReader, type BrokerReaderOptions } from '../../src/adapters/broker-http.js';
-import type { ProblemError } from '../../src/core/problem.js';
-import { Secret } from '../../src/core/secret.js';
-import { BrokerDriver } from '../../integration/broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator, type RouteFault } from '../../integration/broker-emulator/index.js';
-import { failure } from '../support/problems.js';
+import { createBrokerReader, type BrokerReaderOptions } from '../../../src/adapters/broker/http.js';
+import type { ProblemError } from '../../../src/core/problem.js';
+import { Secret } from '../../../src/core/secret.js';
+import { BrokerDriver } from '../../../integration/broker-driver.js';
+import { startBrokerEmulator, type BrokerEmulator, type RouteFault } from '../../../integration/broker-emulator/index.js';
+import { failure } from '../../support/problems.js';
 
 const KEY = 'xxxAdmin1234';
 const DOWNLOAD = 'GET /broker/download/{uuid} (request 0)';

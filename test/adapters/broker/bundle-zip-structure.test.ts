@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { strToU8, zipSync } from 'fflate';
-import { ZIP_TAIL_BYTES, zipHeadProblem, zipTailProblem } from '../../src/adapters/bundle-zip-structure.js';
+import { ZIP_TAIL_BYTES, zipHeadProblem, zipTailProblem } from '../../../src/adapters/broker/bundle-zip-structure.js';
 
 /** A zip as the broker writes it: a few entries and the comment `Bundle for request {id}`. */
 function bundle(comment = 'Bundle for request 4', files: Record<string, Uint8Array> = { 'status.xml': strToU8('<x/>'), 'request.xml': strToU8('<r/>'), 'definition.xml': strToU8('<d/>') }): Buffer {

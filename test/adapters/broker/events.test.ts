@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { WebsocketBrokerEvents, websocketUrl, type BrokerEventsOptions } from '../../src/adapters/broker-events.js';
-import type { EventSourceState } from '../../src/app/ports.js';
-import type { BrokerEvent } from '../../src/core/broker-event.js';
-import { Secret } from '../../src/core/secret.js';
-import { BrokerDriver } from '../../integration/broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
+import { WebsocketBrokerEvents, websocketUrl, type BrokerEventsOptions } from '../../../src/adapters/broker/events.js';
+import type { EventSourceState } from '../../../src/app/ports.js';
+import type { BrokerEvent } from '../../../src/core/broker-event.js';
+import { Secret } from '../../../src/core/secret.js';
+import { BrokerDriver } from '../../../integration/broker-driver.js';
+import { startBrokerEmulator, type BrokerEmulator } from '../../../integration/broker-emulator/index.js';
 
 let emulator: BrokerEmulator;
 let driver: BrokerDriver;

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createBrokerReader, type BrokerReaderOptions } from '../../src/adapters/broker-http.js';
-import type { AppEvent } from '../../src/app/ports.js';
-import { Secret } from '../../src/core/secret.js';
-import { BrokerDriver } from '../../integration/broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
-import { failure } from '../support/problems.js';
+import { createBrokerReader, type BrokerReaderOptions } from '../../../src/adapters/broker/http.js';
+import type { AppEvent } from '../../../src/app/ports.js';
+import { Secret } from '../../../src/core/secret.js';
+import { BrokerDriver } from '../../../integration/broker-driver.js';
+import { startBrokerEmulator, type BrokerEmulator } from '../../../integration/broker-emulator/index.js';
+import { failure } from '../../support/problems.js';
 
 let emulator: BrokerEmulator;
 const open: { close(): Promise<void> }[] = [];

@@ -8,9 +8,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { strToU8, zipSync } from 'fflate';
-import { createBrokerReader } from '../../src/adapters/broker-http.js';
-import { Secret } from '../../src/core/secret.js';
-import { failure } from '../support/problems.js';
+import { createBrokerReader } from '../../../src/adapters/broker/http.js';
+import { Secret } from '../../../src/core/secret.js';
+import { failure } from '../../support/problems.js';
 
 const UUID = '3f2c1e1a-6f7e-4a34-9d57-0f3b8c1f8a21';
 type Reply = { status?: number; type?: string; body: string | Buffer; headers?: Record<string, string> };

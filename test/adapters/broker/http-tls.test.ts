@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { createBrokerReader } from '../../src/adapters/broker-http.js';
-import { Secret } from '../../src/core/secret.js';
-import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
-import { failure } from '../support/problems.js';
+import { createBrokerReader } from '../../../src/adapters/broker/http.js';
+import { Secret } from '../../../src/core/secret.js';
+import { startBrokerEmulator, type BrokerEmulator } from '../../../integration/broker-emulator/index.js';
+import { failure } from '../../support/problems.js';
 
 const CERT = 'test/fixtures/broker/tls-cert.pem';
 const KEY = 'test/fixtures/broker/tls-key.pem';

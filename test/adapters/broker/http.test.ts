@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createBrokerReader, type BrokerReaderOptions } from '../../src/adapters/broker-http.js';
-import { Secret } from '../../src/core/secret.js';
-import type { AppEvent } from '../../src/app/ports.js';
-import { BrokerDriver } from '../../integration/broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from '../../integration/broker-emulator/index.js';
-import { failure } from '../support/problems.js';
+import { createBrokerReader, type BrokerReaderOptions } from '../../../src/adapters/broker/http.js';
+import { Secret } from '../../../src/core/secret.js';
+import type { AppEvent } from '../../../src/app/ports.js';
+import { BrokerDriver } from '../../../integration/broker-driver.js';
+import { startBrokerEmulator, type BrokerEmulator } from '../../../integration/broker-emulator/index.js';
+import { failure } from '../../support/problems.js';
 
 // Generous: on a loaded 2-core machine the emulator may take seconds to build a multi-MiB bundle; timeouts are tested elsewhere.
 const options = (url: string, change: Partial<BrokerReaderOptions> & { key?: string } = {}): BrokerReaderOptions => ({

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Pace } from '../../src/adapters/broker-pace.js';
+import { Pace } from '../../../src/adapters/broker/pace.js';
 
 const TIMEOUT = 10_000;
 const paced = () => {

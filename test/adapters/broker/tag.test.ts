@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { tagPredicate } from '../../src/adapters/broker-tag.js';
-import { compilePredicate } from '../../integration/broker-emulator/tag-filter.js';
-import { queryRequestXml } from '../../integration/broker-emulator/seed.js';
+import { tagPredicate } from '../../../src/adapters/broker/tag.js';
+import { compilePredicate } from '../../../integration/broker-emulator/tag-filter.js';
+import { queryRequestXml } from '../../../integration/broker-emulator/seed.js';
 
 const cases: [string, string][] = [
   ['rki', "//tag='rki'"],

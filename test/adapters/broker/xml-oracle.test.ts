@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
-import { EXCHANGE_NS, parseRequestIds, parseStatusList } from '../../src/adapters/broker-xml.js';
-import { NODE_STATES, type NodeStatus } from '../../src/core/model.js';
+import { EXCHANGE_NS, parseRequestIds, parseStatusList } from '../../../src/adapters/broker/xml.js';
+import { NODE_STATES, type NodeStatus } from '../../../src/core/model.js';
 
 type XmlNode = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRequestIds, parseStatusList } from '../../src/adapters/broker-xml.js';
-import { isProblemError } from '../../src/core/problem.js';
+import { parseRequestIds, parseStatusList } from '../../../src/adapters/broker/xml.js';
+import { isProblemError } from '../../../src/core/problem.js';
 
 const NS = 'http://aktin.org/ns/exchange';
 const DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';

@@ -3,13 +3,13 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { loadConfig } from '../../src/adapters/config-file.js';
-import { checkConfig } from '../../src/core/config-rules.js';
-import type { ProblemError } from '../../src/core/problem.js';
-import { failure } from '../support/problems.js';
-import { tempDir } from '../support/temp-dir.js';
+import { loadConfig } from '../../../src/adapters/config/file.js';
+import { checkConfig } from '../../../src/core/config-rules.js';
+import type { ProblemError } from '../../../src/core/problem.js';
+import { failure } from '../../support/problems.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const FIXTURES = new URL('../fixtures/config/', import.meta.url);
+const FIXTURES = new URL('../../fixtures/config/', import.meta.url);
 const PIN = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
 
@@ -226,7 +226,7 @@ describe('loadConfig: a config file others may read', () => {
 });
 
 describe('config schema', () => {
-  const schema = JSON.parse(readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
+  const schema = JSON.parse(readFileSync(new URL('../../../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
   const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
   const base = (): Record<string, Record<string, unknown>> => ({
     BROKER: { URL: 'http://localhost:8080', API_KEY: 'k' },

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readMetricsFile, writeMetricsFile } from '../../src/adapters/metrics-file.js';
-import { renderMetrics } from '../../src/cli/render-metrics.js';
-import { isProblemError } from '../../src/core/problem.js';
-import { METRIC, type RunMetrics } from '../../src/core/run-metrics.js';
-import { parseExposition, valueOf } from '../support/prometheus-text.js';
-import { tempDir } from '../support/temp-dir.js';
+import { readMetricsFile, writeMetricsFile } from '../../../src/adapters/files/metrics-file.js';
+import { renderMetrics } from '../../../src/cli/render-metrics.js';
+import { isProblemError } from '../../../src/core/problem.js';
+import { METRIC, type RunMetrics } from '../../../src/core/run-metrics.js';
+import { parseExposition, valueOf } from '../../support/prometheus-text.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const run: RunMetrics = { command: 'apply', exitCode: 0, succeeded: true, finishedAt: 1795600000, durationSeconds: 2.5, actionsDone: { create: 1 }, actionsFailed: 0, uploadedBytes: 4096 };
 

@@ -3,13 +3,13 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { readPlanFile, writePlanFile } from '../../src/adapters/plan-file.js';
-import { encodePlan } from '../../src/core/plan-codec.js';
-import type { Plan } from '../../src/core/plan.js';
-import { planChanges } from '../../src/core/planner.js';
-import { brokerRequest as req, exportFiles, plannerInput, remoteFile, trackedEntry } from '../support/builders.js';
-import { failure } from '../support/problems.js';
-import { tempDir } from '../support/temp-dir.js';
+import { readPlanFile, writePlanFile } from '../../../src/adapters/files/plan-file.js';
+import { encodePlan } from '../../../src/core/plan-codec.js';
+import type { Plan } from '../../../src/core/plan.js';
+import { planChanges } from '../../../src/core/planner.js';
+import { brokerRequest as req, exportFiles, plannerInput, remoteFile, trackedEntry } from '../../support/builders.js';
+import { failure } from '../../support/problems.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 function samplePlan(): Plan {
   const outcome = planChanges(
@@ -133,8 +133,8 @@ describe('readPlanFile', () => {
   });
 
   it('finds the schema beside dist/ as well as src/ (the published package ships schemas/)', () => {
-    for (const module of ['src/adapters/plan-file.ts', 'dist/adapters/plan-file.js']) {
-      assert.ok(existsSync(new URL('../../schemas/plan.schema.json', pathToFileURL(resolve(module)))), module);
+    for (const module of ['src/adapters/files/plan-file.ts', 'dist/adapters/files/plan-file.js']) {
+      assert.ok(existsSync(new URL('../../../../schemas/plan.schema.json', pathToFileURL(resolve(module)))), module);
     }
   });
 });

@@ -5,12 +5,12 @@ import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync, symlinkSy
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { createLedgerStore } from '../../src/adapters/ledger-file.js';
-import type { Ledger } from '../../src/core/model.js';
-import { failure } from '../support/problems.js';
-import { tempDir } from '../support/temp-dir.js';
+import { createLedgerStore } from '../../../src/adapters/ledger/file.js';
+import type { Ledger } from '../../../src/core/model.js';
+import { failure } from '../../support/problems.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const FIXTURES = new URL('../fixtures/ledger/', import.meta.url);
+const FIXTURES = new URL('../../fixtures/ledger/', import.meta.url);
 const workDir = () => tempDir('ledger-file');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const entry = (id: string) => ({ id, completion: '1.0', uploaded: '2026-11-22 10:00:00' });
@@ -119,7 +119,7 @@ describe('ledger file store', () => {
   /** Runs `body` (with `store` in scope) in a child limited to 1 KiB files: EFBIG, as on a full disk. */
   async function inSmallFileLimit(dir: string, body: string): Promise<{ code: string; detail: string }> {
     const script = `
-      const { createLedgerStore } = await import(${JSON.stringify(new URL('../../src/adapters/ledger-file.ts', import.meta.url).href)});
+      const { createLedgerStore } = await import(${JSON.stringify(new URL('../../../src/adapters/ledger/file.ts', import.meta.url).href)});
       const store = createLedgerStore(${JSON.stringify(dir)});
       try { ${body}; console.log('{"code":"none","detail":""}'); }
       catch (e) { console.log(JSON.stringify({ code: e.code, detail: e.problems?.[0]?.detail })); }`;

@@ -1,7 +1,7 @@
 /**
  * Kill -9 at every step of the ledger store's file work, in real processes: a child records
  * entries one write at a time (and flushes every few), and is killed at one exact step (see
- * ledger-kill-hook.mjs). Afterwards a read must give exactly what was recorded — every write
+ * kill-hook.mjs). Afterwards a read must give exactly what was recorded — every write
  * that returned, plus at most the one in flight, in order — without writing anything, and the
  * next run's flush must write exactly those bytes to status.xml and carry on.
  */
@@ -11,12 +11,12 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createLedgerStore } from '../../src/adapters/ledger-file.js';
-import { parseLedgerXml } from '../../src/adapters/ledger-xml.js';
-import { tempDir } from '../support/temp-dir.js';
+import { createLedgerStore } from '../../../src/adapters/ledger/file.js';
+import { parseLedgerXml } from '../../../src/adapters/ledger/xml.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const HOOK = fileURLToPath(new URL('./ledger-kill-hook.mjs', import.meta.url));
-const STORE = new URL('../../src/adapters/ledger-file.ts', import.meta.url).href;
+const HOOK = fileURLToPath(new URL('./kill-hook.mjs', import.meta.url));
+const STORE = new URL('../../../src/adapters/ledger/file.ts', import.meta.url).href;
 const WRITES = 12;
 const FLUSH_EVERY = 4;
 

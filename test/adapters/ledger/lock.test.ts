@@ -4,10 +4,10 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { acquireLedgerLock, forceUnlock } from '../../src/adapters/ledger-lock.js';
-import type { LockInfo } from '../../src/app/ports.js';
-import { failure } from '../support/problems.js';
-import { tempDir } from '../support/temp-dir.js';
+import { acquireLedgerLock, forceUnlock } from '../../../src/adapters/ledger/lock.js';
+import type { LockInfo } from '../../../src/app/ports.js';
+import { failure } from '../../support/problems.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const workDir = () => tempDir('ledger-lock');

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ledgerSchemaErrors } from '../../src/adapters/ledger-schema.js';
-import { parseLedgerXml, XmlFormatError } from '../../src/adapters/ledger-xml.js';
+import { ledgerSchemaErrors } from '../../support/ledger-schema.js';
+import { parseLedgerXml, XmlFormatError } from '../../../src/adapters/ledger/xml.js';
 
 const SECRET = 'gAAAAABsecretKeyMaterial0123456789';
 const E = (inner: string, attrs = '') => `<request-status${attrs}>${inner}</request-status>`;

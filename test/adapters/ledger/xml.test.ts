@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DOMParser } from '@xmldom/xmldom';
-import { ledgerSchemaErrors } from '../../src/adapters/ledger-schema.js';
-import { formatLedgerXml, parseLedgerXml, XmlFormatError } from '../../src/adapters/ledger-xml.js';
-import type { Ledger } from '../../src/core/model.js';
+import { ledgerSchemaErrors } from '../../support/ledger-schema.js';
+import { formatLedgerXml, parseLedgerXml, XmlFormatError } from '../../../src/adapters/ledger/xml.js';
+import type { Ledger } from '../../../src/core/model.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/ledger/${name}`, import.meta.url), 'utf8');
 const HEX = (c: string) => c.repeat(64);

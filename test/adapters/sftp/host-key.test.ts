@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { hostKeyProblem } from '../../src/adapters/host-key-problem.js';
-import { anotherKeyMayBeTrusted, fingerprintOf, fingerprintOfDigest, hostKeyAlgorithms, keyTypeOf, verifyHostKey, type HostKeyVerdict } from '../../src/adapters/host-key.js';
-import { knownKeysFor } from '../../src/adapters/known-hosts.js';
+import { hostKeyProblem } from '../../../src/adapters/sftp/host-key-problem.js';
+import { anotherKeyMayBeTrusted, fingerprintOf, fingerprintOfDigest, hostKeyAlgorithms, keyTypeOf, verifyHostKey, type HostKeyVerdict } from '../../../src/adapters/sftp/host-key.js';
+import { knownKeysFor } from '../../../src/adapters/sftp/known-hosts.js';
 
 /** A key blob as SSH encodes it: the type as an SSH string, then (here random) key material. */
 const blobOf = (type: string) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { pipelineReads } from '../../src/adapters/sftp-read.js';
+import { pipelineReads } from '../../../src/adapters/sftp/read.js';
 
 /** A file served by READ requests; `short(position)` says how many bytes one answer gives at most. */
 function server(data: Buffer, short: (position: number) => number = () => Infinity) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { pipelineWrites } from '../../src/adapters/sftp-write.js';
+import { pipelineWrites } from '../../../src/adapters/sftp/write.js';
 
 /** A fake server: records every WRITE, answers when told to (or at once). */
 function recorder(options: { failAt?: number } = {}) {

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startWatchHttp, type WatchHttp } from '../../src/adapters/watch-http.js';
-import { ProblemError, problem } from '../../src/core/problem.js';
-import type { CycleReport } from '../../src/core/watch-cycle.js';
-import { failure } from '../support/problems.js';
+import { startWatchHttp, type WatchHttp } from '../../../src/adapters/watch-http/server.js';
+import { ProblemError, problem } from '../../../src/core/problem.js';
+import type { CycleReport } from '../../../src/core/watch-cycle.js';
+import { failure } from '../../support/problems.js';
 
 let server: WatchHttp;
 let clock = Date.parse('2026-01-01T10:00:00Z');

@@ -9,9 +9,9 @@
 import { createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Decipher } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ProblemError, isProblemError, problem } from '../core/problem.js';
+import { ProblemError, isProblemError, problem } from '../../../core/problem.js';
 import { checkTimestamp, invalidToken, type FernetKey } from './fernet.js';
-import { readTokenBytes } from './fernet-token-bytes.js';
+import { readTokenBytes } from './token-bytes.js';
 
 const HEADER = 25;
 const MAC = 32;

@@ -5,8 +5,8 @@
  * inputs (docs/dependencies.md §1). Key material never appears in any text this module produces.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ProblemError, problem } from '../core/problem.js';
-import { Masked } from '../core/secret.js';
+import { ProblemError, problem } from '../../../core/problem.js';
+import { Masked } from '../../../core/secret.js';
 
 const VERSION = 0x80;
 const HEADER = 25; // version (1) + timestamp (8) + IV (16)

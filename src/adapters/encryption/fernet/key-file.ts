@@ -4,7 +4,7 @@
  */
 import { constants } from 'node:fs';
 import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
-import { ProblemError, problem } from '../core/problem.js';
+import { ProblemError, problem } from '../../../core/problem.js';
 import { generateFernetKey, parseFernetKey, type FernetKey } from './fernet.js';
 
 const MAX_KEY_FILE = 4096;

@@ -7,7 +7,7 @@
 import { createCipheriv, createHmac, randomBytes, type Cipher, type Hmac } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { fernetHeader, toBase64Url, type FernetKey } from './fernet.js';
-import { Base64UrlEncoder } from './fernet-base64.js';
+import { Base64UrlEncoder } from './base64.js';
 
 class FernetEncryptStream extends Transform {
   readonly #cipher: Cipher;

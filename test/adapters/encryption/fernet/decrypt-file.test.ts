@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fernetEncrypt, generateFernetKey, parseFernetKey } from '../../src/adapters/fernet.js';
-import { decryptFile } from '../../src/adapters/fernet-decrypt-file.js';
-import { loadVectors } from '../support/fernet-vectors.js';
-import { failure } from '../support/problems.js';
-import { tempDir } from '../support/temp-dir.js';
+import { fernetEncrypt, generateFernetKey, parseFernetKey } from '../../../../src/adapters/encryption/fernet/fernet.js';
+import { decryptFile } from '../../../../src/adapters/encryption/fernet/decrypt-file.js';
+import { loadVectors } from '../../../support/fernet-vectors.js';
+import { failure } from '../../../support/problems.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
 const dir = () => tempDir('fernet-file');
 const key = parseFernetKey(generateFernetKey());

@@ -8,13 +8,13 @@ import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
 import fernet from 'fernet';
 import { zipSync, strToU8 } from 'fflate';
-import { fernetDecrypt, fernetEncrypt, generateFernetKey, parseFernetKey } from '../../src/adapters/fernet.js';
-import { createFernetEncryptStream } from '../../src/adapters/fernet-stream.js';
-import { fernetTokenSize } from '../../src/core/fernet-size.js';
-import { isProblemError } from '../../src/core/problem.js';
-import { loadVectors } from '../support/fernet-vectors.js';
-import { pythonFernet } from '../support/python-fernet.js';
-import { tempDir } from '../support/temp-dir.js';
+import { fernetDecrypt, fernetEncrypt, generateFernetKey, parseFernetKey } from '../../../../src/adapters/encryption/fernet/fernet.js';
+import { createFernetEncryptStream } from '../../../../src/adapters/encryption/fernet/stream.js';
+import { fernetTokenSize } from '../../../../src/core/fernet-size.js';
+import { isProblemError } from '../../../../src/core/problem.js';
+import { loadVectors } from '../../../support/fernet-vectors.js';
+import { pythonFernet } from '../../../support/python-fernet.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
 const invalid = (e: unknown) => isProblemError(e) && e.code === 'FERNET_INVALID_TOKEN';
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fernetDecrypt, fernetEncrypt, generateFernetKey } from '../../src/adapters/fernet.js';
-import { readKeyFile, writeNewKeyFile } from '../../src/adapters/key-file.js';
-import { failure } from '../support/problems.js';
-import { pythonFernet } from '../support/python-fernet.js';
-import { tempDir } from '../support/temp-dir.js';
+import { fernetDecrypt, fernetEncrypt, generateFernetKey } from '../../../../src/adapters/encryption/fernet/fernet.js';
+import { readKeyFile, writeNewKeyFile } from '../../../../src/adapters/encryption/fernet/key-file.js';
+import { failure } from '../../../support/problems.js';
+import { pythonFernet } from '../../../support/python-fernet.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
 const dir = () => tempDir('key-file');
 
