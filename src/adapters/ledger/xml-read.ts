@@ -3,7 +3,7 @@
  * elements and attributes the schema declares, nothing else, each child at most once
  * (xs:all), the value patterns of ledger-xml-rules.ts, one entry per id. It replaces running
  * libxml2's XSD validator on every read, which took 1.8 s and 410 MB for 100,000 entries
- * (test/adapters/ledger-xml-schema.test.ts holds both to the same verdicts).
+ * (test/adapters/ledger/xml-schema.test.ts holds both to the same verdicts).
  *
  * Tolerates what the original and hand edits leave: a BOM, an XML declaration, comments,
  * `<status/>`, lxml indentation, children in any order.
