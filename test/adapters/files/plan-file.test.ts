@@ -134,7 +134,7 @@ describe('readPlanFile', () => {
 
   it('finds the schema beside dist/ as well as src/ (the published package ships schemas/)', () => {
     for (const module of ['src/adapters/files/plan-file.ts', 'dist/adapters/files/plan-file.js']) {
-      assert.ok(existsSync(new URL('../../../../schemas/plan.schema.json', pathToFileURL(resolve(module)))), module);
+      assert.ok(existsSync(new URL('../../../schemas/plan.schema.json', pathToFileURL(resolve(module)))), module);
     }
   });
 });

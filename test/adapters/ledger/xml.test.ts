@@ -6,7 +6,7 @@ import { ledgerSchemaErrors } from '../../support/ledger-schema.js';
 import { formatLedgerXml, parseLedgerXml, XmlFormatError } from '../../../src/adapters/ledger/xml.js';
 import type { Ledger } from '../../../src/core/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/ledger/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/ledger/${name}`, import.meta.url), 'utf8');
 const HEX = (c: string) => c.repeat(64);
 
 const RUN2 = [
