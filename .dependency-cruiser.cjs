@@ -4,6 +4,8 @@
  */
 // Adapters of one technology may use each other; across technologies they may not. The XML
 // cursor (xml-*) is a format, not a technology: the ledger and the broker adapters share it.
+// The running user (system-user) is a fact of the process, not a technology: the config and
+// key-file adapters both ask it who may read a secret file.
 const FAMILIES = {
   broker: '(broker-|bundle-)',
   config: 'config-',
@@ -12,6 +14,7 @@ const FAMILIES = {
   ledger: 'ledger-',
   files: '(plan-file|metrics-file|text-file)',
   'system-clock': 'system-clock',
+  'system-user': 'system-user',
   'watch-http': 'watch-http',
 };
 
@@ -43,7 +46,7 @@ module.exports = {
       comment: 'An adapter never imports an adapter of another technology: the composition root combines them.',
       severity: 'error',
       from: { path: `^src/adapters/${prefix}` },
-      to: { path: '^src/adapters/', pathNot: [`^src/adapters/${prefix}`, '^src/adapters/xml-'] },
+      to: { path: '^src/adapters/', pathNot: [`^src/adapters/${prefix}`, '^src/adapters/xml-', '^src/adapters/system-user'] },
     })),
     {
       name: 'cli-reaches-adapters-through-the-composition-root',
