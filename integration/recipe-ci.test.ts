@@ -14,7 +14,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { generateFernetKey } from '../src/adapters/fernet.js';
+import { generateFernetKey } from '../src/adapters/encryption/index.js';
 import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator } from './broker-emulator/index.js';
 import { runStep, stepSummary, type Runner } from './support/ci-steps.js';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { generateFernetKey } from '../src/adapters/fernet.js';
+import { generateFernetKey } from '../src/adapters/encryption/index.js';
 import { startBrokerEmulator } from './broker-emulator/index.js';
 import { buildImage, hostCanBe, parseContainerfile, runImage } from './support/container-build.js';
 import { openTargetFolder, settingsToml, sshdTarget } from './support/e2e-world.js';

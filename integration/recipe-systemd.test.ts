@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { generateFernetKey } from '../src/adapters/fernet.js';
+import { generateFernetKey } from '../src/adapters/encryption/index.js';
 import { startBrokerEmulator, type EmulatorSeed } from './broker-emulator/index.js';
 import { eventually } from './support/eventually.js';
 import { openTargetFolder, settingsToml, sshdTarget } from './support/e2e-world.js';
