@@ -3,8 +3,8 @@
  * the size law, and the reference's key files. Never holds a whole file in memory; never puts
  * key material into a message.
  */
-export { createCrypt4ghOpenStream, type Crypt4ghOpenOptions } from './open-stream.js';
+export { createCrypt4ghOpenStream } from './open-stream.js';
 export { createCrypt4ghSealStream } from './seal-stream.js';
 export { sealedSize as crypt4ghSealedSize } from './segments.js';
 export { describeCrypt4ghSecretKey, formatCrypt4ghPublicKey, formatCrypt4ghSecretKey, parseCrypt4ghPublicKey, parseCrypt4ghSecretKey } from './key-files.js';
-export { generateX25519SecretKey as generateCrypt4ghSecretKey, X25519SecretKey } from '../x25519-raw.js';
+export { generateX25519SecretKey as generateCrypt4ghSecretKey } from '../x25519-raw.js';
