@@ -26,6 +26,9 @@ export interface Expectation {
 export interface VectorFile {
   file: string;
   role: string;
+  size: number;
+  plaintext_size: number;
+  recipients: string[];
   expect: Expectation[];
 }
 

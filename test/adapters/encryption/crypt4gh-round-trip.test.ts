@@ -16,7 +16,7 @@ import { openPackets, packetKey, writeHeader } from '../../../src/adapters/encry
 import { sealChaCha } from '../../../src/adapters/encryption/aead-chacha.js';
 import { isProblemError } from '../../../src/core/problem.js';
 import { Secret } from '../../../src/core/secret.js';
-import { patterned, readVector, readVectorText, through } from '../../support/crypt4gh-vectors.js';
+import { loadManifest, patterned, readVector, readVectorText, through } from '../../support/crypt4gh-vectors.js';
 
 const SIZES = [0, 1, 65_535, 65_536, 65_537, 3 * 65_536];
 const readers = [generateCrypt4ghSecretKey(), generateCrypt4ghSecretKey(), generateCrypt4ghSecretKey()];
@@ -72,6 +72,25 @@ describe('Crypt4GH seal and open', () => {
     rewritten.writeUInt32LE(2, 12);
     const out = await through(createCrypt4ghOpenStream(reader), rewritten, 3000);
     assert.ok(out.equals(Buffer.concat([plain.subarray(10, 15), plain.subarray(65_545, 65_548)])));
+  });
+
+  it('writes files of the size and layout the reference writes', async () => {
+    for (const vector of loadManifest().files) {
+      if (vector.role === 'ciphertext') assert.equal(crypt4ghSealedSize(vector.plaintext_size, vector.recipients.length), vector.size, vector.file);
+    }
+    const reference = readVector('enc/p1.r1.c4gh');
+    const ours = await through(createCrypt4ghSealStream([readers[0]!.publicKey]), patterned(1));
+    // Magic, version, packet count, packet length and method: everything before the writer key.
+    assert.ok(ours.subarray(0, 24).equals(reference.subarray(0, 24)));
+    assert.equal(ours.length, reference.length);
+  });
+
+  it('writes a secret key file laid out as the reference writes it', () => {
+    const reference = Buffer.from(readVectorText('keys/recipient1.sec').split('\n')[1]!, 'base64');
+    const ours = Buffer.from(formatCrypt4ghSecretKey(generateCrypt4ghSecretKey(), new Secret('x'), 'recipient1@crypt4gh-vectors').split('\n')[1]!, 'base64');
+    assert.equal(ours.length, reference.length);
+    // Salt (bytes 21–36), nonce and sealed key (bytes 58–117) are random; the rest is fixed.
+    for (const [from, to] of [[0, 21], [37, 58], [118, reference.length]]) assert.ok(ours.subarray(from, to).equals(reference.subarray(from, to)), `bytes ${from}–${to}`);
   });
 
   it('writes a secret key in the reference format that reads back with its passphrase only', () => {
