@@ -29,7 +29,13 @@ export class X25519SecretKey extends Masked {
 
   /** X25519(this, peer); undefined for a low-order peer key (an all-zero shared secret). */
   agree(peerPublic: Buffer): Buffer | undefined {
-    const shared = diffieHellman({ privateKey: this.#key, publicKey: publicKeyObject(peerPublic) });
+    let shared: Buffer;
+    try {
+      shared = diffieHellman({ privateKey: this.#key, publicKey: publicKeyObject(peerPublic) });
+    } catch {
+      // OpenSSL refuses the derivation itself when the result would be all zeros.
+      return undefined;
+    }
     return shared.every((byte) => byte === 0) ? undefined : shared;
   }
 }
@@ -37,6 +43,14 @@ export class X25519SecretKey extends Masked {
 export function generateX25519SecretKey(): X25519SecretKey {
   const { privateKey } = generateKeyPairSync('x25519');
   return new X25519SecretKey(Buffer.from(privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(PKCS8_PREFIX.length)));
+}
+
+let probe: X25519SecretKey | undefined;
+
+/** Whether a raw public key can be sealed for: 32 bytes and not of low order (no all-zero secret). */
+export function isUsableX25519PublicKey(raw: Buffer): boolean {
+  probe ??= generateX25519SecretKey();
+  return raw.length === 32 && probe.agree(raw) !== undefined;
 }
 
 function publicKeyObject(raw: Buffer): KeyObject {

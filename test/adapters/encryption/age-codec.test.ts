@@ -119,6 +119,7 @@ describe('age keys', () => {
     for (const text of ['', 'age1', typo, good.toUpperCase(), 'ssh-ed25519 AAAA']) {
       assert.throws(() => parseAgeRecipient(text, 'RECIPIENTS[0]'), (e: unknown) => isProblemError(e) && e.code === 'KEY_INVALID' && /RECIPIENTS\[0\] is not usable: it is not an age X25519 recipient/.test(e.message), text);
     }
+    assert.throws(() => parseAgeRecipient(formatAgeRecipient(Buffer.alloc(32)), 'RECIPIENTS[1]'), /RECIPIENTS\[1\] is not usable: it is a degenerate X25519 key/);
     assert.throws(() => parseAgeIdentityFile('# nothing\n', 'key.txt'), /key\.txt is not usable: it holds no age identity/);
     assert.throws(() => parseAgeIdentity(good, 'key.txt'), /not an age X25519 identity/);
   });

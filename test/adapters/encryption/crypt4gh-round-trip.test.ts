@@ -109,6 +109,7 @@ describe('Crypt4GH seal and open', () => {
       ['empty', '', /not a Crypt4GH public key file/],
       ['secret as public', readVectorText('keys/recipient1.sec'), /not a Crypt4GH public key file/],
       ['short', '-----BEGIN CRYPT4GH PUBLIC KEY-----\nAAAA\n-----END CRYPT4GH PUBLIC KEY-----\n', /holds 32 bytes, this one 3/],
+      ['low order', formatCrypt4ghPublicKey(Buffer.alloc(32)), /degenerate X25519 key \(low order\)/],
       ['not base64', '-----BEGIN CRYPT4GH PUBLIC KEY-----\n!!!!\n-----END CRYPT4GH PUBLIC KEY-----\n', /body is not base64/],
     ];
     for (const [name, text, message] of cases) {

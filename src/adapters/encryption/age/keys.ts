@@ -6,7 +6,7 @@
  */
 import { bech32 } from '@scure/base';
 import { invalidKey } from '../codec-problems.js';
-import { X25519SecretKey } from '../x25519-raw.js';
+import { isUsableX25519PublicKey, X25519SecretKey } from '../x25519-raw.js';
 
 const RECIPIENT_PREFIX = 'age';
 const IDENTITY_PREFIX = 'age-secret-key-';
@@ -19,6 +19,7 @@ export function parseAgeRecipient(text: string, source: string): Buffer {
   }
   const raw = decode(trimmed, RECIPIENT_PREFIX);
   if (!raw || trimmed !== trimmed.toLowerCase()) throw invalidKey(source, 'it is not an age X25519 recipient (age1… in Bech32, 62 characters)', KEYGEN_HINT);
+  if (!isUsableX25519PublicKey(raw)) throw invalidKey(source, 'it is a degenerate X25519 key (low order): nothing sealed for it would be secret', KEYGEN_HINT);
   return raw;
 }
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Secret } from '../../../core/secret.js';
 import { openChaCha, sealChaCha } from '../aead-chacha.js';
 import { invalidKey } from '../codec-problems.js';
-import { X25519SecretKey } from '../x25519-raw.js';
+import { isUsableX25519PublicKey, X25519SecretKey } from '../x25519-raw.js';
 import { deriveKey, KDF_NAMES, type KdfName } from './kdf.js';
 
 const MAGIC = Buffer.from('c4gh-v1', 'latin1');
@@ -19,6 +19,7 @@ const KEYGEN_HINT = "Use a key file written by crypt4gh-keygen or 'aktin-sftp ke
 export function parseCrypt4ghPublicKey(text: string, source: string): Buffer {
   const body = armoredBody(text, source, /^(CRYPT4GH )?PUBLIC KEY$/, 'a Crypt4GH public key');
   if (body.length !== 32) throw invalidKey(source, `a Crypt4GH public key holds 32 bytes, this one ${body.length}`, KEYGEN_HINT);
+  if (!isUsableX25519PublicKey(body)) throw invalidKey(source, 'it is a degenerate X25519 key (low order): nothing sealed for it would be secret', KEYGEN_HINT);
   return body;
 }
 
