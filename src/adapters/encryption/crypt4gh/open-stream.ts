@@ -14,7 +14,7 @@ import { EditList } from './edit-list.js';
 import { openPackets, PREAMBLE, readPreamble } from './header.js';
 import { NONCE, SEGMENT, SEGMENT_OVERHEAD } from './segments.js';
 
-const MAX_PACKETS = 1024;
+const MAX_PACKETS = 256; // with MAX_PACKET, bounds the header buffer at 16 MiB
 const MAX_PACKET = 64 * 1024;
 const FULL = SEGMENT + SEGMENT_OVERHEAD;
 
