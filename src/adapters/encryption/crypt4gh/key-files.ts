@@ -9,6 +9,7 @@ import type { Secret } from '../../../core/secret.js';
 import { openChaCha, sealChaCha } from '../aead-chacha.js';
 import { invalidKey } from '../codec-problems.js';
 import { isUsableX25519PublicKey, X25519SecretKey } from '../x25519-raw.js';
+import { armoredBody } from './armor.js';
 import { deriveKey, KDF_NAMES, type KdfName } from './kdf.js';
 
 const MAGIC = Buffer.from('c4gh-v1', 'latin1');
@@ -17,7 +18,7 @@ const KEYGEN_HINT = "Use a key file written by crypt4gh-keygen or 'aktin-sftp ke
 
 /** The 32 raw bytes of a Crypt4GH public key file's text. */
 export function parseCrypt4ghPublicKey(text: string, source: string): Buffer {
-  const body = armoredBody(text, source, /^(CRYPT4GH )?PUBLIC KEY$/, 'a Crypt4GH public key');
+  const body = armoredBody(text, source, /^(CRYPT4GH )?PUBLIC KEY$/, 'a Crypt4GH public key', PUBLIC, KEYGEN_HINT);
   if (body.length !== 32) throw invalidKey(source, `a Crypt4GH public key holds 32 bytes, this one ${body.length}`, KEYGEN_HINT);
   if (!isUsableX25519PublicKey(body)) throw invalidKey(source, 'it is a degenerate X25519 key (low order): nothing sealed for it would be secret', KEYGEN_HINT);
   return body;
@@ -66,7 +67,7 @@ interface SecretFields {
 }
 
 function readFields(text: string, source: string): SecretFields {
-  const body = armoredBody(text, source, /^(CRYPT4GH )?(ENCRYPTED )?PRIVATE KEY$/, 'a Crypt4GH secret key');
+  const body = armoredBody(text, source, /^(CRYPT4GH )?(ENCRYPTED )?PRIVATE KEY$/, 'a Crypt4GH secret key', 'CRYPT4GH PRIVATE KEY', KEYGEN_HINT);
   if (!body.subarray(0, MAGIC.length).equals(MAGIC)) throw invalidKey(source, 'it is not in the c4gh-v1 key format', KEYGEN_HINT);
   let at = MAGIC.length;
   const next = (what: string): Buffer => {
@@ -89,18 +90,6 @@ function readFields(text: string, source: string): SecretFields {
   const cipher = next('cipher name').toString('latin1');
   if (cipher !== (kdf === 'none' ? 'none' : 'chacha20_poly1305')) throw invalidKey(source, `its cipher "${cipher.slice(0, 24)}" does not fit its key derivation ${kdf}`, KEYGEN_HINT);
   return { kdf: kdf as SecretFields['kdf'], rounds, salt, sealed: next('key') };
-}
-
-function armoredBody(text: string, source: string, label: RegExp, what: string): Buffer {
-  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
-  const begin = /^-----BEGIN (.+)-----$/.exec(lines[0] ?? '');
-  const end = /^-----END (.+)-----$/.exec(lines.at(-1) ?? '');
-  if (!begin || !end || begin[1] !== end[1] || !label.test(begin[1]!)) {
-    throw invalidKey(source, `it is not ${what} file (expected -----BEGIN ${label.source.includes('PUBLIC') ? PUBLIC : 'CRYPT4GH PRIVATE KEY'}----- … -----END …-----)`, KEYGEN_HINT);
-  }
-  const base64 = lines.slice(1, -1).join('');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) throw invalidKey(source, 'its body is not base64', KEYGEN_HINT);
-  return Buffer.from(base64, 'base64');
 }
 
 function lengthPrefixed(field: Buffer): Buffer {
