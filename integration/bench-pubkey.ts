@@ -16,9 +16,9 @@ import { Readable, Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ageSealedSize, createAgeOpenStream, createAgeSealStream, generateAgeIdentity } from '../src/adapters/encryption/age/index.js';
 import { createCrypt4ghOpenStream, createCrypt4ghSealStream, crypt4ghSealedSize, generateCrypt4ghSecretKey } from '../src/adapters/encryption/crypt4gh/index.js';
-import { generateFernetKey, parseFernetKey } from '../src/adapters/fernet.js';
-import { decryptFile } from '../src/adapters/fernet-decrypt-file.js';
-import { createFernetEncryptStream } from '../src/adapters/fernet-stream.js';
+import { generateFernetKey, parseFernetKey } from '../src/adapters/encryption/fernet/fernet.js';
+import { decryptFile } from '../src/adapters/encryption/fernet/decrypt-file.js';
+import { createFernetEncryptStream } from '../src/adapters/encryption/fernet/stream.js';
 import { fernetTokenSize } from '../src/core/fernet-size.js';
 
 const MIB = 1024 * 1024;

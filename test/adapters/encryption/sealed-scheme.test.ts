@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAgeSealStream, generateAgeIdentity } from '../../../src/adapters/encryption/age/index.js';
 import { detectSealedScheme } from '../../../src/adapters/encryption/sealed-scheme.js';
-import { fernetEncrypt, generateFernetKey, parseFernetKey } from '../../../src/adapters/fernet.js';
+import { fernetEncrypt, generateFernetKey, parseFernetKey } from '../../../src/adapters/encryption/fernet/fernet.js';
 import { readVector, through } from '../../support/crypt4gh-vectors.js';
 
 describe('detectSealedScheme', () => {
