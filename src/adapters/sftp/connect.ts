@@ -11,8 +11,7 @@
 import type { ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
 import type { SftpConfig } from '../../core/config.js';
 import { hostKeyProblem, type PresentedKey } from './host-key-problem.js';
-import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, keyTypeOf, verifyHostKey, type HostKeyTrust, type HostKeyVerdict } from './host-key.js';
-import { knownKeysFor } from './known-hosts.js';
+import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, hostKeyTrust, keyTypeOf, knownKeyTypes, verifyHostKey, type HostKeyVerdict } from './host-key.js';
 import { connectProblem, readKnownHosts, readPrivateKey } from './connect-problem.js';
 import { attemptSftp, type SshClient } from './ssh-attempt.js';
 
@@ -37,7 +36,7 @@ export interface SftpConnection {
 }
 
 export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFAULT_RETRY): Promise<SftpConnection> {
-  const trust: HostKeyTrust = { ...config, ...(config.knownHosts ? { knownHostsText: await readKnownHosts(config.knownHosts) } : {}) };
+  const trust = hostKeyTrust({ ...config, ...(config.knownHosts ? { knownHostsText: await readKnownHosts(config.knownHosts) } : {}) });
   const credentials: ConnectConfig = {
     username: config.username,
     ...(config.password ? { password: config.password.reveal() } : {}),
@@ -70,8 +69,7 @@ export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFA
       // Each retry leaves out one more key type; a blob without a type (or seen twice) ends it.
       const progressed = types.every((type, i) => type !== '' && types.indexOf(type) === i);
       if (failure.kind === 'host-key' && progressed && anotherKeyMayBeTrusted(trust, verdict, types)) continue;
-      const knownTypes = trust.knownHostsText === undefined ? [] : [...new Set(knownKeysFor(trust.knownHostsText, config.host, config.port).filter((k) => !k.revoked).map((k) => k.type))];
-      throw hostKeyProblem(config, verdict, presented, knownTypes);
+      throw hostKeyProblem(config, verdict, presented, knownKeyTypes(trust));
     }
     const beforeSession = failure.phase === 'tcp' || failure.phase === 'banner' || failure.phase === 'handshake';
     if (failure.kind === 'dropped' && beforeSession && ++dropped < retry.attempts) {

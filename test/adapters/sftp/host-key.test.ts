@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { hostKeyProblem } from '../../../src/adapters/sftp/host-key-problem.js';
-import { anotherKeyMayBeTrusted, fingerprintOf, fingerprintOfDigest, hostKeyAlgorithms, keyTypeOf, verifyHostKey, type HostKeyVerdict } from '../../../src/adapters/sftp/host-key.js';
+import { anotherKeyMayBeTrusted, fingerprintOf, fingerprintOfDigest, hostKeyAlgorithms, hostKeyTrust, keyTypeOf, knownKeyTypes, verifyHostKey, type HostKeyVerdict } from '../../../src/adapters/sftp/host-key.js';
 import { knownKeysFor } from '../../../src/adapters/sftp/known-hosts.js';
 
 /** A key blob as SSH encodes it: the type as an SSH string, then (here random) key material. */
@@ -36,10 +36,10 @@ describe('host keys', () => {
   it('trusts a pinned fingerprint, with or without padding, among several', () => {
     const pin = fingerprintOf(key);
     const trust = { host, port: 22, hostKeyFingerprints: [fingerprintOf(other), pin] };
-    assert.equal(verifyHostKey(trust, key), 'trusted');
-    assert.equal(verifyHostKey({ ...trust, hostKeyFingerprints: [pin + '='] }, key), 'trusted');
-    assert.equal(verifyHostKey({ ...trust, hostKeyFingerprints: [fingerprintOf(other)] }, key), 'unknown');
-    assert.equal(verifyHostKey({ ...trust, hostKeyFingerprints: [] }, key), 'unknown', 'nothing pinned: never trusted');
+    assert.equal(verifyHostKey(hostKeyTrust(trust), key), 'trusted');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...trust, hostKeyFingerprints: [pin + '='] }), key), 'trusted');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...trust, hostKeyFingerprints: [fingerprintOf(other)] }), key), 'unknown');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...trust, hostKeyFingerprints: [] }), key), 'unknown', 'nothing pinned: never trusted');
   });
 
   const cases: [string, string, string, number, Buffer, HostKeyVerdict][] = [
@@ -60,40 +60,41 @@ describe('host keys', () => {
     ['comments and blank lines only', '# nothing\n\n', host, 22, key, 'unknown'],
   ];
   for (const [name, text, h, port, presented, want] of cases) {
-    it(`known_hosts: ${name} → ${want}`, () => assert.equal(verifyHostKey({ host: h, port, hostKeyFingerprints: [], knownHostsText: text }, presented), want));
+    it(`known_hosts: ${name} → ${want}`, () => assert.equal(verifyHostKey(hostKeyTrust({ host: h, port, hostKeyFingerprints: [], knownHostsText: text }), presented), want));
   }
 
   it('combines pins and known_hosts: a revoked key stays refused even when pinned', () => {
     const base = { host, port: 22, hostKeyFingerprints: [fingerprintOf(key)] };
-    assert.equal(verifyHostKey({ ...base, knownHostsText: line(host, other) }, key), 'trusted', 'a pin wins over a stale entry');
-    assert.equal(verifyHostKey({ ...base, knownHostsText: `@revoked ${line(host, key)}` }, key), 'revoked');
-    assert.equal(verifyHostKey({ ...base, hostKeyFingerprints: [], knownHostsText: line(host, other) }, key), 'mismatch');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...base, knownHostsText: line(host, other) }), key), 'trusted', 'a pin wins over a stale entry');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...base, knownHostsText: `@revoked ${line(host, key)}` }), key), 'revoked');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...base, hostKeyFingerprints: [], knownHostsText: line(host, other) }), key), 'mismatch');
   });
 
   it('lists the key types known_hosts holds for the host', () => {
     const text = `${line(host, rsa)}\n${line('other.example.org', key)}\n@revoked ${line(host, ecdsa)}`;
     assert.deepEqual(knownKeysFor(text, host, 22).map((k) => [k.type, k.revoked]), [['ssh-rsa', false], ['ecdsa-sha2-nistp256', true]]);
+    assert.deepEqual(knownKeyTypes(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [], knownHostsText: `${text}\n${line(host, blobOf('ssh-rsa'))}` })), ['ssh-rsa'], 'each type once, revoked ones left out');
   });
 
   it('offers the algorithms of the known_hosts key types first, then the others', () => {
-    const all = hostKeyAlgorithms({ host, port: 22, hostKeyFingerprints: [] });
+    const all = hostKeyAlgorithms(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [] }));
     assert.equal(all[0], 'ssh-ed25519', 'without known_hosts: ssh2 default order');
-    const rsaFirst = hostKeyAlgorithms({ host, port: 22, hostKeyFingerprints: [], knownHostsText: line(host, rsa) });
+    const rsaFirst = hostKeyAlgorithms(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [], knownHostsText: line(host, rsa) }));
     assert.deepEqual(rsaFirst.slice(0, 3), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
     assert.deepEqual([...rsaFirst].sort(), [...all].sort(), 'the others still follow');
-    const ecdsaFirst = hostKeyAlgorithms({ host, port: 22, hostKeyFingerprints: [], knownHostsText: `${line(host, ecdsa)}\n${line('elsewhere', rsa)}` });
+    const ecdsaFirst = hostKeyAlgorithms(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [], knownHostsText: `${line(host, ecdsa)}\n${line('elsewhere', rsa)}` }));
     assert.equal(ecdsaFirst[0], 'ecdsa-sha2-nistp256');
     assert.equal(ecdsaFirst[1], 'ssh-ed25519', 'a line for another host changes nothing');
-    assert.deepEqual(hostKeyAlgorithms({ host, port: 22, hostKeyFingerprints: [] }, ['ssh-ed25519', 'ssh-rsa']), ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
+    assert.deepEqual(hostKeyAlgorithms(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [] }), ['ssh-ed25519', 'ssh-rsa']), ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
   });
 
   it('asks for another host key only for bare pins, never after an alarm, until the types run out', () => {
     const pins = { host, port: 22, hostKeyFingerprints: [fingerprintOf(rsa)] };
-    assert.equal(anotherKeyMayBeTrusted(pins, 'unknown', ['ssh-ed25519']), true);
-    assert.equal(anotherKeyMayBeTrusted(pins, 'unknown', ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa']), false);
-    assert.equal(anotherKeyMayBeTrusted(pins, 'mismatch', ['ssh-ed25519']), false);
-    assert.equal(anotherKeyMayBeTrusted(pins, 'revoked', ['ssh-ed25519']), false);
-    assert.equal(anotherKeyMayBeTrusted({ ...pins, hostKeyFingerprints: [], knownHostsText: line(host, rsa) }, 'unknown-type', ['ssh-ed25519']), false, 'known_hosts types were offered first already');
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust(pins), 'unknown', ['ssh-ed25519']), true);
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust(pins), 'unknown', ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa']), false);
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust(pins), 'mismatch', ['ssh-ed25519']), false);
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust(pins), 'revoked', ['ssh-ed25519']), false);
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust({ ...pins, hostKeyFingerprints: [], knownHostsText: line(host, rsa) }), 'unknown-type', ['ssh-ed25519']), false, 'known_hosts types were offered first already');
   });
 
   const problems: [Exclude<HostKeyVerdict, 'trusted'>, string, RegExp][] = [
