@@ -9,6 +9,7 @@
  * reason in words — never a secret.
  */
 import type { ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
+import { backoffDelay, EQUAL_JITTER } from '../../core/backoff.js';
 import type { SftpConfig } from '../../core/config.js';
 import { hostKeyProblem, type PresentedKey } from './host-key-problem.js';
 import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, hostKeyTrust, keyTypeOf, knownKeyTypes, verifyHostKey, type HostKeyVerdict } from './host-key.js';
@@ -21,12 +22,13 @@ export type { SshClient } from './ssh-attempt.js';
 export interface ConnectRetry {
   /** Attempts in all, the first included. */
   readonly attempts: number;
-  /** Wait before the second attempt; doubled each time, then scaled by 0.5–1.5 at random. */
+  /** Ceiling of the wait before the second attempt, doubled each time; half of it drawn at random (core/backoff.ts). */
   readonly backoffMs: number;
   readonly random?: () => number;
 }
 
 export const DEFAULT_RETRY: ConnectRetry = { attempts: 3, backoffMs: 500 };
+const MAX_WAIT_MS = 60_000;
 
 export interface SftpConnection {
   readonly conn: SshClient;
@@ -73,7 +75,7 @@ export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFA
     }
     const beforeSession = failure.phase === 'tcp' || failure.phase === 'banner' || failure.phase === 'handshake';
     if (failure.kind === 'dropped' && beforeSession && ++dropped < retry.attempts) {
-      await sleep(retry.backoffMs * 2 ** (dropped - 1) * (0.5 + (retry.random ?? Math.random)()));
+      await sleep(backoffDelay(dropped - 1, { firstMs: retry.backoffMs, maxMs: MAX_WAIT_MS, jitter: EQUAL_JITTER }, (retry.random ?? Math.random)()));
       continue;
     }
     throw connectProblem(config, failure, dropped + (failure.kind === 'dropped' && beforeSession ? 0 : 1));
