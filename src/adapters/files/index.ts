@@ -1,0 +1,3 @@
+/** The files family: saved plans and run metrics in local files, written whole or not at all. */
+export { readMetricsFile, writeMetricsFile } from './metrics-file.js';
+export { readPlanFile, writePlanFile } from './plan-file.js';
