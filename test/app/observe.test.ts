@@ -18,6 +18,7 @@ import { startBrokerEmulator, type BrokerEmulator } from '../../integration/brok
 import { startLocalSftpServer, type LocalSftpServer } from '../../integration/local-sftp-server.js';
 import { readOnlyFolder, readOnlyLedgerStore } from '../support/read-only-world.js';
 import { tempDir } from '../support/temp-dir.js';
+import { localSftpConfig } from '../support/local-sftp-config.js';
 
 const sha = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -41,15 +42,7 @@ describe('observeActual', () => {
 
   before(async () => {
     server = await startLocalSftpServer({ root });
-    folder = await openRemoteFolder({
-      host: server.host,
-      port: server.port,
-      username: server.username,
-      password: new Secret(server.password),
-      timeoutSeconds: 5,
-      folder: 'rki',
-      hostKeyFingerprints: [server.hostKeyFingerprint],
-    });
+    folder = await openRemoteFolder(localSftpConfig(server));
   });
   after(async () => {
     await folder?.close();
