@@ -12,7 +12,7 @@ import type { ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
 import { backoffDelay, EQUAL_JITTER } from '../../core/backoff.js';
 import type { SftpConfig } from '../../core/config.js';
 import { hostKeyProblem, type PresentedKey } from './host-key-problem.js';
-import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, hostKeyTrust, keyTypeOf, knownKeyTypes, verifyHostKey, type HostKeyVerdict } from './host-key.js';
+import { anotherKeyMayBeTrusted, hostKeyAlgorithms, hostKeyFingerprintOf, hostKeyTrust, keyTypeOf, knownKeyTypes, verifyHostKey, type HostKeyVerdict } from './host-key.js';
 import { connectProblem, readKnownHosts, readPrivateKey } from './connect-problem.js';
 import { attemptSftp, type SshClient } from './ssh-attempt.js';
 
@@ -58,7 +58,7 @@ export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFA
         const seen = verifyHostKey(trust, key);
         if (seen !== 'trusted') {
           verdict = seen;
-          presented.push({ type: keyTypeOf(key), fingerprint: fingerprintOf(key) });
+          presented.push({ type: keyTypeOf(key), fingerprint: hostKeyFingerprintOf(key) });
         }
         return seen === 'trusted';
       },

@@ -41,12 +41,12 @@ export function knownKeyTypes(trust: HostKeyTrust): string[] {
 const ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
 /** `SHA256:<base64 without padding>`, as `ssh-keygen -lf` prints it, from a key blob. */
-export function fingerprintOf(keyBlob: Buffer): string {
-  return fingerprintOfDigest(sha256(keyBlob));
+export function hostKeyFingerprintOf(keyBlob: Buffer): string {
+  return hostKeyFingerprintOfDigest(sha256(keyBlob));
 }
 
 /** The same fingerprint from a SHA-256 digest. */
-export function fingerprintOfDigest(digest: Buffer): string {
+export function hostKeyFingerprintOfDigest(digest: Buffer): string {
   return 'SHA256:' + digest.toString('base64').replace(/=+$/, '');
 }
 
