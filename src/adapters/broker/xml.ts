@@ -1,5 +1,5 @@
 /**
- * Broker XML → domain values, read in one pass with the XML cursor (xml-cursor.ts): a status
+ * Broker XML → domain values, read in one pass with the XML cursor (adapters/xml/cursor.ts): a status
  * list is read for every tagged request, and a general parser's validation and object tree cost
  * more than the rest of a no-change run. Namespace-aware by URI (the node list uses an `ns2:`
  * prefix, other documents a default namespace; declarations may sit on any element), no DOCTYPE

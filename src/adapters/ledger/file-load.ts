@@ -1,6 +1,6 @@
 /**
  * Loading the ledger: status.xml parsed and checked, and a journal beside it replayed onto it
- * in memory (ledger-journal-recover.ts). Never writes.
+ * in memory (journal-recover.ts). Never writes.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

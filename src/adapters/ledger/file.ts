@@ -6,7 +6,7 @@
  *   journal into status.xml when the last fold is a few seconds old. record() does the same for
  *   one step of an apply, in O(step) time: it changes the store's own copy of the entries in
  *   place (copied once after each fold, so a snapshot handed out never changes).
- * - flush() folds: status.xml written atomically (ledger-file-write.ts), the previous version
+ * - flush() folds: status.xml written atomically (file-write.ts), the previous version
  *   kept once as `status.xml.backup`, the journal removed.
  * - read() never writes: it replays a journal left by a killed run in memory, so `plan` (which
  *   holds no lock) stays read-only; the next write() or flush(), made under the lock, folds it.
