@@ -15,7 +15,7 @@ import { WebsocketBrokerEvents } from '../adapters/broker-events.js';
 import { loadConfig } from '../adapters/config-file.js';
 import { decryptFile } from '../adapters/fernet-decrypt-file.js';
 import { generateFernetKey } from '../adapters/fernet.js';
-import { createFernetEncryptStream } from '../adapters/fernet-stream.js';
+import { fernetEncryptor } from '../adapters/fernet-encryptor.js';
 import { readKeyFile, writeNewKeyFile } from '../adapters/key-file.js';
 import { createLedgerStore } from '../adapters/ledger-file.js';
 import { acquireLedgerLock, forceUnlock, readLedgerLock } from '../adapters/ledger-lock.js';
@@ -35,8 +35,7 @@ export function openWorld(config: Config, events: EventSink): World {
     newPlanId,
     events,
     loadEncryptor: async () => {
-      const key = await readKeyFile(config.keyFile, warn);
-      return () => createFernetEncryptStream(key);
+      return fernetEncryptor(await readKeyFile(config.keyFile, warn));
     },
     connect: () => connect(config, events, warn),
   };

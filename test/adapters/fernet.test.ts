@@ -10,7 +10,7 @@ import fernet from 'fernet';
 import { zipSync, strToU8 } from 'fflate';
 import { fernetDecrypt, fernetEncrypt, generateFernetKey, parseFernetKey } from '../../src/adapters/fernet.js';
 import { createFernetEncryptStream } from '../../src/adapters/fernet-stream.js';
-import { fernetTokenSize } from '../../src/core/fernet-size.js';
+import { fernetTokenSize } from '../../src/adapters/fernet-size.js';
 import { isProblemError } from '../../src/core/problem.js';
 import { loadVectors } from '../support/fernet-vectors.js';
 import { pythonFernet } from '../support/python-fernet.js';

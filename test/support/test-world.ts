@@ -3,7 +3,7 @@
  * temporary folder, a broker reader and a remote folder the test opened (and closes itself: the
  * connection a use case closes is a view of them), real Fernet. Only the clock is fixed.
  */
-import { createFernetEncryptStream } from '../../src/adapters/fernet-stream.js';
+import { fernetEncryptor } from '../../src/adapters/fernet-encryptor.js';
 import type { FernetKey } from '../../src/adapters/fernet.js';
 import type { AppEvent, BrokerReader, Clock, RemoteFolder, World } from '../../src/app/ports.js';
 import { openLedgerStore } from '../../src/cli/open-world.js';
@@ -34,7 +34,7 @@ export function testWorld(parts: TestWorldParts): World {
     loadEncryptor: async () => {
       const { key } = parts;
       if (!key) throw new Error('this test world has no key');
-      return () => createFernetEncryptStream(key);
+      return fernetEncryptor(key);
     },
     connect: async () => ({ broker: parts.broker, remote: parts.remote, close: async () => undefined }),
   };
