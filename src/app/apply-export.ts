@@ -73,7 +73,7 @@ async function verifyUpload(remote: RemoteFolder, encryptor: Encryptor, temp: st
   if (written !== expected || stat?.size !== expected) {
     throw new ProblemError(
       problem(
-        'SFTP_IO',
+        'REMOTE_IO',
         `Upload of ${action.address} is incomplete`,
         `The ${plainBytes}-byte bundle of request ${action.request_id} encrypts to ${expected} bytes; ` +
           `${written} were sent and the server reports ${stat ? `${stat.size} bytes` : 'no file'} at ${temp}. ` +

@@ -33,7 +33,7 @@ export interface SftpConfig {
   readonly fileMode?: number;
 }
 
-/** 0644, as the original's uploads got: recipients' accounts read them (the content is a Fernet token). */
+/** 0644, as the original's uploads got: recipients' accounts read them (the content is encrypted). */
 export const DEFAULT_FILE_MODE = 0o644;
 
 /** "0640", as the key is written. */
@@ -62,7 +62,7 @@ export interface Config {
   readonly broker: BrokerConfig;
   readonly tag: string;
   readonly sftp: SftpConfig;
-  /** Path of the Fernet key file. */
+  /** Path of the key file. */
   readonly keyFile: string;
   /** Folder that holds the ledger `status.xml`, its backup and the lock. */
   readonly workingDir: string;
