@@ -124,6 +124,14 @@ describe('applyChanges', () => {
     assert.equal(last?.type === 'action_done' && last.address, 'status.xml');
   });
 
+  it('applies a plan of format 1.1, which names the folder and not the remote', async () => {
+    const { remote, ...legacy } = { ...(await plan()), format_version: '1.1' };
+    assert.equal(remote, `sftp://127.0.0.1/${folder}`);
+    const report = await applySaved(legacy);
+    assert.equal(report.failed.length, 0);
+    assert.ok(report.done.length > 0);
+  });
+
   it('applying the same plan again writes nothing', async () => {
     const p = await plan();
     await applySaved(p);
@@ -232,10 +240,17 @@ describe('applyChanges', () => {
     const held = await acquireLedgerLock(workingDir, 'other', { now: new Date(), toolVersion: 'test' });
     try {
       const notConnecting: World = { ...world(), connect: () => assert.fail('must not connect') };
-      for (const identity of [{ ...identityFor(folder), folder: 'elsewhere' }, { ...identityFor(folder), tag: 'x' }, { ...identityFor(folder), configSha256: 'd'.repeat(64) }]) {
+      const { remote: _, ...legacy } = { ...p, format_version: '1.1' };
+      for (const [saved, identity, detail] of [
+        [p, identityFor('elsewhere'), /it is for sftp:\/\/127\.0\.0\.1\/.+, the configuration says sftp:\/\/127\.0\.0\.1\/elsewhere/],
+        [p, { ...identityFor(folder), remote: 'sftp://sftp.example.org/' + folder }, /the configuration says sftp:\/\/sftp\.example\.org\//],
+        [legacy, identityFor('elsewhere'), /it is for the SFTP folder '.+', the configuration says 'elsewhere'/],
+        [p, { ...identityFor(folder), tag: 'x' }, /it is for tag 'rki'/],
+        [p, { ...identityFor(folder), configSha256: 'd'.repeat(64) }, /made with a different configuration/],
+      ] as const) {
         await assert.rejects(
-          applyChanges(notConnecting, { identity, source: { saved: p, file: 'plan.json' }, concurrency: 2 }),
-          (e: unknown) => isProblemError(e) && e.code === 'PLAN_STALE' && /plan\.json does not belong to this configuration/.test(e.problems[0]!.title),
+          applyChanges(notConnecting, { identity, source: { saved, file: 'plan.json' }, concurrency: 2 }),
+          (e: unknown) => isProblemError(e) && e.code === 'PLAN_STALE' && /plan\.json does not belong to this configuration/.test(e.problems[0]!.title) && detail.test(e.problems[0]!.detail ?? ''),
         );
       }
     } finally {

@@ -41,5 +41,5 @@ export function testWorld(parts: TestWorldParts): World {
 }
 
 export function identityFor(folder: string): PlanIdentity {
-  return { tag: 'rki', folder, configSha256: 'c'.repeat(64) };
+  return { tag: 'rki', remote: `sftp://127.0.0.1/${folder}`, folder, configSha256: 'c'.repeat(64) };
 }

@@ -61,7 +61,7 @@ function toJson(config: Config, { key, ledger, ledgerPath, lock }: SetupReport, 
     valid: true,
     config_file: config.source,
     config: nonSecretConfigView(config),
-    key_file: { path: config.keyFile, valid: true, scheme: key.scheme, key_id: key.keyId },
+    key_file: { path: config.encryption.keyFile, valid: true, scheme: key.scheme, key_id: key.keyId },
     ledger: { path: ledgerPath, ...ledgerFacts(ledger), sha256: ledger.sha256 },
     lock,
     warnings,
@@ -70,7 +70,7 @@ function toJson(config: Config, { key, ledger, ledgerPath, lock }: SetupReport, 
 
 function renderSummary(config: Config, { key, ledger: snapshot, ledgerPath, lock }: SetupReport, io: CliIo, color: ColorChoice): string {
   const chalk = chalkFor(io, color);
-  const { sftp } = config;
+  const { remote: sftp } = config;
   const facts = ledgerFacts(snapshot);
   const trust =
     sftp.hostKeyFingerprints.length > 0
@@ -84,7 +84,7 @@ function renderSummary(config: Config, { key, ledger: snapshot, ledgerPath, lock
     `${chalk.green('✓')} ${chalk.bold(`Configuration ${config.source} is valid.`)}`,
     `  Broker:    ${config.broker.url}, tag '${config.tag}', timeout ${config.broker.timeoutSeconds}s${config.caBundle ? `, CA bundle ${config.caBundle}` : ''}`,
     `  SFTP:      ${sftp.username}@${sftp.host}:${sftp.port}, folder '${sftp.folder}', ${auth}, ${trust}`,
-    `  Key file:  ${config.keyFile} (a valid key (${key.label}), key id ${key.keyId})`,
+    `  Key file:  ${config.encryption.keyFile} (a valid key (${key.label}), key id ${key.keyId})`,
     `  Ledger:    ${ledgerLine}`,
     `  Apply:     concurrency ${config.apply.concurrency}, max delete ${config.apply.maxDelete ?? 'no cap'}`,
     `  Lock:      ${lock ? chalk.yellow(`held by ${lock.operation} (${lock.who}, pid ${lock.pid}) since ${lock.created}, ID ${lock.id}`) : 'free'}`,
