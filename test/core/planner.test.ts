@@ -426,13 +426,13 @@ describe('planChanges: a targeted plan (--only)', () => {
     return outcome.value;
   };
 
-  it('acts on the named requests alone, plus the ledger upload, and is format 1.1', () => {
+  it('acts on the named requests alone, plus the ledger upload', () => {
     const plan = actions(['2']);
     assert.deepEqual(
       plan.actions.map((a) => `${a.kind} ${a.address}`),
       ['update export_2.zip', 'remove_temp .export_2.zip.0a1b2c3d.part', 'publish_ledger status.xml'],
     );
-    assert.equal(plan.format_version, '1.1');
+    assert.equal(plan.format_version, '1.2');
     assert.deepEqual(plan.options.only, ['2']);
   });
 
@@ -443,10 +443,10 @@ describe('planChanges: a targeted plan (--only)', () => {
     );
   });
 
-  it('writes an untargeted plan as format 1.0, as before', () => {
+  it('writes an untargeted plan as format 1.2 too (it names its remote), without options.only', () => {
     const outcome = planChanges(plannerInput(world));
     assert.ok(outcome.ok);
-    assert.equal(outcome.value.format_version, '1.0');
+    assert.equal(outcome.value.format_version, '1.2');
     assert.equal('only' in outcome.value.options, false);
   });
 
