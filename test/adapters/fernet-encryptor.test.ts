@@ -35,5 +35,6 @@ describe('fernetEncryptor', () => {
     assert.ok(!raw.toString('hex').includes(encryptor.keyId));
     // The documented derivation, pinned: a change would rename every key the ledger will record.
     assert.equal(encryptor.keyId, createHash('sha256').update('aktin-sftp key id v1 fernet\0').update(raw).digest('hex').slice(0, 16));
+    assert.equal(encryptor.keyId, '9b322c7408c05f0b', 'the value of the Python line in docs/configuration.md');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { fernetEncryptor } from '../../src/adapters/fernet-encryptor.js';
 import type { FernetKey } from '../../src/adapters/fernet.js';
-import type { AppEvent, BrokerReader, Clock, RemoteFolder, World } from '../../src/app/ports.js';
+import type { AppEvent, BrokerReader, Clock, Encryptor, RemoteFolder, World } from '../../src/app/ports.js';
 import { openLedgerStore } from '../../src/cli/open-world.js';
 import type { PlanIdentity } from '../../src/core/plan-freshness.js';
 import { FIXED_NOW } from './builders.js';
@@ -17,6 +17,8 @@ export interface TestWorldParts {
   readonly remote: RemoteFolder;
   readonly workingDir: string;
   readonly key?: FernetKey;
+  /** Another scheme at the port instead of Fernet with `key`. */
+  readonly encryptor?: Encryptor;
   readonly events?: (event: AppEvent) => void;
   readonly newPlanId?: () => string;
 }
@@ -33,6 +35,7 @@ export function testWorld(parts: TestWorldParts): World {
     events: parts.events ?? (() => undefined),
     loadEncryptor: async () => {
       const { key } = parts;
+      if (parts.encryptor) return parts.encryptor;
       if (!key) throw new Error('this test world has no key');
       return fernetEncryptor(key);
     },
