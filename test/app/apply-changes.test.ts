@@ -7,11 +7,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createBrokerReader } from '../../src/adapters/broker-http.js';
-import { fernetDecrypt, generateFernetKey, parseFernetKey } from '../../src/adapters/fernet.js';
-import { createLedgerStore } from '../../src/adapters/ledger-file.js';
-import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
-import { openRemoteFolder } from '../../src/adapters/sftp-ssh2.js';
+import { createBrokerReader } from '../../src/adapters/broker/http.js';
+import { fernetDecrypt, generateFernetKey, parseFernetKey } from '../../src/adapters/encryption/fernet/fernet.js';
+import { createLedgerStore } from '../../src/adapters/ledger/file.js';
+import { acquireLedgerLock } from '../../src/adapters/ledger/lock.js';
+import { openRemoteFolder } from '../../src/adapters/sftp/ssh2.js';
 import { applyChanges } from '../../src/app/apply-changes.js';
 import type { ApplyReport } from '../../src/app/apply-plan.js';
 import { makePlan } from '../../src/app/make-plan.js';
