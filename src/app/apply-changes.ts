@@ -61,7 +61,7 @@ export async function applyChanges(world: World, request: ApplyRequest): Promise
       const report = await applyPlan(
         { ...connection, ledgerStore: world.ledgerStore, clock: world.clock, encryptor, events: world.events, ...(request.signal ? { signal: request.signal } : {}) },
         plan,
-        { concurrency: request.concurrency, observation, planMadeNow: !('saved' in source) },
+        { concurrency: request.concurrency, observation, ...('saved' in source ? { planFile: source.file } : { planMadeNow: true }) },
       );
       return { plan, report };
     } finally {

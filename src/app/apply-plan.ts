@@ -45,6 +45,8 @@ export interface ApplyOptions {
   readonly observation: Observation;
   /** The plan was made from `observation` in this run: it needs no proof of where it came from. */
   readonly planMadeNow?: boolean;
+  /** The saved plan's file as the user named it, for messages. */
+  readonly planFile?: string;
 }
 
 /** Every action but the ledger upload, which runs on its own, last. */
@@ -81,7 +83,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const { observation } = options;
   const freshness = checkPlanFreshness(plan, observation);
   if (freshness.mode === 'stale') throw new ProblemError(freshness.problems);
-  const foreign = options.planMadeNow ? [] : checkPlanProvenance(plan, observation, freshness.mode);
+  const foreign = options.planMadeNow ? [] : checkPlanProvenance(plan, observation, freshness.mode, options.planFile);
   if (foreign.length > 0) throw new ProblemError(foreign);
 
   const ledger = new LedgerWriter(deps.ledgerStore, observation.ledger);
