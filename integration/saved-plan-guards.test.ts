@@ -124,6 +124,23 @@ describe('saved-plan and input guards on real parts', () => {
     });
   });
 
+  it('a path with an escape sequence is echoed escaped: exit 64, no raw control character', async () => {
+    const run = await runCliProcess(['validate', '-c', join(deployment.dir, 'x\u001b[31mred.toml')], { cwd: deployment.dir });
+    assert.equal(run.code, 64, run.stderr);
+    assert.match(run.stderr, /Configuration file .*x\\u001b\[31mred\.toml not found \[CONFIG_NOT_FOUND\]/);
+    assert.ok(!run.stderr.includes('\u001b'), 'no raw ESC');
+  });
+
+  it('a 100 KB FOLDERNAME is shown cut, not echoed whole', async () => {
+    const long = join(deployment.dir, 'long-folder.toml');
+    writeFileSync(long, readFileSync(deployment.configFile, 'utf8').replace(/^FOLDERNAME = .*$/m, `FOLDERNAME = "${'f'.repeat(100_000)}"`), { mode: 0o600 });
+    const run = await runCliProcess(['plan', '-c', long], { cwd: deployment.dir });
+    assert.equal(run.code, 1, run.stderr.slice(0, 2000));
+    assert.match(run.stderr, /f… \(1000\d\d characters\)/);
+    assert.ok(run.stderr.length < 4000, `${run.stderr.length} characters on stderr`);
+    clean(run.stderr);
+  });
+
   it('a _FILE secret naming /dev/zero: exit 64 at once, naming the variable, the file and the limit', async () => {
     const run = await cli(['apply', '--auto-approve'], { AKTIN_SFTP_SFTP_PASSWORD_FILE: '/dev/zero' });
     assert.equal(run.code, 64, run.stderr);

@@ -3,8 +3,8 @@
  * they stay warnings, with a "did you mean" for likely typos. Pure.
  */
 import { CONFIG_KEYS, CONFIG_SCOPES, envName, keyLabel } from './config-keys.js';
-import { CONTROL_CHARACTER } from './config-values.js';
 import { closest } from './did-you-mean.js';
+import { escapeControlCharacters } from './shown-value.js';
 
 const TOP_LEVEL = new Set<string>([...CONFIG_SCOPES, 'REQUESTS_CA_BUNDLE']);
 
@@ -36,7 +36,7 @@ export function unknownKeyWarnings(values: Readonly<Record<string, unknown>>, fi
 
 /** A quoted TOML key may hold anything, an escape sequence too: shown escaped, never raw. */
 function printable(name: string): string {
-  return CONTROL_CHARACTER.test(name) ? JSON.stringify(name).slice(1, -1).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : name;
+  return escapeControlCharacters(name);
 }
 
 function suggest(name: string, candidates: string[]): string {
