@@ -87,6 +87,15 @@ describe('saved-plan and input guards on real parts', () => {
       });
     }
 
+    it('apply -c FILE --only 0 plan.json (--only takes the plan file as an id): exit 64, saying why', async () => {
+      const run = await cli(['apply', '--only', '0', 'plan.json']);
+      assert.equal(run.code, 64, run.stderr);
+      assert.match(run.stderr, /--only takes request ids \(whole numbers\), got "plan\.json" \[USAGE\]/);
+      assert.match(run.stderr, /a saved plan takes no --only/);
+      clean(run.stderr);
+      assert.deepEqual(await names(), ['export_0.zip', 'export_1.zip', 'status.xml']);
+    });
+
     it('apply --max-delete 0 plan.json: the guard holds, exit 1, nothing deleted', async () => {
       const run = await cli(['apply', '--max-delete', '0', 'plan.json']);
       assert.equal(run.code, 1, run.stderr + run.stdout);
