@@ -50,6 +50,8 @@ export interface ApplyOptions {
   readonly planMadeNow?: boolean;
   /** Bundles fetched ahead of their uploads ([BROKER] CONCURRENCY); default DEFAULT_BROKER_CONCURRENCY, 0: none. */
   readonly exportsAhead?: number;
+  /** The saved plan's file as the user named it, for messages. */
+  readonly planFile?: string;
 }
 
 /** Every action but the ledger upload, which runs on its own, last. */
@@ -86,7 +88,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const { observation } = options;
   const freshness = checkPlanFreshness(plan, observation);
   if (freshness.mode === 'stale') throw new ProblemError(freshness.problems);
-  const foreign = options.planMadeNow ? [] : checkPlanProvenance(plan, observation, freshness.mode);
+  const foreign = options.planMadeNow ? [] : checkPlanProvenance(plan, observation, freshness.mode, options.planFile);
   if (foreign.length > 0) throw new ProblemError(foreign);
 
   const ledger = new LedgerWriter(deps.ledgerStore, observation.ledger);
