@@ -7,12 +7,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { readFileSync, unlinkSync } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LedgerLock, LockInfo } from '../app/ports.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { LEDGER_FILE_NAME } from '../core/remote-names.js';
+import { readPlain, readPlainSync } from './ledger-plain-file.js';
 
 export const LOCK_FILE_NAME = `${LEDGER_FILE_NAME}.lock`;
 
@@ -65,7 +66,7 @@ export async function acquireLedgerLock(
 /** Synchronous, for the exit guard: at 'exit' no asynchronous work runs any more. */
 function removeIfOurs(lockPath: string, id: string): void {
   try {
-    const holder = JSON.parse(readFileSync(lockPath, 'utf8')) as { id?: unknown };
+    const holder = JSON.parse(readPlainSync(lockPath, 'ledger lock')?.toString('utf8') ?? '') as { id?: unknown };
     if (holder.id === id) unlinkSync(lockPath);
   } catch {
     // gone or unreadable: nothing of ours to remove
@@ -134,12 +135,20 @@ async function takeOver(lockPath: string, dead: LockInfo): Promise<void> {
   await unlink(aside).catch(() => undefined);
 }
 
+/** A link, hard link, FIFO or device as the lock is refused (LEDGER_UNSAFE), never read or removed. */
 async function readLock(lockPath: string): Promise<LockInfo | 'absent' | 'unreadable'> {
+  // The lock is a few hundred bytes; anything much larger is not one.
+  const bytes = await readPlain(lockPath, 'ledger lock', { cap: 64 * 1024, tooLarge: () => new Error('too large') }).catch((error: unknown) => {
+    if (error instanceof ProblemError) throw error;
+    return undefined;
+  });
+  if (bytes === null) return 'absent';
+  if (bytes === undefined) return 'unreadable';
   try {
-    const parsed = JSON.parse(await readFile(lockPath, 'utf8')) as Partial<LockInfo>;
+    const parsed = JSON.parse(bytes.toString('utf8')) as Partial<LockInfo>;
     return typeof parsed.id === 'string' && typeof parsed.pid === 'number' ? (parsed as LockInfo) : 'unreadable';
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'unreadable';
+  } catch {
+    return 'unreadable';
   }
 }
 
