@@ -17,7 +17,8 @@ import { decryptFile } from '../adapters/fernet-decrypt-file.js';
 import { generateFernetKey } from '../adapters/fernet.js';
 import { createFernetEncryptStream } from '../adapters/fernet-stream.js';
 import { readKeyFile, writeNewKeyFile } from '../adapters/key-file.js';
-import { createLedgerStore } from '../adapters/ledger-file.js';
+import { identifyFile } from '../adapters/file-identity.js';
+import { createLedgerStore, ledgerFiles } from '../adapters/ledger-file.js';
 import { acquireLedgerLock, forceUnlock, readLedgerLock } from '../adapters/ledger-lock.js';
 import { formatLedgerXml } from '../adapters/ledger-xml.js';
 import { readMetricsFile, writeMetricsFile } from '../adapters/metrics-file.js';
@@ -25,7 +26,7 @@ import { readPlanFile, writePlanFile } from '../adapters/plan-file.js';
 import { newPlanId, systemClock } from '../adapters/system-clock.js';
 import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http.js';
 
-export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
+export { decryptFile, generateFernetKey, identifyFile, ledgerFiles, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
 export function openWorld(config: Config, events: EventSink): World {
   const warn = (message: string) => events({ type: 'warning', message });

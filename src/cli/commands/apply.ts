@@ -19,6 +19,7 @@ import { applyReportToJson, createApplyProgress, renderApplySummary, renderRunLi
 import { confirmApply } from '../confirm-apply.js';
 import { lockTimeoutOption, lockWaitFrom, type LockTimeoutArgs } from '../lock-options.js';
 import { withMetricsFile, type RunOutcome } from '../run-metrics-file.js';
+import { ownFilesIfConfigured, refuseOwnFilesAsOutputs } from '../own-files.js';
 import { planCommand } from './plan.js';
 import { renderPlan } from '../render-plan.js';
 import { chalkFor } from '../render-problems.js';
@@ -61,7 +62,13 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       if (args.planfile !== undefined) throw new ProblemError(problem('USAGE', 'apply --dry-run takes no plan file', 'It plans, as `aktin-sftp plan` does.', `To look at a saved plan, run: aktin-sftp show ${args.planfile}`));
       return planCommand.run({ ...args, diff: false }, io);
     }
-    return withMetricsFile(args['metrics-file'], io, args, 'apply', () => applyWith(args, io));
+    const metrics = args['metrics-file'] === undefined ? undefined : resolve(io.cwd, args['metrics-file']);
+    if (metrics !== undefined) {
+      // Before anything, and before withMetricsFile, which writes the file whatever the outcome.
+      const input = args.planfile === undefined ? [] : [{ role: 'the plan file', path: resolve(io.cwd, args.planfile) }];
+      await refuseOwnFilesAsOutputs([{ option: '--metrics-file', path: metrics }], [...input, ...(await ownFilesIfConfigured(args, io))]);
+    }
+    return withMetricsFile(metrics, io, args, 'apply', () => applyWith(args, io));
   },
 };
 
