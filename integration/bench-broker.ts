@@ -4,7 +4,7 @@
  * connections opened, which keep-alive should hold at or below the concurrency.
  *   node --import tsx integration/bench-broker.ts [REQUESTS=1000] [CONCURRENCY=8] [PASSES=3]
  */
-import { createBrokerReader } from '../src/adapters/broker-http.js';
+import { createBrokerReader } from '../src/adapters/broker/http.js';
 import { Secret } from '../src/core/secret.js';
 import { startBrokerEmulator, type EmulatorSeed } from './broker-emulator/index.js';
 

@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { generateFernetKey, parseFernetKey } from '../src/adapters/fernet.js';
-import { decryptFile } from '../src/adapters/fernet-decrypt-file.js';
-import { createFernetEncryptStream } from '../src/adapters/fernet-stream.js';
+import { generateFernetKey, parseFernetKey } from '../src/adapters/encryption/fernet/fernet.js';
+import { decryptFile } from '../src/adapters/encryption/fernet/decrypt-file.js';
+import { createFernetEncryptStream } from '../src/adapters/encryption/fernet/stream.js';
 import { fernetTokenSize } from '../src/core/fernet-size.js';
 
 const MIB = 1024 * 1024;

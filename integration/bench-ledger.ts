@@ -17,12 +17,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const DIST = new URL('../dist/adapters/', import.meta.url);
+// The XSD oracle is test code (not built into dist/): its child process loads it through tsx.
+const ORACLE = new URL('../test/support/ledger-schema.ts', import.meta.url);
 const OPS = ['read', 'xsd', 'write', 'journal'] as const;
 const APPENDS = 2000;
 
 
 async function main(sizes: number[]): Promise<void> {
-  if (!existsSync(new URL('ledger-file.js', DIST))) throw new Error('run `npm run build` first: the benchmark measures the built code');
+  if (!existsSync(new URL('ledger/file.js', DIST))) throw new Error('run `npm run build` first: the benchmark measures the built code');
   const ns = sizes.length > 0 ? sizes : [2000, 100_000];
   console.log(`node ${process.version}, ${APPENDS} journal appends per run\n`);
   console.log(['entries', 'file MB', 'operation', 'wall ms', 'CPU ms', 'peak RSS MB'].map((h) => h.padStart(12)).join(''));
@@ -31,8 +33,8 @@ async function main(sizes: number[]): Promise<void> {
     try {
       const mb = await seed(dir, n);
       for (const op of OPS) {
-        const source = `const DIST = new URL(${JSON.stringify(DIST.href)}); const APPENDS = ${APPENDS}; const OP = ${JSON.stringify(op)}; const DIR = ${JSON.stringify(dir)};\n${CHILD}`;
-        const run = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        const source = `const DIST = new URL(${JSON.stringify(DIST.href)}); const ORACLE = ${JSON.stringify(ORACLE.href)}; const APPENDS = ${APPENDS}; const OP = ${JSON.stringify(op)}; const DIR = ${JSON.stringify(dir)};\n${CHILD}`;
+        const run = spawnSync(process.execPath, [...(op === 'xsd' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', source], { encoding: 'utf8', maxBuffer: 1 << 20 });
         if (run.status !== 0) throw new Error(`${op} failed: ${run.stderr}`);
         const r = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { wall: number; cpu: number; rss: number; note?: string };
         console.log([n, mb.toFixed(1), op, r.wall.toFixed(0), r.cpu.toFixed(0), r.rss.toFixed(0)].map((v) => String(v).padStart(12)).join('') + (r.note ? `   ${r.note}` : ''));
@@ -44,7 +46,7 @@ async function main(sizes: number[]): Promise<void> {
 }
 
 async function seed(dir: string, n: number): Promise<number> {
-  const { formatLedgerXml } = (await import(new URL('ledger-xml.js', DIST).href)) as typeof import('../src/adapters/ledger-xml.js');
+  const { formatLedgerXml } = (await import(new URL('ledger/xml.js', DIST).href)) as typeof import('../src/adapters/ledger/xml.js');
   const hex = (i: number, c: string) => (c.repeat(56) + i.toString(16).padStart(8, '0')).slice(-64);
   const entries = Array.from({ length: n }, (_, i) => ({
     id: String(i),
@@ -62,11 +64,11 @@ async function seed(dir: string, n: number): Promise<number> {
   return text.length / 1e6;
 }
 
-/** The child: plain JavaScript, run with `node -e` (DIST, APPENDS, OP and DIR are prepended). */
+/** The child: plain JavaScript, run with `node -e` (DIST, ORACLE, APPENDS, OP and DIR are prepended). */
 const CHILD = String.raw`
 const { readFileSync } = await import('node:fs');
 const { join } = await import('node:path');
-const { createLedgerStore } = await import(new URL('ledger-file.js', DIST).href);
+const { createLedgerStore } = await import(new URL('ledger/file.js', DIST).href);
 const startCpu = process.cpuUsage();
 const start = performance.now();
 let note;
@@ -74,7 +76,7 @@ const store = createLedgerStore(DIR, { foldIntervalMs: 3600000 });
 if (OP === 'read') {
   note = (await store.read()).ledger.entries.length + ' entries';
 } else if (OP === 'xsd') {
-  const { ledgerSchemaErrors } = await import(new URL('ledger-schema.js', DIST).href);
+  const { ledgerSchemaErrors } = await import(ORACLE);
   note = (await ledgerSchemaErrors(readFileSync(join(DIR, 'status.xml'), 'utf8'))).length + ' errors';
 } else if (OP === 'write') {
   const { ledger } = await store.read();

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { openRemoteFolder } from '../src/adapters/sftp-ssh2.js';
+import { openRemoteFolder } from '../src/adapters/sftp/ssh2.js';
 import { sftpConfigOf, fingerprintOfPublicKey } from './support/e2e-world.js';
 
 const MIB = 1024 * 1024;

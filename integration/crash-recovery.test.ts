@@ -3,15 +3,15 @@
  * apply) reaches the same SFTP folder and ledger as an uninterrupted run, removes leftover
  * temporary files, and takes over the lock the dead process left. Besides kills from outside
  * at moments seen in the output, the CLI kills itself at exact steps of the ledger journal's
- * appends and of its fold into status.xml (test/adapters/ledger-kill-hook.mjs, preloaded).
+ * appends and of its fold into status.xml (test/adapters/ledger/kill-hook.mjs, preloaded).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { fernetDecrypt, parseFernetKey } from '../src/adapters/fernet.js';
-import { parseLedgerXml } from '../src/adapters/ledger-xml.js';
+import { fernetDecrypt, parseFernetKey } from '../src/adapters/encryption/fernet/fernet.js';
+import { parseLedgerXml } from '../src/adapters/ledger/xml.js';
 import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
 import { startLocalSftpServer, type LocalSftpServer } from './local-sftp-server.js';
@@ -55,7 +55,7 @@ describe('crash recovery', () => {
     });
   }
 
-  const HOOK = fileURLToPath(new URL('../test/adapters/ledger-kill-hook.mjs', import.meta.url));
+  const HOOK = fileURLToPath(new URL('../test/adapters/ledger/kill-hook.mjs', import.meta.url));
   // savedPlan: recover with `plan -o` (no lock: the journal is replayed in memory only) and then
   // `apply PLANFILE`, which must find the plan fresh: the ledger fingerprint the plan pinned is
   // that of the fold the apply then writes.

@@ -13,8 +13,8 @@ import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, rmSyn
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { RemoteFolder } from '../src/app/ports.js';
-import { encodeRecord } from '../src/adapters/ledger-journal-format.js';
-import { parseLedgerXml } from '../src/adapters/ledger-xml.js';
+import { encodeRecord } from '../src/adapters/ledger/journal-format.js';
+import { parseLedgerXml } from '../src/adapters/ledger/xml.js';
 import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
 import { runCliProcess, type CliRun } from './support/cli-process.js';

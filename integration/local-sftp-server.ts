@@ -13,7 +13,7 @@ import { lstat, mkdir, open, readdir, rename, rmdir, unlink, type FileHandle } f
 import type { AddressInfo } from 'node:net';
 import { join, posix } from 'node:path';
 import ssh2, { type AuthContext, type Connection, type ParsedKey, type SFTPWrapper } from 'ssh2';
-import { fingerprintOf } from '../src/adapters/host-key.js';
+import { fingerprintOf } from '../src/adapters/sftp/host-key.js';
 import { hostKey } from '../test/support/ssh-keys.js';
 
 const { Server, utils } = ssh2;

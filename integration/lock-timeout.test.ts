@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { acquireLedgerLock } from '../src/adapters/ledger-lock.js';
+import { acquireLedgerLock } from '../src/adapters/ledger/lock.js';
 import type { RemoteFolder } from '../src/app/ports.js';
 import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';

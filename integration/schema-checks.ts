@@ -6,7 +6,7 @@
  *
  *   npm run generate:schema-checks     # after changing schemas/config.schema.json or schemas/plan.schema.json
  *
- * test/adapters/schema-checks.test.ts fails when a committed module no longer matches its schema.
+ * test/generated/schema-checks.test.ts fails when a committed module no longer matches its schema.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,8 @@ import standalone from 'ajv/dist/standalone/index.js';
 const ROOT = new URL('../', import.meta.url);
 
 export const SCHEMA_CHECKS = [
-  { schema: 'schemas/config.schema.json', module: 'src/adapters/config-schema-check.ts' },
-  { schema: 'schemas/plan.schema.json', module: 'src/adapters/plan-file-schema-check.ts' },
+  { schema: 'schemas/config.schema.json', module: 'src/generated/config-schema-check.ts' },
+  { schema: 'schemas/plan.schema.json', module: 'src/generated/plan-file-schema-check.ts' },
 ] as const;
 
 /** The module for one schema, with the same options the checks were compiled with at run time. */

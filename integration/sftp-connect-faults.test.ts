@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
-import { connectSftp, type ConnectRetry } from '../src/adapters/sftp-connect.js';
-import { openRemoteFolder } from '../src/adapters/sftp-ssh2.js';
+import { connectSftp, type ConnectRetry } from '../src/adapters/sftp/connect.js';
+import { openRemoteFolder } from '../src/adapters/sftp/ssh2.js';
 import type { SftpConfig } from '../src/core/config.js';
 import { isProblemError, type ProblemError } from '../src/core/problem.js';
 import { Secret } from '../src/core/secret.js';

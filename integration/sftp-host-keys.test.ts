@@ -11,7 +11,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
-import { connectSftp } from '../src/adapters/sftp-connect.js';
+import { connectSftp } from '../src/adapters/sftp/connect.js';
 import type { SftpConfig } from '../src/core/config.js';
 import { isProblemError } from '../src/core/problem.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';

@@ -8,7 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openRemoteFolder } from '../src/adapters/sftp-ssh2.js';
+import { openRemoteFolder } from '../src/adapters/sftp/ssh2.js';
 import type { SftpConfig } from '../src/core/config.js';
 import { isProblemError } from '../src/core/problem.js';
 import { Secret } from '../src/core/secret.js';

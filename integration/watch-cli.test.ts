@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fernetDecrypt, parseFernetKey } from '../src/adapters/fernet.js';
+import { fernetDecrypt, parseFernetKey } from '../src/adapters/encryption/fernet/fernet.js';
 import type { RemoteFolder } from '../src/app/ports.js';
 import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';

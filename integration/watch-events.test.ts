@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WebsocketBrokerEvents } from '../src/adapters/broker-events.js';
+import { WebsocketBrokerEvents } from '../src/adapters/broker/events.js';
 import { runWatch } from '../src/app/watch-loop.js';
 import type { RequestId } from '../src/core/model.js';
 import { Secret } from '../src/core/secret.js';

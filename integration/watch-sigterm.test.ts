@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
-import { fernetDecrypt, parseFernetKey } from '../src/adapters/fernet.js';
+import { fernetDecrypt, parseFernetKey } from '../src/adapters/encryption/fernet/fernet.js';
 import type { RemoteFolder } from '../src/app/ports.js';
 import { isTempFileName } from '../src/core/remote-names.js';
 import { BrokerDriver } from './broker-driver.js';

@@ -11,20 +11,12 @@
 import type { BrokerEventSource, Connection, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
 import type { Config } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { WebsocketBrokerEvents } from '../adapters/broker-events.js';
-import { loadConfig } from '../adapters/config-file.js';
-import { decryptFile } from '../adapters/fernet-decrypt-file.js';
-import { generateFernetKey } from '../adapters/fernet.js';
-import { createFernetEncryptStream } from '../adapters/fernet-stream.js';
-import { readKeyFile, writeNewKeyFile } from '../adapters/key-file.js';
-import { identifyFile } from '../adapters/file-identity.js';
-import { createLedgerStore, ledgerFiles } from '../adapters/ledger-file.js';
-import { acquireLedgerLock, forceUnlock, readLedgerLock } from '../adapters/ledger-lock.js';
-import { formatLedgerXml } from '../adapters/ledger-xml.js';
-import { readMetricsFile, writeMetricsFile } from '../adapters/metrics-file.js';
-import { readPlanFile, writePlanFile } from '../adapters/plan-file.js';
-import { newPlanId, systemClock } from '../adapters/system-clock.js';
-import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http.js';
+import { loadConfig } from '../adapters/config/index.js';
+import { createFernetEncryptStream, decryptFile, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
+import { identifyFile, readMetricsFile, readPlanFile, writeMetricsFile, writePlanFile } from '../adapters/files/index.js';
+import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, ledgerFiles, readLedgerLock } from '../adapters/ledger/index.js';
+import { newPlanId, systemClock } from '../adapters/system/index.js';
+import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http/index.js';
 
 export { decryptFile, generateFernetKey, identifyFile, ledgerFiles, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
@@ -44,11 +36,11 @@ export function openWorld(config: Config, events: EventSink): World {
 }
 
 export async function startWatchHttp(options: WatchHttpOptions): Promise<WatchHttp> {
-  return (await import('../adapters/watch-http.js')).startWatchHttp(options);
+  return (await import('../adapters/watch-http/index.js')).startWatchHttp(options);
 }
 
 async function connect(config: Config, events: EventSink, warn: (message: string) => void): Promise<Connection> {
-  const [{ createBrokerReader }, { openRemoteFolder }] = await Promise.all([import('../adapters/broker-http.js'), import('../adapters/sftp-ssh2.js')]);
+  const [{ createBrokerReader }, { openRemoteFolder }] = await Promise.all([import('../adapters/broker/index.js'), import('../adapters/sftp/index.js')]);
   const broker = createBrokerReader({
     broker: config.broker,
     ...(config.caBundle === undefined ? {} : { caBundle: config.caBundle }),
@@ -83,6 +75,7 @@ export function openLedgerStore(workingDir: string, warn: (message: string) => v
 }
 
 /** The broker's admin websocket, for `watch`: Bearer on the upgrade, the REST client's CA bundle. */
-export function openBrokerEvents(config: Config): BrokerEventSource {
+export async function openBrokerEvents(config: Config): Promise<BrokerEventSource> {
+  const { WebsocketBrokerEvents } = await import('../adapters/broker/index.js');
   return new WebsocketBrokerEvents({ broker: config.broker, ...(config.caBundle === undefined ? {} : { caBundle: config.caBundle }) });
 }

@@ -1,7 +1,7 @@
 /**
  * Refusing an output path that is one of the tool's own files (issue 24: `--metrics-file rki.key`
  * replaced the key, `plan -o state/status.xml` the ledger). Checked before the command does
- * anything; the decision is core/output-clash.ts, the stat calls the file-identity adapter.
+ * anything; the decision is core/output-clash.ts, the stat calls the files adapter's identity.ts.
  */
 import { resolve } from 'node:path';
 import type { Config } from '../core/config.js';

@@ -2,7 +2,7 @@
  * Whether a file a command is about to write is one of the tool's own files: the configuration,
  * a key, the ledger with its journal, backup and lock, or the command's own input. Decided by
  * identity, never by spelling: `state/../state/status.xml`, a link to the key and a hard link to
- * the configuration are all that file. Pure: the identities come from the file-identity adapter.
+ * the configuration are all that file. Pure: the identities come from the files adapter's identity.ts.
  */
 import { problem, type Problem } from './problem.js';
 

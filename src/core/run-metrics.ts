@@ -1,7 +1,7 @@
 /**
  * What one run reports to monitoring (Prometheus textfile metrics, `--metrics-file PATH`), and
  * the names it reports under. Pure: rendering lives in src/cli/render-metrics.ts, the atomic
- * file write in src/adapters/metrics-file.ts.
+ * file write in src/adapters/files/metrics-file.ts.
  */
 import type { ActionKind } from './plan.js';
 

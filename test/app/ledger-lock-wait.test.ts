@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
+import { acquireLedgerLock } from '../../src/adapters/ledger/lock.js';
 import { lockLedger, type LockWaitTimers } from '../../src/app/ledger-lock-wait.js';
 import type { AppEvent, LedgerLock } from '../../src/app/ports.js';
 import { openLedgerStore } from '../../src/cli/open-world.js';

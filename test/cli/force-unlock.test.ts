@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
+import { acquireLedgerLock } from '../../src/adapters/ledger/lock.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { tempDir } from '../support/temp-dir.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startWatchHttp, type WatchHttp } from '../../src/adapters/watch-http.js';
+import { startWatchHttp, type WatchHttp } from '../../src/adapters/watch-http/server.js';
 import { problem, ProblemError } from '../../src/core/problem.js';
 import type { CycleReport } from '../../src/core/watch-cycle.js';
 import type { CliIo } from '../../src/cli/io.js';

@@ -7,7 +7,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
-import { readPlanFile, writePlanFile } from '../../src/adapters/plan-file.js';
+import { readPlanFile, writePlanFile } from '../../src/adapters/files/plan-file.js';
 import { isProblemError } from '../../src/core/problem.js';
 import { renderPlan } from '../../src/cli/render-plan.js';
 import { tempDir } from '../support/temp-dir.js';

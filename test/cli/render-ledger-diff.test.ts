@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
 import { renderLedgerDiff } from '../../src/cli/render-ledger-diff.js';
-import { formatLedgerXml } from '../../src/adapters/ledger-xml.js';
+import { formatLedgerXml } from '../../src/adapters/ledger/xml.js';
 import { previewLedger } from '../../src/core/ledger-transitions.js';
 import type { Ledger } from '../../src/core/model.js';
 import { planChanges } from '../../src/core/planner.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { readPlanFile } from '../../src/adapters/plan-file.js';
+import { readPlanFile } from '../../src/adapters/files/plan-file.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { renderPlanMarkdown } from '../../src/cli/render-plan-markdown.js';

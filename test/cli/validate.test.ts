@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { acquireLedgerLock } from '../../src/adapters/ledger-lock.js';
+import { acquireLedgerLock } from '../../src/adapters/ledger/lock.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { tempDir } from '../support/temp-dir.js';

@@ -14,8 +14,8 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
-import { parseLedgerXml } from '../../src/adapters/ledger-xml.js';
-import { readPlanFile } from '../../src/adapters/plan-file.js';
+import { parseLedgerXml } from '../../src/adapters/ledger/xml.js';
+import { readPlanFile } from '../../src/adapters/files/plan-file.js';
 import { renderPlan } from '../../src/cli/render-plan.js';
 import type { BrokerSnapshot, Ledger, RemoteListing } from '../../src/core/model.js';
 import type { LedgerSnapshot } from '../../src/core/observation.js';

@@ -2,7 +2,7 @@
  * Wrappers that make "plan is read-only" checkable: every port method that could write fails
  * the test, and every call is recorded, so a test can assert exactly what was read.
  */
-import { formatLedgerXml } from '../../src/adapters/ledger-xml.js';
+import { formatLedgerXml } from '../../src/adapters/ledger/xml.js';
 import type { LedgerFile, LedgerStore, RemoteFolder } from '../../src/app/ports.js';
 
 export function readOnlyFolder(folder: RemoteFolder, calls: string[]): RemoteFolder {

@@ -16,7 +16,7 @@ export const readRecipe = (name: string): string => readFileSync(join(RECIPES, n
 
 /**
  * Options the recipes use that the lead wires into the CLI as part of issue 11 (the renderers
- * exist: src/cli/render-metrics.ts, src/adapters/metrics-file.ts). A check fails once `--help`
+ * exist: src/cli/render-metrics.ts, src/adapters/files/metrics-file.ts). A check fails once `--help`
  * lists one of them, so that it is taken off this list.
  */
 const PENDING_OPTIONS: Record<string, string[]> = {};

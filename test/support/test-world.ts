@@ -3,8 +3,8 @@
  * temporary folder, a broker reader and a remote folder the test opened (and closes itself: the
  * connection a use case closes is a view of them), real Fernet. Only the clock is fixed.
  */
-import { createFernetEncryptStream } from '../../src/adapters/fernet-stream.js';
-import type { FernetKey } from '../../src/adapters/fernet.js';
+import { createFernetEncryptStream } from '../../src/adapters/encryption/fernet/stream.js';
+import type { FernetKey } from '../../src/adapters/encryption/fernet/fernet.js';
 import type { AppEvent, BrokerReader, Clock, RemoteFolder, World } from '../../src/app/ports.js';
 import { openLedgerStore } from '../../src/cli/open-world.js';
 import type { PlanIdentity } from '../../src/core/plan-freshness.js';

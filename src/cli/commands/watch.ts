@@ -48,7 +48,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
     const stop = io.interrupt ?? new AbortController().signal;
     try {
       await runWatch({
-        source: openBrokerEvents(config),
+        source: await openBrokerEvents(config),
         reconcile: reconcilerFor(openWorld(config, warningsTo(io, args)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, ...lockWaitFrom(args) }),
         signal: stop,
         debounceMs: config.watch.debounceSeconds * 1000,

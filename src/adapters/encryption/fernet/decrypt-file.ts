@@ -1,0 +1,131 @@
+/**
+ * Decrypts a Fernet token file with flat memory, and leaves no plaintext behind unless the
+ * whole token verified. Fernet authenticates only at the end, so the token is read twice:
+ * the first pass checks the HMAC and writes nothing; the second decrypts into a temporary
+ * file (mode 0600) beside the output, checks the HMAC again (the file may have changed in
+ * between), fsyncs, and only then renames it onto the output. Any failure removes the
+ * temporary file.
+ */
+import { createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Decipher } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ProblemError, isProblemError, problem } from '../../../core/problem.js';
+import { checkTimestamp, invalidToken, type FernetKey } from './fernet.js';
+import { readTokenBytes } from './token-bytes.js';
+
+const HEADER = 25;
+const MAC = 32;
+
+type Write = (plain: Buffer) => Promise<unknown>;
+
+export async function decryptFile(key: FernetKey, input: string, output: string, options: { ttl?: number } = {}): Promise<{ bytes: number }> {
+  if (resolve(input) === resolve(output)) {
+    throw new ProblemError(problem('USAGE', 'The output must differ from the input', `Both are ${input}.`, 'Choose another output path.'));
+  }
+  const source = await openFile(input, 'r', undefined, `Cannot read the token file ${input}`);
+  try {
+    if (!(await source.stat()).isFile()) throw new ProblemError(problem('FILE_IO', `Cannot read the token file ${input}`, 'It is not a regular file.'));
+    await scanToken(key, source, options);
+    const temp = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
+    const target = await openFile(temp, 'wx', 0o600, `Cannot write ${output}`);
+    try {
+      let bytes: number;
+      try {
+        bytes = await scanToken(key, source, options, (plain) => target.write(plain));
+        await target.sync();
+      } finally {
+        await target.close();
+      }
+      await rename(temp, output);
+      await syncFolder(dirname(output));
+      return { bytes };
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  } catch (error) {
+    throw explain(error, input, output);
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * One streaming pass over the token: version and TTL from the header, HMAC over all but the
+ * last 32 bytes, and (given `write`) CBC decryption of the ciphertext. Returns the plaintext size.
+ */
+async function scanToken(key: FernetKey, source: FileHandle, options: { ttl?: number }, write?: Write): Promise<number> {
+  const hmac = createHmac('sha256', key.signingKey);
+  let decipher: Decipher | undefined;
+  let held: Buffer = Buffer.alloc(0);
+  let total = 0;
+  let written = 0;
+  for await (const bytes of readTokenBytes(source)) {
+    total += bytes.length;
+    let all: Buffer = held.length > 0 ? Buffer.concat([held, bytes]) : bytes;
+    if (!decipher) {
+      if (all.length < HEADER + MAC) {
+        held = Buffer.from(all);
+        continue;
+      }
+      if (all[0] !== 0x80) throw invalidToken('unknown version');
+      checkTimestamp(all, options);
+      hmac.update(all.subarray(0, HEADER));
+      decipher = createDecipheriv('aes-128-cbc', key.encryptionKey, all.subarray(9, HEADER));
+      all = all.subarray(HEADER);
+    }
+    // The last 32 bytes seen so far may be the HMAC: hold them back.
+    const ciphertext = all.subarray(0, all.length - Math.min(MAC, all.length));
+    hmac.update(ciphertext);
+    if (write) written += await writeAll(write, decipher.update(ciphertext));
+    held = Buffer.from(all.subarray(ciphertext.length));
+  }
+  if (!decipher || total < HEADER + 16 + MAC || (total - HEADER - MAC) % 16 !== 0) throw invalidToken('malformed token (length)');
+  if (!timingSafeEqual(hmac.digest(), held)) throw invalidToken('HMAC mismatch: wrong key or altered token');
+  if (!write) return 0;
+  let last: Buffer;
+  try {
+    last = decipher.final();
+  } catch (error) {
+    throw invalidToken('bad padding', error);
+  }
+  return written + (await writeAll(write, last));
+}
+
+async function writeAll(write: Write, plain: Buffer): Promise<number> {
+  if (plain.length > 0) await write(plain);
+  return plain.length;
+}
+
+async function openFile(path: string, flags: string, mode: number | undefined, title: string): Promise<FileHandle> {
+  try {
+    return await open(path, flags, mode);
+  } catch (error) {
+    throw fileProblem(title, error);
+  }
+}
+
+/** The rename is durable only once the folder's entry is on disk; best effort where unsupported. */
+async function syncFolder(path: string): Promise<void> {
+  const folder = await open(path, 'r').catch(() => undefined);
+  await folder?.sync().catch(() => undefined);
+  await folder?.close();
+}
+
+function explain(error: unknown, input: string, output: string): unknown {
+  if (isProblemError(error) && error.code === 'FERNET_INVALID_TOKEN') {
+    const p = error.problems[0]!;
+    return new ProblemError(
+      problem('FERNET_INVALID_TOKEN', `${input} is not a valid Fernet token for this key`, `${p.title}. Nothing was written to ${output}.`, 'Check that this is the right key file for this upload, and that the upload is complete.'),
+      { cause: error },
+    );
+  }
+  if (!isProblemError(error) && typeof (error as NodeJS.ErrnoException)?.code === 'string') return fileProblem(`Cannot decrypt ${input} to ${output}`, error);
+  return error;
+}
+
+function fileProblem(title: string, error: unknown): ProblemError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const detail = code === 'ENOENT' ? 'No such file or folder.' : code === 'EACCES' ? 'Permission denied.' : code === 'EISDIR' ? 'It is a folder.' : `The system said ${code}.`;
+  return new ProblemError(problem('FILE_IO', title, detail), { cause: error });
+}

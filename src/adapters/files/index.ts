@@ -1,0 +1,4 @@
+/** The files family: saved plans and run metrics in local files, written whole or not at all; where a path leads. */
+export { identifyFile } from './identity.js';
+export { readMetricsFile, writeMetricsFile } from './metrics-file.js';
+export { readPlanFile, writePlanFile } from './plan-file.js';
