@@ -17,7 +17,7 @@ export interface LockTimeoutArgs {
 export function lockTimeoutOption<T>(y: Argv<T>): Argv<T & LockTimeoutArgs> {
   return y.option('lock-timeout', {
     type: 'string', // read by LOCK_OPTION_RULES into milliseconds
-    describe: 'Wait up to DURATION (30s, 5m, 1h30m) for a ledger lock another run holds, instead of exiting 4 at once; 0 (the default) fails at once',
+    describe: 'Wait up to DURATION (30s, 5m, 1h30m) for a ledger lock another run holds, instead of exiting 4 at once; 0 (the default) fails at once. A lock whose heartbeat is older than 2m is taken over, so 2m or more always gets a lock whose holder is gone',
   }) as unknown as Argv<T & LockTimeoutArgs>;
 }
 

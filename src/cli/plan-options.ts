@@ -22,12 +22,12 @@ export function planSafetyOptions<T>(y: Argv<T>): Argv<T & PlanSafetyArgs> {
   return y
     .option('max-delete', {
       type: 'string', // not 'number': yargs would turn "abc" into NaN before any rule sees it; read by PLAN_OPTION_RULES
-      describe: 'Refuse to plan more deletions than N, a whole number >= 0 (overrides [APPLY] MAX_DELETE)',
+      describe: 'Refuse to plan more deletions than N, a whole number >= 0 (overrides [APPLY] MAX_DELETE); --allow-mass-delete does not lift it',
     })
     .option('allow-mass-delete', {
       type: 'boolean',
       default: false,
-      describe: 'Allow deletions above the cap, and when the broker lists no tagged request at all',
+      describe: 'Allow deletions when the broker lists no tagged request at all; the cap (--max-delete, [APPLY] MAX_DELETE) still applies',
     })
     .option('only', {
       type: 'string',

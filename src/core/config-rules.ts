@@ -9,7 +9,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_FILE_MODE, formatFileMode, type Config } from './config.js';
 import { CONFIG_KEYS, CONFIG_SCOPES, dottedName, envName, keyLabel, type ConfigKey } from './config-keys.js';
 import { describeValue, readValue } from './config-values.js';
-import { unknownKeyWarnings } from './config-warnings.js';
+import { unknownKeyProblems } from './config-unknown-keys.js';
 import { problem, type Problem } from './problem.js';
 import { Secret } from './secret.js';
 
@@ -43,8 +43,7 @@ export interface RuleOptions {
 }
 
 export function checkConfig(raw: RawConfig, options: RuleOptions = {}): ConfigCheck {
-  const problems: Problem[] = [];
-  const warnings = unknownKeyWarnings(raw.values, basename(raw.file));
+  const { problems, warnings } = unknownKeyProblems(raw.values, raw.file, basename(raw.file));
   const paths: PathToCheck[] = [];
   const got = new Map<string, unknown>();
   // Keys given at all, valid or not: an invalid PASSWORD is its own problem, not also a missing one.

@@ -1,56 +1,15 @@
 /**
- * Warnings about keys the configuration does not know: the original ignored them silently, so
- * they stay warnings, with a "did you mean" for likely typos. Pure.
+ * The warning about a config file that holds secrets and that others may read. Pure.
  */
-import { CONFIG_KEYS, CONFIG_SCOPES, envName, keyLabel } from './config-keys.js';
-import { CONTROL_CHARACTER } from './config-values.js';
-import { closest } from './did-you-mean.js';
-
-const TOP_LEVEL = new Set<string>([...CONFIG_SCOPES, 'REQUESTS_CA_BUNDLE']);
-
-export function unknownKeyWarnings(values: Readonly<Record<string, unknown>>, file: string): string[] {
-  const warnings: string[] = [];
-  for (const [rawName, value] of Object.entries(values)) {
-    const name = printable(rawName);
-    if (name === 'SMTP') {
-      warnings.push(`\`SMTP\` in ${file} is ignored: the original tool's e-mail notifier settings are no longer used.`);
-      continue;
-    }
-    if (!TOP_LEVEL.has(name)) {
-      warnings.push(`\`${name}\` in ${file} is not a known key or table and is ignored${suggest(name, [...TOP_LEVEL])}.`);
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) continue;
-    const known = CONFIG_KEYS.filter((k) => k.scope === name).map((k) => k.key);
-    for (const inner of Object.keys(value).map(printable)) {
-      if (known.includes(inner)) continue;
-      warnings.push(
-        inner === 'REQUESTS_CA_BUNDLE'
-          ? `\`[${name}] REQUESTS_CA_BUNDLE\` in ${file} is ignored: REQUESTS_CA_BUNDLE must stand at the top of the file, before the first [table].`
-          : `\`[${name}] ${inner}\` in ${file} is not a known key and is ignored${suggest(inner, known)}.`,
-      );
-    }
-  }
-  return warnings;
-}
-
-/** A quoted TOML key may hold anything, an escape sequence too: shown escaped, never raw. */
-function printable(name: string): string {
-  return CONTROL_CHARACTER.test(name) ? JSON.stringify(name).slice(1, -1).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : name;
-}
-
-function suggest(name: string, candidates: string[]): string {
-  const upper = name.toUpperCase();
-  const close = closest(upper, candidates) ?? candidates.find((c) => upper.length > c.length && upper.startsWith(c));
-  return close ? ` (did you mean ${close}?)` : '';
-}
+import { CONFIG_KEYS, envName, keyLabel } from './config-keys.js';
 
 /**
- * The same warning the key file gets: a config file that holds a secret (password, API key,
- * passphrase) and that group or others may read or write. `mode` is the file's st_mode.
+ * The same warning the key file gets, for a config file that holds a secret (password, API
+ * key, passphrase): `exposure` says whether, and to whom, the file is exposed
+ * (core/secret-exposure.ts, given the subject); the warning adds the way out of keeping the
+ * secret in the file at all.
  */
-export function exposedSecretsWarning(path: string, mode: number, values: Readonly<Record<string, unknown>>): string | undefined {
-  if ((mode & 0o077) === 0) return undefined;
+export function exposedSecretsWarning(path: string, values: Readonly<Record<string, unknown>>, exposure: (subject: string) => string | undefined): string | undefined {
   const held = CONFIG_KEYS.filter((k) => {
     if (k.kind !== 'secret') return false;
     const table = k.scope === null ? values : values[k.scope];
@@ -60,8 +19,6 @@ export function exposedSecretsWarning(path: string, mode: number, values: Readon
   if (held.length === 0) return undefined;
   const names = held.map((k) => `\`${keyLabel(k)}\``);
   const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
-  return (
-    `The config file ${path} holds ${list} and can be read or written by group or others (mode ${(mode & 0o777).toString(8)}); ` +
-    `run 'chmod 600 ${path}', or keep the secret in a file of its own named by ${envName(held[0]!)}_FILE.`
-  );
+  const warning = exposure(`The config file ${path} holds ${list} and`);
+  return warning === undefined ? undefined : `${warning.replace(/\.$/, '')}; or keep the secret in a file of its own named by ${envName(held[0]!)}_FILE.`;
 }

@@ -103,7 +103,7 @@ describe('--color through the command line', () => {
     it(`validate's warning, ${args.join(' ') || '(no flag)'} with ${JSON.stringify(env)} ${tty ? 'on' : 'off'} a terminal, is ${coloured ? '' : 'not '}coloured`, async () => {
       const r = await run(args, env, tty, 0o644);
       assert.equal(r.code, 0, r.err);
-      assert.match(r.err, /Warning:.*can be read or written by group or others/);
+      assert.match(r.err, /Warning:.*can be read or written by any user/);
       assert.equal(r.err.includes(ESC), coloured, JSON.stringify(r.err));
     });
   }

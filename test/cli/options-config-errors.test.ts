@@ -19,7 +19,7 @@ describe('configuration errors through the command line', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  function deployment(patch: { apiKey?: string; folder?: string; host?: string }, mode = 0o600): { dir: string; config: string } {
+  function deployment(patch: { apiKey?: string; folder?: string; host?: string; extra?: string }, mode = 0o600): { dir: string; config: string } {
     const dir = tempDir('options-config');
     dirs.push(dir);
     writeFileSync(join(dir, 'rki.key'), randomBytes(32).toString('base64url') + '=', { mode: 0o600 });
@@ -29,7 +29,8 @@ describe('configuration errors through the command line', () => {
       `[BROKER]\nURL = "http://127.0.0.1:9/"\nAPI_KEY = ${JSON.stringify(patch.apiKey ?? API_KEY)}\n[REQUESTS]\nTAG = "rki"\n` +
         `[SFTP]\nHOST = ${JSON.stringify(patch.host ?? '127.0.0.1')}\nPORT = 9\nUSERNAME = "u"\nPASSWORD = "${PASSWORD}"\nTIMEOUT = "25"\nFOLDERNAME = ${JSON.stringify(patch.folder ?? 'rki')}\n` +
         'HOST_KEY_FINGERPRINTS = ["SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"]\n' +
-        '[SECURITY]\nPATH_ENCRYPTION_KEY = "rki.key"\n[MISC]\nWORKING_DIR = "."\n',
+        '[SECURITY]\nPATH_ENCRYPTION_KEY = "rki.key"\n[MISC]\nWORKING_DIR = "."\n' +
+        (patch.extra ?? ''),
       { mode },
     );
     return { dir, config };
@@ -63,6 +64,15 @@ describe('configuration errors through the command line', () => {
       env: { AKTIN_SFTP_SFTP_PASSWROD: PASSWORD, AKTIN_SFTP_CONFIG: 'settings.toml' },
       message: 'The environment variable AKTIN_SFTP_SFTP_PASSWROD is not a setting of aktin-sftp (did you mean AKTIN_SFTP_SFTP_PASSWORD?)',
     },
+    // A typo cannot turn off a guard: in the file as in the environment, exit 64, nothing done.
+    { name: 'a misspelt key in [APPLY]', patch: { extra: '[APPLY]\nMAX_DELTE = 0\n' }, message: '`[APPLY] MAX_DELTE` in settings.toml is not a known key (did you mean MAX_DELETE?)' },
+    { name: 'a misspelt table', patch: { extra: '[APLY]\nMAX_DELETE = 0\n' }, message: '`APLY` in settings.toml is not a known table or key (did you mean APPLY?)' },
+    {
+      name: 'a misspelt variable for a guard',
+      patch: {},
+      env: { AKTIN_SFTP_APPLY_MAX_DELTE: '0' },
+      message: 'The environment variable AKTIN_SFTP_APPLY_MAX_DELTE is not a setting of aktin-sftp (did you mean AKTIN_SFTP_APPLY_MAX_DELETE?)',
+    },
   ];
   for (const c of cases) {
     for (const command of ['validate', 'plan', 'apply --auto-approve']) {
@@ -84,10 +94,10 @@ describe('configuration errors through the command line', () => {
     const { dir, config } = deployment({}, 0o644);
     const r = await run(dir, ['validate', '-c', config]);
     assert.equal(r.code, 0, r.err);
-    assert.ok(r.err.includes(`Warning: The config file ${config} holds \`[BROKER] API_KEY\` and \`[SFTP] PASSWORD\` and can be read or written by group or others (mode 644); run 'chmod 600 ${config}'`), r.err);
+    assert.ok(r.err.includes(`Warning: The config file ${config} holds \`[BROKER] API_KEY\` and \`[SFTP] PASSWORD\` and can be read or written by any user (mode 644); run 'chmod 600 ${config}'`), r.err);
     const quiet = deployment({}, 0o600);
     const q = await run(quiet.dir, ['validate', '-c', quiet.config]);
     assert.equal(q.code, 0, q.err);
-    assert.ok(!q.err.includes('group or others'), q.err);
+    assert.ok(!q.err.includes('can be read or written'), q.err);
   });
 });

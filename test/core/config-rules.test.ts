@@ -169,15 +169,31 @@ describe('config rules: the whole file', () => {
     assert.deepEqual(list, ['`[SFTP] PASSWORD` or `[SFTP] PRIVATE_KEY` must be set in settings.toml']);
   });
 
-  it('warns about unknown keys and tables instead of failing, as the original ignored them', () => {
-    const check = checkConfig(raw(values({ SMTP: { HOST: 'mail' }, SFTP: { HOSTNAME: 'x' }, MISC: { REQUESTS_CA_BUNDLE: 'ca.pem' } })));
+  it('refuses unknown keys and tables in every table, with did you mean; the original\'s retired [SMTP] is only warned', () => {
+    const check = checkConfig(raw(values({ SMTP: { HOST: 'mail' }, SFTP: { HOSTNAME: 'x' }, MISC: { REQUESTS_CA_BUNDLE: 'ca.pem' }, APPLY: { MAX_DELTE: 0 } })));
+    assert.deepEqual(check.config, undefined);
+    assert.deepEqual(
+      check.problems.map((p) => [p.code, p.title]),
+      [
+        ['CONFIG_INVALID', '`[SFTP] HOSTNAME` in settings.toml is not a known key (did you mean HOST?)'],
+        ['CONFIG_INVALID', '`[MISC] REQUESTS_CA_BUNDLE` in settings.toml has no effect inside a table'],
+        ['CONFIG_INVALID', '`[APPLY] MAX_DELTE` in settings.toml is not a known key (did you mean MAX_DELETE?)'],
+      ],
+    );
+    assert.match(check.problems[1]!.hint!, /Move REQUESTS_CA_BUNDLE to the top of the file/);
+    assert.equal(check.problems[2]!.hint, 'Correct the name or remove it. The keys of [APPLY] are CONCURRENCY, MAX_DELETE.');
+    assert.deepEqual(check.warnings, ['`SMTP` in settings.toml is ignored: the original tool\'s e-mail notifier settings are no longer used.']);
+    const table = checkConfig(raw(values({ APLY: { MAX_DELETE: 0 } })));
+    assert.deepEqual(table.problems.map((p) => p.title), ['`APLY` in settings.toml is not a known table or key (did you mean APPLY?)']);
+    for (const scope of ['BROKER', 'REQUESTS', 'SFTP', 'SECURITY', 'MISC', 'APPLY', 'WATCH']) {
+      assert.deepEqual(checkConfig(raw(values({ [scope]: { TYPO_KEY: 1 } }))).problems.map((p) => p.title), [`\`[${scope}] TYPO_KEY\` in settings.toml is not a known key`]);
+    }
+  });
+
+  it('accepts every key of the original, REQUESTS_CA_BUNDLE at the top level among them', () => {
+    const check = checkConfig(raw({ ...values({}), REQUESTS_CA_BUNDLE: 'ca.pem' }));
     assert.deepEqual(check.problems, []);
-    assert.deepEqual(check.warnings, [
-      '`[SFTP] HOSTNAME` in settings.toml is not a known key and is ignored (did you mean HOST?).',
-      '`[MISC] REQUESTS_CA_BUNDLE` in settings.toml is ignored: REQUESTS_CA_BUNDLE must stand at the top of the file, before the first [table].',
-      '`SMTP` in settings.toml is ignored: the original tool\'s e-mail notifier settings are no longer used.',
-    ]);
-    assert.deepEqual(checkConfig(raw(values({ SFPT: {} }))).warnings, ['`SFPT` in settings.toml is not a known key or table and is ignored (did you mean SFTP?).']);
+    assert.deepEqual(check.warnings, []);
   });
 
   it('names the environment variable a bad value came from', () => {
@@ -295,25 +311,31 @@ describe('config rules: hostile values', () => {
     });
   }
 
-  it('shows a quoted TOML key with an escape sequence escaped in its warning', () => {
-    const { warnings } = checkConfig(raw(values({ SFTP: { 'HO\u001b[31mST': 'x' } })));
-    assert.deepEqual(warnings, ['`[SFTP] HO\\u001b[31mST` in settings.toml is not a known key and is ignored.']);
+  it('shows a quoted TOML key with an escape sequence escaped in its problem', () => {
+    const { problems } = checkConfig(raw(values({ SFTP: { 'HO\u001b[31mST': 'x' } })));
+    assert.deepEqual(problems.map((p) => p.title), ['`[SFTP] HO\\u001b[31mST` in settings.toml is not a known key']);
   });
 });
 
 describe('config warnings: a readable file that holds a secret', () => {
-  it('names the secrets, the mode and the fix, and is silent for 0600 or a file without secrets', async () => {
+  it('names the secrets, whom the file is exposed to and the fix, and is silent for a file the others cannot read or without secrets', async () => {
     const { exposedSecretsWarning } = await import('../../src/core/config-warnings.js');
+    const { secretExposureWarning } = await import('../../src/core/secret-exposure.js');
+    const service = { name: 'aktin-sftp', uid: 998, gids: [997], groupName: 'aktin-sftp' };
+    const group = (gid: number) => (gid === 997 ? 'aktin-sftp' : 'staff');
+    const exposure = (mode: number, gid = 0) => (subject: string) => secretExposureWarning(subject, FILE, { mode, gid }, service, group);
     const v = values({ SFTP: { PRIVATE_KEY_PASSPHRASE: SECRETS[2] } });
     assert.equal(
-      exposedSecretsWarning(FILE, 0o100644, v),
-      `The config file ${FILE} holds \`[BROKER] API_KEY\`, \`[SFTP] PASSWORD\` and \`[SFTP] PRIVATE_KEY_PASSPHRASE\` and can be read or written by group or others (mode 644); ` +
-        `run 'chmod 600 ${FILE}', or keep the secret in a file of its own named by AKTIN_SFTP_BROKER_API_KEY_FILE.`,
+      exposedSecretsWarning(FILE, v, exposure(0o100644)),
+      `The config file ${FILE} holds \`[BROKER] API_KEY\`, \`[SFTP] PASSWORD\` and \`[SFTP] PRIVATE_KEY_PASSPHRASE\` and can be read or written by any user (mode 644); ` +
+        `run 'chown root:aktin-sftp ${FILE} && chmod 640 ${FILE}' (readable by aktin-sftp's group, as docs/recipes/README.md lays it out), or 'chmod 600 ${FILE}' if aktin-sftp owns it; ` +
+        'or keep the secret in a file of its own named by AKTIN_SFTP_BROKER_API_KEY_FILE.',
     );
-    assert.match(exposedSecretsWarning(FILE, 0o100660, { BROKER: { URL: 'u' }, SFTP: { PASSWORD: 'p' } })!, /holds `\[SFTP\] PASSWORD` and can be read .* \(mode 660\)/);
-    assert.equal(exposedSecretsWarning(FILE, 0o100600, v), undefined);
-    assert.equal(exposedSecretsWarning(FILE, 0o100400, v), undefined);
-    assert.equal(exposedSecretsWarning(FILE, 0o100644, { BROKER: { URL: 'u', API_KEY: '' }, SFTP: { HOST: 'h' } }), undefined);
-    for (const s of SECRETS) assert.ok(!exposedSecretsWarning(FILE, 0o100644, v)!.includes(s));
+    assert.match(exposedSecretsWarning(FILE, { BROKER: { URL: 'u' }, SFTP: { PASSWORD: 'p' } }, exposure(0o100640, 50))!, /holds `\[SFTP\] PASSWORD` and can be read or written by group staff, which aktin-sftp \(running aktin-sftp\) is not in \(mode 640\)/);
+    assert.equal(exposedSecretsWarning(FILE, v, exposure(0o100640, 997)), undefined);
+    assert.equal(exposedSecretsWarning(FILE, v, exposure(0o100600)), undefined);
+    assert.equal(exposedSecretsWarning(FILE, v, exposure(0o100400)), undefined);
+    assert.equal(exposedSecretsWarning(FILE, { BROKER: { URL: 'u', API_KEY: '' }, SFTP: { HOST: 'h' } }, exposure(0o100644)), undefined);
+    for (const s of SECRETS) assert.ok(!exposedSecretsWarning(FILE, v, exposure(0o100644))!.includes(s));
   });
 });

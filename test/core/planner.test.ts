@@ -406,10 +406,21 @@ describe('planChanges: deletion safety', () => {
     assert.deepEqual(problems({ requests: [req('1')], entries: [tracked('1')], options: { max_delete: 0 } }), []);
   });
 
-  it('allows deletions within the cap, and any with allow_mass_delete', () => {
+  it('allows deletions within the cap; allow_mass_delete lifts only the empty-list guard, never the cap', () => {
     assert.deepEqual(problems({ requests: [req('1')], entries: [tracked('1'), tracked('2')], files: exportFiles('1', '2'), options: { max_delete: 1 } }), []);
     assert.deepEqual(problems({ entries: [tracked('2')], files: exportFiles('2'), options: { allow_mass_delete: true } }), []);
-    assert.deepEqual(problems({ requests: [req('1')], entries: [tracked('1'), tracked('2'), tracked('3')], options: { max_delete: 1, allow_mass_delete: true } }), []);
+    const capped = problems({ requests: [req('1')], entries: [tracked('1'), tracked('2'), tracked('3')], options: { max_delete: 1, allow_mass_delete: true } });
+    assert.deepEqual(capped.map((p) => p.title), ['Refusing to delete 2 files: more than the cap of 1']);
+    assert.match(capped[0]!.hint!, /plan again with --max-delete 2 \(--allow-mass-delete does not lift the cap\)/);
+    // `--max-delete 0 --allow-mass-delete` (the issue's case): nothing may be deleted.
+    const zero = problems({ entries: [tracked('2'), tracked('3')], files: exportFiles('2', '3'), options: { max_delete: 0, allow_mass_delete: true } });
+    assert.deepEqual(zero.map((p) => p.title), ['Refusing to delete 2 files: more than the cap of 0']);
+    // A raised cap does not lift the empty-list guard: both are reported.
+    const both = problems({ entries: [tracked('2'), tracked('3')], files: exportFiles('2', '3'), options: { max_delete: 1 } });
+    assert.deepEqual(both.map((p) => p.code), ['PLAN_DELETE_CAP', 'PLAN_DELETE_CAP']);
+    assert.deepEqual(problems({ entries: [tracked('2'), tracked('3')], files: exportFiles('2', '3'), options: { max_delete: 5 } }).map((p) => p.title), [
+      "Refusing to delete 2 file(s): the broker lists no request tagged 'rki'",
+    ]);
   });
 });
 

@@ -5,16 +5,19 @@
  * values. An empty variable counts as unset. A prefixed variable that sets no key is an error
  * (see core/config-env-names.ts). Never reports a value it read.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { unknownVariableProblems } from '../../core/config-env-names.js';
 import { CONFIG_KEYS, dottedName, envName, keyLabel } from '../../core/config-keys.js';
 import { problem, type Problem } from '../../core/problem.js';
+import { secretFileWarning } from '../files/index.js';
 
 export interface Overridden {
   readonly values: Record<string, unknown>;
   /** `SFTP.PASSWORD` → `AKTIN_SFTP_SFTP_PASSWORD_FILE` for every overridden key. */
   readonly origins: Record<string, string>;
   readonly problems: Problem[];
+  /** A secret's _FILE that others may read (core/secret-exposure.ts). */
+  readonly warnings: string[];
 }
 
 export async function applyEnvironment(
@@ -24,6 +27,7 @@ export async function applyEnvironment(
   const result: Record<string, unknown> = { ...values };
   const origins: Record<string, string> = {};
   const problems: Problem[] = unknownVariableProblems(env);
+  const warnings: string[] = [];
   for (const k of CONFIG_KEYS) {
     const name = envName(k);
     const direct = nonEmpty(env[name]);
@@ -39,6 +43,8 @@ export async function applyEnvironment(
     if (fromFile !== undefined) {
       try {
         text = (await readFile(fromFile, 'utf8')).replace(/[\r\n]+$/, '');
+        const exposed = k.kind === 'secret' ? secretFileWarning(`The file ${fromFile} (${name}_FILE, the value of ${keyLabel(k)})`, fromFile, await stat(fromFile)) : undefined;
+        if (exposed) warnings.push(exposed);
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
         problems.push(
@@ -56,7 +62,7 @@ export async function applyEnvironment(
     setValue(result, k.scope, k.key, value);
     origins[dottedName(k)] = fromFile === undefined ? name : `${name}_FILE`;
   }
-  return { values: result, origins, problems };
+  return { values: result, origins, problems, warnings };
 }
 
 function setValue(values: Record<string, unknown>, scope: string | null, key: string, value: unknown): void {

@@ -6,7 +6,7 @@
  * reported by line and column only, because the parser's excerpt could show a password.
  */
 import { access, open, stat } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'smol-toml';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
@@ -16,6 +16,8 @@ import { checkConfig, pathProblem, type PathToCheck, type RawConfig } from '../.
 import { exposedSecretsWarning } from '../../core/config-warnings.js';
 import { ProblemError, problem, type Problem } from '../../core/problem.js';
 import { applyEnvironment } from './env.js';
+import { configReadProblem } from './file-unreadable.js';
+import { secretFileWarning } from '../files/index.js';
 
 export interface LoadOptions {
   /** Accept a config without HOST_KEY_FINGERPRINTS / KNOWN_HOSTS (plan then shows the server's key). */
@@ -31,13 +33,14 @@ export async function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   options: LoadOptions = {},
 ): Promise<{ config: Config; warnings: string[] }> {
-  const { text, mode } = await readConfigText(path);
+  const { text, stats } = await readConfigText(path);
   const values = parseToml(path, text);
   const overridden = await applyEnvironment(values, env);
   const raw: RawConfig = { file: path, values: overridden.values, origins: overridden.origins };
   const check = checkConfig(raw, options);
-  const exposed = exposedSecretsWarning(path, mode, values);
+  const exposed = exposedSecretsWarning(path, values, (subject) => secretFileWarning(subject, path, stats));
   if (exposed) check.warnings.unshift(exposed);
+  check.warnings.push(...overridden.warnings);
   const problems = [...overridden.problems, ...check.problems];
   if (options.checkPaths ?? true) problems.push(...(await Promise.all(check.paths.map((p) => checkPath(raw, p)))).flat());
   if (problems.length === 0) problems.push(...(await shapeProblems(raw)));
@@ -46,29 +49,19 @@ export async function loadConfig(
   return { config: check.config, warnings: check.warnings };
 }
 
-async function readConfigText(path: string): Promise<{ text: string; mode: number }> {
+async function readConfigText(path: string): Promise<{ text: string; stats: Stats }> {
   try {
     // One open file for both: the mode is the mode of the bytes that were read.
     const handle = await open(path, 'r');
     try {
       const info = await handle.stat();
       if (info.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
-      return { text: await handle.readFile('utf8'), mode: info.mode };
+      return { text: await handle.readFile('utf8'), stats: info };
     } finally {
       await handle.close();
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const found = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : `it cannot be read (${code})`;
-    throw new ProblemError(
-      problem(
-        code === 'ENOENT' || code === 'EISDIR' ? 'CONFIG_NOT_FOUND' : 'CONFIG_INVALID',
-        `Configuration file ${path} not found`,
-        `aktin-sftp reads its settings from ${path}, but ${found}.`,
-        'Pass the file with -c FILE (or set AKTIN_SFTP_CONFIG); the original tool\'s settings.toml works as it is. See docs/configuration.md.',
-      ),
-      { cause: error },
-    );
+    throw configReadProblem(path, error);
   }
 }
 

@@ -1,27 +1,38 @@
 /**
  * The ledger lock (fixing the original's D4, overlapping cron runs): `<WORKING_DIR>/status.xml.lock`,
  * created with O_EXCL and holding Terraform-style lock info as JSON (mode 0600). A second run
- * fails with LEDGER_LOCKED and sees who holds it. A lock left by a dead process on this host is
- * taken over with a warning, so a killed cron run never blocks the next one; anything else is
- * released only by its holder or by `aktin-sftp force-unlock ID`.
+ * fails with LEDGER_LOCKED and sees who holds it. While held, the lock's mtime is its heartbeat
+ * (ledger-lock-heartbeat.ts). A lock is taken over, with a warning naming the old holder, when
+ * it is provably stale: its heartbeat stopped longer ago than the bound (on any host: a killed
+ * container comes back with a new host name), or its process is gone (same host only). Anything
+ * else is released only by its holder or by `aktin-sftp force-unlock ID`.
+ *
+ * Hand-written rather than proper-lockfile: that package locks with a directory (`mkdir`), so
+ * the lock info would be a second file written after the lock is taken — a window in which a
+ * held lock shows no holder — and a stale lock would be removed with no holder to name. Our
+ * lock is one file, created with its info in place; only the mtime idea is the same.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { unlinkSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LedgerLock, LockInfo } from '../../app/ports.js';
+import { formatDuration } from '../../core/duration.js';
 import { ProblemError, problem } from '../../core/problem.js';
 import { LEDGER_FILE_NAME } from '../../core/remote-names.js';
-import { readPlain, readPlainSync } from './plain-file.js';
+import { HEARTBEAT_MS, STALE_AFTER_MS, startHeartbeat } from './lock-heartbeat.js';
+import { beatText, lockDetail, lockedProblem, type HeldLock, type LockRead } from './lock-problem.js';
+import { openPlain, readPlainSync } from './plain-file.js';
 
 export const LOCK_FILE_NAME = `${LEDGER_FILE_NAME}.lock`;
 
 export async function acquireLedgerLock(
   workingDir: string,
   operation: string,
-  options: { now: Date; onWarning?: (m: string) => void; toolVersion: string },
+  options: { now: Date; onWarning?: (m: string) => void; toolVersion: string; heartbeatMs?: number },
 ): Promise<LedgerLock> {
+  const { now } = options;
   const lockPath = join(workingDir, LOCK_FILE_NAME);
   const host = hostname();
   const info: LockInfo = {
@@ -31,36 +42,56 @@ export async function acquireLedgerLock(
     pid: process.pid,
     host,
     version: options.toolVersion,
-    created: options.now.toISOString(),
+    created: now.toISOString(),
     path: join(workingDir, LEDGER_FILE_NAME),
   };
-  if (!(await tryCreate(lockPath, info))) {
+  let handle = await tryCreate(lockPath, info);
+  if (!handle) {
     const holder = await readLock(lockPath);
-    if (holder === 'absent') {
-      if (!(await tryCreate(lockPath, info))) throw lockedProblem(lockPath, await readLock(lockPath));
-    } else if (holder !== 'unreadable' && holder.host === host && !isAlive(holder.pid)) {
-      await takeOver(lockPath, holder);
+    if (holder === 'unreadable') throw lockedProblem(lockPath, holder, now);
+    if (holder !== 'absent') {
+      const why = staleness(holder, host, now);
+      if (why === null) throw lockedProblem(lockPath, holder, now);
+      await takeOver(lockPath, holder, now);
+      const old = holder.info;
       options.onWarning?.(
-        `Took over the ledger lock ${holder.id} left by process ${holder.pid} (${holder.operation}, ${holder.created}), which no longer runs; that run was interrupted, check its actions with 'aktin-sftp drift'.`,
+        `Took over the ledger lock ${old.id} held by ${old.who} (process ${old.pid}, ${old.operation} since ${old.created}): ${why}; ` +
+          "that run was interrupted, check its actions with 'aktin-sftp drift'.",
       );
-      if (!(await tryCreate(lockPath, info))) throw lockedProblem(lockPath, await readLock(lockPath));
-    } else {
-      throw lockedProblem(lockPath, holder);
     }
+    handle = await tryCreate(lockPath, info);
+    if (!handle) throw lockedProblem(lockPath, await readLock(lockPath), now);
   }
+  const stopBeating = startHeartbeat(handle, options.heartbeatMs ?? HEARTBEAT_MS);
   // The guard removes the lock if the process exits while holding it (process.exit on a second
   // signal, an uncaught error): a lock is never left behind by a run that is gone.
-  const guard = () => removeIfOurs(lockPath, info.id);
+  const guard = () => {
+    stopBeating();
+    removeIfOurs(lockPath, info.id);
+  };
   process.once('exit', guard);
+  const held = handle;
   return {
     info,
     release: async () => {
       process.off('exit', guard);
-      const now = await readLock(lockPath);
-      if (now !== 'absent' && now !== 'unreadable' && now.id === info.id) await unlink(lockPath).catch(() => undefined);
+      stopBeating();
+      await held.close().catch(() => undefined);
+      const current = await readLock(lockPath);
+      if (typeof current === 'object' && current.info.id === info.id) await unlink(lockPath).catch(() => undefined);
       else options.onWarning?.(`The ledger lock ${info.id} was removed by someone else while this run held it (force-unlock?).`);
     },
   };
+}
+
+/** Why the lock is provably stale, or null: it may be held by a live run. */
+function staleness(holder: HeldLock, host: string, now: Date): string | null {
+  const age = now.getTime() - holder.beatMs;
+  if (age > STALE_AFTER_MS) {
+    return `its last heartbeat was at ${beatText(holder.beatMs, now)}, and a lock silent for more than ${formatDuration(STALE_AFTER_MS)} is stale`;
+  }
+  if (holder.info.host === host && !isAlive(holder.info.pid)) return 'that process no longer runs on this host';
+  return null;
 }
 
 /** Synchronous, for the exit guard: at 'exit' no asynchronous work runs any more. */
@@ -80,26 +111,27 @@ export async function forceUnlock(workingDir: string, lockId: string): Promise<L
   if (holder === 'absent') {
     throw new ProblemError(problem('USAGE', `The ledger is not locked: there is no ${lockPath}`, undefined, 'Nothing to unlock.'));
   }
-  if (holder === 'unreadable' || holder.id !== lockId) {
-    const detail = `${lockDetail(lockPath, holder)}\n\nThe lock ID given was ${JSON.stringify(lockId)}.`;
+  if (holder === 'unreadable' || holder.info.id !== lockId) {
+    const detail = `${lockDetail(lockPath, holder, new Date())}\n\nThe lock ID given was ${JSON.stringify(lockId)}.`;
     throw new ProblemError(problem('LEDGER_LOCKED', 'The lock ID does not match the lock on the ledger', detail, 'Pass the ID from the Lock Info above, after making sure that run is no longer active.'));
   }
   await unlink(lockPath);
-  return holder;
+  return holder.info;
 }
 
 /** The current lock, for display: null when there is none or it cannot be read. */
 export async function readLedgerLock(workingDir: string): Promise<LockInfo | null> {
   const holder = await readLock(join(workingDir, LOCK_FILE_NAME));
-  return typeof holder === 'object' ? holder : null;
+  return typeof holder === 'object' ? holder.info : null;
 }
 
-async function tryCreate(lockPath: string, info: LockInfo): Promise<boolean> {
+/** The open lock file (kept open for the heartbeat), or null when another lock is there. */
+async function tryCreate(lockPath: string, info: LockInfo): Promise<FileHandle | null> {
   let handle;
   try {
     handle = await open(lockPath, 'wx', 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
     throw new ProblemError(problem('LEDGER_IO', `Cannot create the ledger lock ${lockPath}`, (error as Error).message, 'Check that the working directory exists and is writable.'), { cause: error });
   }
   try {
@@ -110,16 +142,15 @@ async function tryCreate(lockPath: string, info: LockInfo): Promise<boolean> {
     await unlink(lockPath).catch(() => undefined); // an empty lock would block every later run
     throw new ProblemError(problem('LEDGER_IO', `Cannot write the ledger lock ${lockPath}`, (error as Error).message, 'Check free space in the working directory.'), { cause: error });
   }
-  await handle.close();
-  return true;
+  return handle;
 }
 
 /**
- * Moves the dead holder's lock aside under a unique name, so that of two runs that found the
- * same dead lock only one removes it; if what was moved is not that lock (a live run took over
- * in between), it is put back.
+ * Moves the stale lock aside under a unique name, so that of two runs that found the same
+ * stale lock only one removes it; if what was moved is not that lock (a live run took over in
+ * between), it is put back.
  */
-async function takeOver(lockPath: string, dead: LockInfo): Promise<void> {
+async function takeOver(lockPath: string, stale: HeldLock, now: Date): Promise<void> {
   const aside = `${lockPath}.${randomBytes(6).toString('hex')}.stale`;
   try {
     await rename(lockPath, aside);
@@ -128,27 +159,33 @@ async function takeOver(lockPath: string, dead: LockInfo): Promise<void> {
     throw error;
   }
   const moved = await readLock(aside);
-  if (moved !== 'absent' && moved !== 'unreadable' && moved.id !== dead.id) {
+  if (typeof moved === 'object' && moved.info.id !== stale.info.id) {
     await rename(aside, lockPath);
-    throw lockedProblem(lockPath, moved);
+    throw lockedProblem(lockPath, moved, now);
   }
   await unlink(aside).catch(() => undefined);
 }
 
 /** A link, hard link, FIFO or device as the lock is refused (LEDGER_UNSAFE), never read or removed. */
-async function readLock(lockPath: string): Promise<LockInfo | 'absent' | 'unreadable'> {
-  // The lock is a few hundred bytes; anything much larger is not one.
-  const bytes = await readPlain(lockPath, 'ledger lock', { cap: 64 * 1024, tooLarge: () => new Error('too large') }).catch((error: unknown) => {
-    if (error instanceof ProblemError) throw error;
-    return undefined;
-  });
-  if (bytes === null) return 'absent';
-  if (bytes === undefined) return 'unreadable';
+async function readLock(lockPath: string): Promise<LockRead> {
+  let opened: Awaited<ReturnType<typeof openPlain>>;
   try {
-    const parsed = JSON.parse(bytes.toString('utf8')) as Partial<LockInfo>;
-    return typeof parsed.id === 'string' && typeof parsed.pid === 'number' ? (parsed as LockInfo) : 'unreadable';
+    opened = await openPlain(lockPath, 'ledger lock', 'read');
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    return 'unreadable';
+  }
+  if (opened === null) return 'absent';
+  const { handle, size } = opened;
+  try {
+    if (size > 64 * 1024) return 'unreadable'; // a lock is a few hundred bytes
+    const [text, info] = await Promise.all([handle.readFile('utf8'), handle.stat()]);
+    const parsed = JSON.parse(text) as Partial<LockInfo>;
+    return typeof parsed.id === 'string' && typeof parsed.pid === 'number' ? { info: parsed as LockInfo, beatMs: info.mtimeMs } : 'unreadable';
   } catch {
     return 'unreadable';
+  } finally {
+    await handle.close();
   }
 }
 
@@ -159,32 +196,6 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: alive, another user's
   }
-}
-
-function lockedProblem(lockPath: string, holder: LockInfo | 'absent' | 'unreadable'): ProblemError {
-  const id = typeof holder === 'object' ? holder.id : 'ID';
-  return new ProblemError(
-    problem(
-      'LEDGER_LOCKED',
-      'The ledger is locked by another aktin-sftp run',
-      lockDetail(lockPath, holder),
-      `Wait for that run to finish. If you are sure no other run is active (for example it was\nkilled on another host), remove the lock with:\n  aktin-sftp force-unlock ${id}`,
-    ),
-  );
-}
-
-function lockDetail(lockPath: string, holder: LockInfo | 'absent' | 'unreadable'): string {
-  if (typeof holder !== 'object') return `The lock file ${lockPath} exists but cannot be read; remove it by hand if no run is active.`;
-  return [
-    'Lock Info:',
-    `  ID:        ${holder.id}`,
-    `  Operation: ${holder.operation}`,
-    `  Who:       ${holder.who}`,
-    `  PID:       ${holder.pid}`,
-    `  Version:   ${holder.version}`,
-    `  Created:   ${holder.created}`,
-    `  Path:      ${holder.path}`,
-  ].join('\n');
 }
 
 function userName(): string {

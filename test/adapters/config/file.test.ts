@@ -213,15 +213,17 @@ describe('loadConfig: a config file others may read', () => {
     const { warnings } = await loadConfig(file, {});
     assert.equal(
       warnings[0],
-      `The config file ${file} holds \`[BROKER] API_KEY\` and \`[SFTP] PASSWORD\` and can be read or written by group or others (mode 644); run 'chmod 600 ${file}', or keep the secret in a file of its own named by AKTIN_SFTP_BROKER_API_KEY_FILE.`,
+      `The config file ${file} holds \`[BROKER] API_KEY\` and \`[SFTP] PASSWORD\` and can be read or written by any user (mode 644); run 'chmod 600 ${file}' ` +
+        `(or, for a service user, 'chown root:GROUP ${file} && chmod 640 ${file}' with the service's group, as docs/recipes/README.md lays it out); ` +
+        'or keep the secret in a file of its own named by AKTIN_SFTP_BROKER_API_KEY_FILE.',
     );
     chmodSync(file, 0o600);
-    assert.ok(!(await loadConfig(file, {})).warnings.some((w) => w.includes('group or others')));
+    assert.ok(!(await loadConfig(file, {})).warnings.some((w) => w.includes('can be read or written')));
     const bare = join(dir, 'bare.toml');
     writeFileSync(bare, fixture('original-with-smtp.toml').replace(/^(API_KEY|PASSWORD) = .*\n/gm, ''), { mode: 0o644 });
     chmodSync(bare, 0o644);
     const { warnings: none } = await loadConfig(bare, { AKTIN_SFTP_BROKER_API_KEY: 'k', AKTIN_SFTP_SFTP_PASSWORD: 'p' });
-    assert.ok(!none.some((w) => w.includes('group or others')), none.join('\n'));
+    assert.ok(!none.some((w) => w.includes('can be read or written')), none.join('\n'));
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -14,6 +14,14 @@ const workDir = () => tempDir('ledger-lock');
 const acquire = (dir: string, onWarning?: (m: string) => void) =>
   acquireLedgerLock(dir, 'apply', { now: NOW, toolVersion: '9.9.9', ...(onWarning ? { onWarning } : {}) });
 
+
+async function until(condition: () => boolean): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** The pid of a process that has exited (and been reaped). */
 async function deadPid(): Promise<number> {
@@ -79,17 +87,58 @@ describe('ledger lock', () => {
     const lock = await acquire(dir, (m) => warnings.push(m));
     assert.notEqual(lock.info.id, stale.id);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, new RegExp(`Took over the ledger lock ${stale.id} left by process ${stale.pid}`));
+    assert.match(warnings[0]!, new RegExp(`Took over the ledger lock ${stale.id} held by cron@elsewhere \\(process ${stale.pid}, apply since 2026-11-21T03:00:00.000Z\\): that process no longer runs on this host`));
     assert.equal((JSON.parse(readFileSync(join(dir, 'status.xml.lock'), 'utf8')) as LockInfo).id, lock.info.id);
     await lock.release();
   });
 
-  it('does not take over a lock from another host, whose process it cannot see', async () => {
+  it('does not take over a fresh lock from another host, whose process it cannot see', async () => {
     const dir = workDir();
     const other = plantLock(dir, { pid: await deadPid(), host: 'another-host.example' });
-    const e = await failure(acquire(dir));
+    const e = await failure(acquireLedgerLock(dir, 'apply', { now: new Date(), toolVersion: '9.9.9' }));
     assert.equal(e.code, 'LEDGER_LOCKED');
     assert.match(e.problems[0]!.detail!, new RegExp(other.id));
+  });
+
+  it('takes over a lock from another host whose heartbeat stopped more than 2m ago, naming the old holder', async () => {
+    const dir = workDir();
+    const other = plantLock(dir, { pid: 1, host: 'container-4f2a', who: 'node@container-4f2a' });
+    const now = new Date();
+    const beat = new Date(Math.floor(now.getTime() / 1000) * 1000 - 121_000); // whole seconds: mtime keeps them exactly
+    utimesSync(join(dir, 'status.xml.lock'), beat, beat);
+    const warnings: string[] = [];
+    const lock = await acquireLedgerLock(dir, 'apply', { now, toolVersion: '9.9.9', onWarning: (m) => warnings.push(m) });
+    assert.notEqual(lock.info.id, other.id);
+    assert.deepEqual(warnings, [
+      `Took over the ledger lock ${other.id} held by node@container-4f2a (process 1, apply since 2026-11-21T03:00:00.000Z): ` +
+        `its last heartbeat was at ${beat.toISOString()} (2m1s ago), and a lock silent for more than 2m is stale; that run was interrupted, check its actions with 'aktin-sftp drift'.`,
+    ]);
+    assert.equal((JSON.parse(readFileSync(join(dir, 'status.xml.lock'), 'utf8')) as LockInfo).id, lock.info.id);
+    await lock.release();
+  });
+
+  it('leaves a lock from another host alone while its heartbeat is within the bound, and shows the heartbeat', async () => {
+    const dir = workDir();
+    const other = plantLock(dir, { pid: 1, host: 'container-4f2a' });
+    const now = new Date();
+    const beat = new Date(Math.floor(now.getTime() / 1000) * 1000 - 119_000);
+    utimesSync(join(dir, 'status.xml.lock'), beat, beat);
+    const e = await failure(acquireLedgerLock(dir, 'apply', { now, toolVersion: '9.9.9' }));
+    assert.equal(e.code, 'LEDGER_LOCKED');
+    assert.match(e.problems[0]!.detail!, new RegExp(other.id));
+    assert.ok(e.problems[0]!.detail!.includes(`Heartbeat: ${beat.toISOString()} (1m59s ago)`), e.problems[0]!.detail);
+    assert.match(e.problems[0]!.hint!, /loses it 2m after its last heartbeat/);
+  });
+
+  it('refreshes the heartbeat while held, and stops when released', async () => {
+    const dir = workDir();
+    const file = join(dir, 'status.xml.lock');
+    const lock = await acquireLedgerLock(dir, 'apply', { now: new Date(), toolVersion: '9.9.9', heartbeatMs: 20 });
+    const past = new Date(Date.now() - 600_000);
+    utimesSync(file, past, past);
+    await until(() => statSync(file).mtimeMs > past.getTime() + 300_000);
+    await lock.release();
+    assert.equal(existsSync(file), false);
   });
 
   it('reports an unreadable lock file instead of guessing', async () => {

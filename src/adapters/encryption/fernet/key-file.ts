@@ -6,6 +6,7 @@ import { constants } from 'node:fs';
 import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { ProblemError, problem } from '../../../core/problem.js';
 import { generateFernetKey, parseFernetKey, type FernetKey } from './fernet.js';
+import { secretFileWarning } from '../../files/index.js';
 
 const MAX_KEY_FILE = 4096;
 
@@ -18,9 +19,8 @@ export async function readKeyFile(path: string, onWarning?: (message: string) =>
         problem('KEY_INVALID', `The key file ${path} is not a Fernet key file`, `Expected a small file of 44 characters; found ${info.isFile() ? `${info.size} bytes` : 'no regular file'}.`),
       );
     }
-    if ((info.mode & 0o077) !== 0) {
-      onWarning?.(`The key file ${path} can be read or written by group or others (mode ${(info.mode & 0o777).toString(8)}); run 'chmod 600 ${path}'.`);
-    }
+    const exposed = secretFileWarning(`The key file ${path}`, path, info);
+    if (exposed) onWarning?.(exposed);
     text = await readFile(path, 'latin1');
   } catch (error) {
     if (error instanceof ProblemError) throw error;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fernetDecrypt, fernetEncrypt, generateFernetKey } from '../../../../src/adapters/encryption/fernet/fernet.js';
@@ -63,7 +63,7 @@ describe('readKeyFile', () => {
     assert.match((await failure(readKeyFile(keyFile('A'.repeat(10_000))))).problems[0]!.detail!, /found 10000 bytes/);
   });
 
-  for (const mode of [0o644, 0o640, 0o604, 0o620]) {
+  for (const mode of [0o644, 0o604, 0o620]) {
     it(`warns once with the chmod fix for mode ${mode.toString(8)}, and still reads the key`, async () => {
       const path = keyFile(generateFernetKey(), mode);
       const warnings: string[] = [];
@@ -72,6 +72,25 @@ describe('readKeyFile', () => {
       assert.match(warnings[0]!, new RegExp(`mode ${mode.toString(8)}.*chmod 600`));
     });
   }
+
+  it('accepts a key file its own group may read (0640, a group the user is in), without a warning', async () => {
+    const path = keyFile(generateFernetKey(), 0o640);
+    chownSync(path, process.getuid!(), process.getegid!());
+    const warnings: string[] = [];
+    await readKeyFile(path, (w) => warnings.push(w));
+    assert.deepEqual(warnings, []);
+  });
+
+  it('warns about a key file readable by a group the user is not in, naming the group', async (t) => {
+    const foreign = 65534; // nogroup
+    if (process.getuid!() !== 0 || process.getgroups!().includes(foreign)) return t.skip('needs root, not in group 65534');
+    const path = keyFile(generateFernetKey(), 0o640);
+    chownSync(path, 0, foreign);
+    const warnings: string[] = [];
+    await readKeyFile(path, (w) => warnings.push(w));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /can be read or written by group \S+, which root \(running aktin-sftp\) is not in \(mode 640\); run 'chmod 600 /);
+  });
 });
 
 describe('writeNewKeyFile', () => {
