@@ -20,6 +20,7 @@ import { applyReportToJson, createApplyProgress, renderApplySummary, renderRunLi
 import { confirmApply } from '../confirm-apply.js';
 import { lockTimeoutOption, lockWaitFrom, type LockTimeoutArgs } from '../lock-options.js';
 import { withMetricsFile, type RunOutcome } from '../run-metrics-file.js';
+import { ownFilesIfConfigured, refuseOwnFilesAsOutputs } from '../own-files.js';
 import { planCommand } from './plan.js';
 import { savedPlanConflicts } from '../saved-plan-options.js';
 import { renderPlan } from '../render-plan.js';
@@ -66,7 +67,13 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       if (conflicts.length > 0) throw new ProblemError(conflicts);
     }
     if (args['dry-run']) return planCommand.run({ ...args, diff: false }, io);
-    return withMetricsFile(args['metrics-file'], io, args, 'apply', () => applyWith(args, io));
+    const metrics = args['metrics-file'] === undefined ? undefined : resolve(io.cwd, args['metrics-file']);
+    if (metrics !== undefined) {
+      // Before anything, and before withMetricsFile, which writes the file whatever the outcome.
+      const input = args.planfile === undefined ? [] : [{ role: 'the plan file', path: resolve(io.cwd, args.planfile) }];
+      await refuseOwnFilesAsOutputs([{ option: '--metrics-file', path: metrics }], [...input, ...(await ownFilesIfConfigured(args, io))]);
+    }
+    return withMetricsFile(metrics, io, args, 'apply', () => applyWith(args, io));
   },
 };
 
