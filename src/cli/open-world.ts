@@ -13,12 +13,12 @@ import type { Config, EncryptionConfig } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { loadConfig } from '../adapters/config/index.js';
 import { decryptFile, fernetEncryptor, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
-import { readMetricsFile, readPlanFile, writeMetricsFile, writePlanFile } from '../adapters/files/index.js';
-import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, readLedgerLock } from '../adapters/ledger/index.js';
+import { identifyFile, readMetricsFile, readPlanFile, writeMetricsFile, writePlanFile } from '../adapters/files/index.js';
+import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, ledgerFiles, readLedgerLock } from '../adapters/ledger/index.js';
 import { newPlanId, systemClock } from '../adapters/system/index.js';
 import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http/index.js';
 
-export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
+export { decryptFile, generateFernetKey, identifyFile, ledgerFiles, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
 export function openWorld(config: Config, events: EventSink): World {
   const warn = (message: string) => events({ type: 'warning', message });
@@ -49,7 +49,7 @@ async function connect(config: Config, events: EventSink, warn: (message: string
   const broker = createBrokerReader({
     broker: config.broker,
     ...(config.caBundle === undefined ? {} : { caBundle: config.caBundle }),
-    concurrency: config.apply.concurrency,
+    concurrency: config.broker.concurrency,
     onEvent: events,
   });
   let remote: RemoteFolder;

@@ -16,6 +16,7 @@ export type ProblemCode =
   | 'LEDGER_CORRUPT'
   | 'LEDGER_IO'
   | 'LEDGER_LOCKED'
+  | 'LEDGER_UNSAFE'
   | 'PLAN_INVALID'
   | 'PLAN_STALE'
   | 'PLAN_DELETE_CAP'
