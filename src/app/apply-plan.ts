@@ -131,7 +131,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     } catch (error) {
       const p = asProblem(error, action);
       failed.push({ ...record(action), problem: p });
-      if (p.code === 'SFTP_CONNECTION') stoppedBy ??= p;
+      if (p.code === 'REMOTE_CONNECTION') stoppedBy ??= p;
       deps.events({ type: 'action_failed', address: action.address, kind: action.kind, ...request, code: p.code, message: p.title });
     }
   };

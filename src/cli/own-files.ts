@@ -20,11 +20,11 @@ export interface OwnFile {
 export function ownFilesOf(config: Config): OwnFile[] {
   const files: OwnFile[] = [
     { role: 'the configuration file', path: config.source },
-    { role: 'the Fernet key file', path: config.keyFile },
+    { role: 'the key file', path: config.encryption.keyFile },
     ...ledgerFiles(config.workingDir),
   ];
-  if (config.sftp.privateKey !== undefined) files.push({ role: 'the SSH private key file', path: config.sftp.privateKey });
-  if (config.sftp.knownHosts !== undefined) files.push({ role: 'the known_hosts file', path: config.sftp.knownHosts });
+  if (config.remote.privateKey !== undefined) files.push({ role: 'the SSH private key file', path: config.remote.privateKey });
+  if (config.remote.knownHosts !== undefined) files.push({ role: 'the known_hosts file', path: config.remote.knownHosts });
   if (config.caBundle !== undefined) files.push({ role: 'the CA bundle', path: config.caBundle });
   return files;
 }

@@ -13,7 +13,7 @@ import { problem, type Problem } from './problem.js';
 export type FileIdentity = { readonly kind: 'file'; readonly dev: bigint; readonly ino: bigint } | { readonly kind: 'name'; readonly dev: bigint; readonly ino: bigint; readonly name: string };
 
 export interface NamedFile {
-  /** What it is, for the message: "the Fernet key file", "the ledger journal". */
+  /** What it is, for the message: "the key file", "the ledger journal". */
   readonly role: string;
   readonly path: string;
   /** null: the path leads nowhere this run could write (its folder is missing). */

@@ -6,7 +6,7 @@ const file = (dev: number, ino: number): FileIdentity => ({ kind: 'file', dev: B
 const name = (dev: number, ino: number, n: string): FileIdentity => ({ kind: 'name', dev: BigInt(dev), ino: BigInt(ino), name: n });
 
 const OWN: NamedFile[] = [
-  { role: 'the Fernet key file', path: '/etc/aktin/rki.key', identity: file(1, 10) },
+  { role: 'the key file', path: '/etc/aktin/rki.key', identity: file(1, 10) },
   { role: 'the ledger', path: '/var/lib/aktin/status.xml', identity: file(2, 20) },
   { role: 'the ledger journal', path: '/var/lib/aktin/status.xml.journal', identity: name(2, 7, 'status.xml.journal') },
   { role: 'the CA bundle', path: '/missing/ca.pem', identity: null },
@@ -15,7 +15,7 @@ const OWN: NamedFile[] = [
 describe('outputClashes: an output that is one of the tool own files, by identity', () => {
   const cases: { name: string; output: FileIdentity | null; want: string | null }[] = [
     { name: 'an existing file elsewhere', output: file(1, 11), want: null },
-    { name: 'the key, however spelled (same device and inode)', output: file(1, 10), want: '-o /out is the Fernet key file /etc/aktin/rki.key' },
+    { name: 'the key, however spelled (same device and inode)', output: file(1, 10), want: '-o /out is the key file /etc/aktin/rki.key' },
     { name: 'the same inode on another device is another file', output: file(3, 10), want: null },
     { name: 'the ledger', output: file(2, 20), want: '-o /out is the ledger /var/lib/aktin/status.xml' },
     { name: 'a journal not there yet: the same folder and name', output: name(2, 7, 'status.xml.journal'), want: '-o /out is the ledger journal /var/lib/aktin/status.xml.journal' },
