@@ -63,7 +63,7 @@ export async function applyChanges(world: World, request: ApplyRequest): Promise
       const report = await applyPlan(
         { ...connection, ledgerStore: world.ledgerStore, clock: world.clock, encryptor, events: world.events, ...(request.signal ? { signal: request.signal } : {}) },
         plan,
-        { concurrency: request.concurrency, observation, planMadeNow: !('saved' in source), ...(request.exportsAhead === undefined ? {} : { exportsAhead: request.exportsAhead }) },
+        { concurrency: request.concurrency, observation, ...('saved' in source ? { planFile: source.file } : { planMadeNow: true }), ...(request.exportsAhead === undefined ? {} : { exportsAhead: request.exportsAhead }) },
       );
       return { plan, report };
     } finally {

@@ -50,6 +50,8 @@ export interface ApplyOptions {
   readonly planMadeNow?: boolean;
   /** Bundles fetched ahead of their uploads ([BROKER] CONCURRENCY); default DEFAULT_BROKER_CONCURRENCY, 0: none. */
   readonly exportsAhead?: number;
+  /** The saved plan's file as the user named it, for messages. */
+  readonly planFile?: string;
 }
 
 /** Every action but the ledger upload, which runs on its own, last. */
@@ -86,7 +88,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const { observation } = options;
   const freshness = checkPlanFreshness(plan, observation);
   if (freshness.mode === 'stale') throw new ProblemError(freshness.problems);
-  const foreign = options.planMadeNow ? [] : checkPlanProvenance(plan, observation, freshness.mode);
+  const foreign = options.planMadeNow ? [] : checkPlanProvenance(plan, observation, freshness.mode, options.planFile);
   if (foreign.length > 0) throw new ProblemError(foreign);
 
   const ledger = new LedgerWriter(deps.ledgerStore, observation.ledger);
@@ -129,7 +131,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     } catch (error) {
       const p = asProblem(error, action);
       failed.push({ ...record(action), problem: p });
-      if (p.code === 'SFTP_CONNECTION') stoppedBy ??= p;
+      if (p.code === 'REMOTE_CONNECTION') stoppedBy ??= p;
       deps.events({ type: 'action_failed', address: action.address, kind: action.kind, ...request, code: p.code, message: p.title });
     }
   };

@@ -8,17 +8,17 @@
  * prom-client) cost more start-up time than the rest of the CLI, and `--version`, `--help`,
  * `validate` or `ledger` need none of them.
  */
-import type { BrokerEventSource, Connection, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
-import type { Config } from '../core/config.js';
+import type { BrokerEventSource, Connection, Encryptor, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
+import type { Config, EncryptionConfig } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { loadConfig } from '../adapters/config/index.js';
-import { createFernetEncryptStream, decryptFile, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
-import { readMetricsFile, readPlanFile, writeMetricsFile, writePlanFile } from '../adapters/files/index.js';
-import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, readLedgerLock } from '../adapters/ledger/index.js';
+import { decryptFile, fernetEncryptor, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
+import { identifyFile, readMetricsFile, readPlanFile, writeMetricsFile, writePlanFile } from '../adapters/files/index.js';
+import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, ledgerFiles, readLedgerLock } from '../adapters/ledger/index.js';
 import { newPlanId, systemClock } from '../adapters/system/index.js';
 import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http/index.js';
 
-export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
+export { decryptFile, generateFernetKey, identifyFile, ledgerFiles, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
 export function openWorld(config: Config, events: EventSink): World {
   const warn = (message: string) => events({ type: 'warning', message });
@@ -27,12 +27,17 @@ export function openWorld(config: Config, events: EventSink): World {
     clock: systemClock,
     newPlanId,
     events,
-    loadEncryptor: async () => {
-      const key = await readKeyFile(config.keyFile, warn);
-      return () => createFernetEncryptStream(key);
-    },
+    loadEncryptor: () => loadEncryptor(config.encryption, warn),
     connect: () => connect(config, events, warn),
   };
+}
+
+/** One case per scheme of EncryptionConfig: the scheme's key file becomes the Encryptor port. */
+async function loadEncryptor(encryption: EncryptionConfig, warn: (message: string) => void): Promise<Encryptor> {
+  switch (encryption.kind) {
+    case 'fernet':
+      return fernetEncryptor(await readKeyFile(encryption.keyFile, warn));
+  }
 }
 
 export async function startWatchHttp(options: WatchHttpOptions): Promise<WatchHttp> {
@@ -49,7 +54,7 @@ async function connect(config: Config, events: EventSink, warn: (message: string
   });
   let remote: RemoteFolder;
   try {
-    remote = await openRemoteFolder(config.sftp, { onWarning: warn });
+    remote = await openRemoteFolder(config.remote, { onWarning: warn });
   } catch (error) {
     await broker.close();
     throw error;

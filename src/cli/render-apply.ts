@@ -1,7 +1,7 @@
 /**
  * What `apply` shows while it works and when it is done: a one-line progress display on a
  * terminal (actions, token bytes, rate, time left), plain log lines otherwise, and a
- * Terraform-style summary. Every byte figure is of Fernet tokens, as the ledger records them.
+ * Terraform-style summary. Every byte figure is of encrypted files, as the ledger records them.
  */
 import type { ChalkInstance } from 'chalk';
 import { countDone, type ApplyReport } from '../app/apply-plan.js';

@@ -77,7 +77,8 @@ describe('plan and show commands', () => {
   it('prints the plan document with --json (and only that), and the ledger change with --diff', async () => {
     const json = await cli('plan', '--json');
     assert.equal(json.code, 0);
-    assert.equal(JSON.parse(json.out).format_version, '1.0');
+    assert.equal(JSON.parse(json.out).format_version, '1.2');
+    assert.equal(JSON.parse(json.out).remote, `sftp://127.0.0.1:${sftp.port}/rki`);
     writeFileSync(join(deployment.dir, 'stdout.json'), json.out);
     const plan = await readPlanFile(join(deployment.dir, 'stdout.json'));
     assert.deepEqual(plan.summary, { add: 2, change: 1, destroy: 3, publish_ledger: true });

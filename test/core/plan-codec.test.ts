@@ -22,8 +22,8 @@ describe('encodePlan', () => {
   it('writes 2-space JSON with a final newline, keys in the documented order', () => {
     const text = encodePlan(samplePlan());
     assert.ok(text.endsWith('}\n'));
-    assert.deepEqual(Object.keys(JSON.parse(text)), ['format_version', 'tool_version', 'plan_id', 'created_at', 'config_sha256', 'tag', 'folder', 'inputs', 'options', 'actions', 'summary']);
-    assert.match(text, /^ {2}"format_version": "1\.0",$/m);
+    assert.deepEqual(Object.keys(JSON.parse(text)), ['format_version', 'tool_version', 'plan_id', 'created_at', 'config_sha256', 'tag', 'folder', 'remote', 'inputs', 'options', 'actions', 'summary']);
+    assert.match(text, /^ {2}"format_version": "1\.2",$/m);
     assert.match(text, /\{\n {6}"address": "export_2\.zip",\n {6}"kind": "update",\n {6}"reason": "completion_changed",\n {6}"request_id": "2",\n {6}"before": \{/);
   });
 
@@ -56,7 +56,7 @@ describe('decodePlan: the version gate', () => {
       assert.ok(!outcome.ok);
       assert.equal(outcome.problems[0]!.code, 'PLAN_INVALID');
       assert.equal(outcome.problems[0]!.title, `/ci/plan.json is a plan of format ${version}; this aktin-sftp reads format 1.x`);
-      assert.match(outcome.problems[0]!.detail!, /writes 1\.1/);
+      assert.match(outcome.problems[0]!.detail!, /writes 1\.2/);
     }
   });
 
@@ -94,4 +94,26 @@ describe('decodePlan: the version gate', () => {
     assert.equal(isNewerMinorFormat({ format_version: '2.1' }), false);
     assert.equal(isNewerMinorFormat({}), false);
   });
+});
+
+describe('decodePlan: options.only belongs to format 1.1', () => {
+  const cases: { name: string; version: string; only: unknown; ok: boolean }[] = [
+    { name: 'a 1.0 plan without only', version: '1.0', only: undefined, ok: true },
+    { name: 'a 1.1 plan with only', version: '1.1', only: ['2'], ok: true },
+    { name: 'a 1.0 plan with only (relabelled)', version: '1.0', only: ['2'], ok: false },
+    { name: 'a 1.0 plan with an empty only', version: '1.0', only: [], ok: false },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.ok ? 'read' : 'refused'}`, () => {
+      const plan = JSON.parse(encodePlan(samplePlan()));
+      plan.format_version = c.version;
+      if (c.only !== undefined) plan.options.only = c.only;
+      const decoded = decodePlan(plan, 'plan.json');
+      assert.equal(decoded.ok, c.ok);
+      if (!decoded.ok) {
+        assert.equal(decoded.problems[0]!.code, 'PLAN_INVALID');
+        assert.match(decoded.problems[0]!.title, /^plan\.json says format 1\.0 but holds options\.only, which format 1\.1 added$/);
+      }
+    });
+  }
 });

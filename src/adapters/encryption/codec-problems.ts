@@ -1,13 +1,12 @@
 /**
- * The problems both public-key codecs raise. A refused file gets the code `decrypt` uses for a
- * bad Fernet token today (the one existing code for "this file does not open"); a bad key
- * file gets KEY_INVALID. Messages name the format and what is wrong, never key material or
+ * The problems both public-key codecs raise. A refused file gets DECRYPT_FAILED, the
+ * scheme-neutral code every scheme uses for "this file does not open"; a bad key file gets
+ * KEY_INVALID. Messages name the format and what is wrong, never key material or
  * file content: the caller adds the file name.
  */
 import { ProblemError, problem, type ProblemCode } from '../../core/problem.js';
 
-/** One place to change once the encryption port has a scheme-neutral code. */
-const REFUSED_FILE: ProblemCode = 'FERNET_INVALID_TOKEN';
+const REFUSED_FILE: ProblemCode = 'DECRYPT_FAILED';
 
 export function refusedFile(format: string, why: string, cause?: unknown): ProblemError {
   return new ProblemError(

@@ -9,6 +9,7 @@ import { ProblemError, problem } from '../../core/problem.js';
 import { hideConfigOption, type CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { showWarnings } from '../load-config.js';
+import { ownFilesIfConfigured, refuseOwnFilesAsOutputs } from '../own-files.js';
 import { decryptFile, readKeyFile } from '../open-world.js';
 
 interface DecryptArgs {
@@ -37,12 +38,18 @@ export const decryptCommand: CliCommand<DecryptArgs> = {
     'truncated upload leaves nothing behind.\n' +
     'Exit codes: 0 decrypted; 1 invalid token (wrong key, altered or truncated\n' +
     'file) or I/O error; 64 invalid command line.',
+  // The output is checked against the key, the input and a configuration's files first: with
+  // --force, `-o rki.key` would replace the key with the plaintext.
   run: async (args, io) => {
     if (args.ttl !== undefined && !(Number.isInteger(args.ttl) && args.ttl >= 0)) {
       throw new ProblemError(problem('USAGE', `--ttl must be a whole number of seconds, got ${String(args.ttl)}`));
     }
     const input = resolve(io.cwd, args.input);
     const output = resolve(io.cwd, args.output ?? `${args.input}.decrypted`);
+    await refuseOwnFilesAsOutputs(
+      [{ option: '-o', path: output }],
+      [{ role: 'the key file', path: resolve(io.cwd, args.key) }, { role: 'the input file', path: input }, ...(await ownFilesIfConfigured(args, io))],
+    );
     const key = await readKeyFile(resolve(io.cwd, args.key), (m) => showWarnings(io, args, [m]));
     if (!args.force && (await exists(output))) {
       throw new ProblemError(problem('FILE_IO', `${output} exists already`, 'It was left untouched.', 'Pass --force to overwrite it, or choose another -o.'));

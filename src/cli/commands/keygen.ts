@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { hideConfigOption, type CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { generateFernetKey, writeNewKeyFile } from '../open-world.js';
+import { ownFilesIfConfigured, refuseOwnFilesAsOutputs } from '../own-files.js';
 
 interface KeygenArgs {
   readonly output?: string;
@@ -32,6 +33,8 @@ export const keygenCommand: CliCommand<KeygenArgs> = {
       return EXIT.OK;
     }
     const path = resolve(io.cwd, args.output);
+    // Never overwritten, but a name not there yet can still be the ledger's journal or lock.
+    await refuseOwnFilesAsOutputs([{ option: '-o', path }], await ownFilesIfConfigured(args, io));
     await writeNewKeyFile(path);
     io.stderr.write(`Wrote a new Fernet key to ${path} (mode 0600). Share it with the recipients over a safe channel.\n`);
     return EXIT.OK;

@@ -8,6 +8,7 @@ import { planIdentityOf } from '../../core/plan-freshness.js';
 import type { CliCommand } from '../command.js';
 import { planExitCode } from '../exit-codes.js';
 import { loadConfigFor } from '../load-config.js';
+import { ownFilesOf, refuseOwnFilesAsOutputs } from '../own-files.js';
 import { openWorld, writePlanFile } from '../open-world.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
 import { warningsTo } from '../render-events.js';
@@ -39,6 +40,7 @@ export const planCommand: CliCommand<PlanArgs> = {
   epilog: 'Never writes to the broker or the SFTP server; only -o writes the plan file.',
   run: async (args, io) => {
     const config = await loadConfigFor(args, io);
+    await refuseOwnFilesAsOutputs([{ option: '-o', path: args.out === undefined ? undefined : resolve(io.cwd, args.out) }], ownFilesOf(config));
     const world = openWorld(config, warningsTo(io, args));
     const { plan, ledgerPreview } = await makePlan(world, { identity: planIdentityOf(config), options: planOptionsFrom(args, config), previewLedger: args.diff });
     if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { readPlanFile, writePlanFile } from '../../../src/adapters/files/plan-file.js';
+import { MAX_PLAN_FILE, readPlanFile, writePlanFile } from '../../../src/adapters/files/plan-file.js';
 import { encodePlan } from '../../../src/core/plan-codec.js';
 import type { Plan } from '../../../src/core/plan.js';
 import { planChanges } from '../../../src/core/planner.js';
@@ -81,6 +81,17 @@ describe('readPlanFile', () => {
     assert.ok(!JSON.stringify(bad.problems).includes('hunter2'), 'the file is never quoted');
   });
 
+  it('refuses a plan file past its cap before parsing it, naming the file and the limit', async () => {
+    const path = join(dir(), 'huge.json');
+    writeFileSync(path, '');
+    truncateSync(path, MAX_PLAN_FILE + 1);
+    const error = await failure(readPlanFile(path));
+    assert.equal(error.code, 'PLAN_INVALID');
+    assert.equal(error.problems[0]!.title, `Cannot read the plan ${path}`);
+    assert.match(error.problems[0]!.detail!, /^It holds more than 64 MiB, the largest plan aktin-sftp reads/);
+    assert.match(error.problems[0]!.hint!, /plan --only/);
+  });
+
   it('lists every schema error with its JSON pointer, naming the file', async () => {
     const { path, problem, text } = await readBroken((p) => {
       p.config_sha256 = 'ABC';
@@ -120,7 +131,7 @@ describe('readPlanFile', () => {
     plan.actions[0].bundle_sha256 = 'f'.repeat(64);
     writeFileSync(join(folder, 'newer.json'), JSON.stringify(plan));
     const read = await readPlanFile(join(folder, 'newer.json'));
-    assert.deepEqual({ ...read, format_version: '1.0' }, samplePlan());
+    assert.deepEqual({ ...read, format_version: '1.2' }, samplePlan());
 
     plan.actions[0].kind = 'chmod';
     writeFileSync(join(folder, 'newer-bad.json'), JSON.stringify(plan));

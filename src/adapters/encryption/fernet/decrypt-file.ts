@@ -113,10 +113,10 @@ async function syncFolder(path: string): Promise<void> {
 }
 
 function explain(error: unknown, input: string, output: string): unknown {
-  if (isProblemError(error) && error.code === 'FERNET_INVALID_TOKEN') {
+  if (isProblemError(error) && error.code === 'DECRYPT_FAILED') {
     const p = error.problems[0]!;
     return new ProblemError(
-      problem('FERNET_INVALID_TOKEN', `${input} is not a valid Fernet token for this key`, `${p.title}. Nothing was written to ${output}.`, 'Check that this is the right key file for this upload, and that the upload is complete.'),
+      problem('DECRYPT_FAILED', `${input} is not a valid Fernet token for this key`, `${p.title}. Nothing was written to ${output}.`, 'Check that this is the right key file for this upload, and that the upload is complete.'),
       { cause: error },
     );
   }
