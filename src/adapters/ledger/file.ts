@@ -19,7 +19,7 @@ import type { LedgerFile, LedgerSnapshot } from '../../app/ports.js';
 import type { LedgerChange } from '../../core/ledger-transitions.js';
 import type { Ledger, LedgerEntry } from '../../core/model.js';
 import { LEDGER_FILE_NAME } from '../../core/remote-names.js';
-import { existingMode, removeLeftoverTemps, replaceFile } from './file-write.js';
+import { DEFAULT_MODE, existingMode, removeLeftoverTemps, replaceLedgerFile } from './file-write.js';
 import { JournalFile } from './journal.js';
 import { changeBetween } from './journal-change.js';
 import type { ChangeRecord, JournalBase } from './journal-format.js';
@@ -89,7 +89,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     // The folded mark goes into the journal before the rename: after a kill between the rename
     // and the journal's removal, recovery sees that status.xml already holds the journal.
     const mark = journal ? () => journal!.append({ folded: sha256 }) : undefined;
-    await guard(() => replaceFile(path, bytes, { backup: `${path}.backup`, ...(mark ? { beforeRename: mark } : {}) }));
+    await guard(() => replaceLedgerFile(path, bytes, { backup: `${path}.backup`, ...(mark ? { beforeRename: mark } : {}) }));
     if (journal) await guard(() => journal!.remove());
     journal = null;
     dirty = false;
@@ -159,7 +159,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
   };
 
   const append = async (change: ChangeRecord): Promise<void> => {
-    if (!journal) journal = await guard(async () => JournalFile.create(journalPath, state!.disk, await existingMode(path)));
+    if (!journal) journal = await guard(async () => JournalFile.create(journalPath, state!.disk, (await existingMode(path)) ?? DEFAULT_MODE));
     await guard(() => journal!.append({ change }));
   };
 

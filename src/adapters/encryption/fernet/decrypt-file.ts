@@ -1,15 +1,16 @@
 /**
  * Decrypts a Fernet token file with flat memory, and leaves no plaintext behind unless the
  * whole token verified. Fernet authenticates only at the end, so the token is read twice:
- * the first pass checks the HMAC and writes nothing; the second decrypts into a temporary
- * file (mode 0600) beside the output, checks the HMAC again (the file may have changed in
- * between), fsyncs, and only then renames it onto the output. Any failure removes the
- * temporary file.
+ * the first pass checks the HMAC and writes nothing; the second decrypts into the files
+ * family's atomic replacement of the output (a temporary file, mode 0600), checks the HMAC
+ * again (the file may have changed in between), and only then is it renamed onto the output.
+ * Any failure removes the temporary file.
  */
-import { createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Decipher } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { createDecipheriv, createHmac, timingSafeEqual, type Decipher } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ProblemError, isProblemError, problem } from '../../../core/problem.js';
+import { replaceFileWith } from '../../files/index.js';
 import { checkTimestamp, invalidToken, type FernetKey } from './fernet.js';
 import { readTokenBytes } from './token-bytes.js';
 
@@ -26,21 +27,12 @@ export async function decryptFile(key: FernetKey, input: string, output: string,
   try {
     if (!(await source.stat()).isFile()) throw new ProblemError(problem('FILE_IO', `Cannot read the token file ${input}`, 'It is not a regular file.'));
     await scanToken(key, source, options);
-    const temp = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
-    const target = await openFile(temp, 'wx', 0o600, `Cannot write ${output}`);
     try {
-      let bytes: number;
-      try {
-        bytes = await scanToken(key, source, options, (plain) => target.write(plain));
-        await target.sync();
-      } finally {
-        await target.close();
-      }
-      await rename(temp, output);
-      await syncFolder(dirname(output));
+      const bytes = await replaceFileWith(output, (target) => scanToken(key, source, options, (plain) => target.write(plain)), { mode: 0o600 });
       return { bytes };
     } catch (error) {
-      await rm(temp, { force: true });
+      // Opening the temporary file beside the output (or its folder) failed: the output's folder is the problem.
+      if ((error as NodeJS.ErrnoException).syscall === 'open') throw fileProblem(`Cannot write ${output}`, error);
       throw error;
     }
   } catch (error) {
@@ -103,13 +95,6 @@ async function openFile(path: string, flags: string, mode: number | undefined, t
   } catch (error) {
     throw fileProblem(title, error);
   }
-}
-
-/** The rename is durable only once the folder's entry is on disk; best effort where unsupported. */
-async function syncFolder(path: string): Promise<void> {
-  const folder = await open(path, 'r').catch(() => undefined);
-  await folder?.sync().catch(() => undefined);
-  await folder?.close();
 }
 
 function explain(error: unknown, input: string, output: string): unknown {
