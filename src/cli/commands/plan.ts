@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { makePlan } from '../../app/make-plan.js';
+import { renderCommandLine } from '../../core/command-line.js';
 import { planIdentityOf } from '../../core/plan-freshness.js';
 import type { CliCommand } from '../command.js';
 import { planExitCode } from '../exit-codes.js';
@@ -14,6 +15,7 @@ import { warningsTo } from '../render-events.js';
 import { renderLedgerDiff } from '../render-ledger-diff.js';
 import { renderPlan, renderPlanJson } from '../render-plan.js';
 import { chalkFor } from '../render-problems.js';
+import { runOptionsOf } from '../run-options.js';
 
 interface PlanArgs extends PlanSafetyArgs {
   readonly out?: string;
@@ -39,7 +41,7 @@ export const planCommand: CliCommand<PlanArgs> = {
   epilog: 'Never writes to the broker or the SFTP server; only -o writes the plan file.',
   run: async (args, io) => {
     const config = await loadConfigFor(args, io);
-    const world = openWorld(config, warningsTo(io, args));
+    const world = openWorld(config, warningsTo(io, args), runOptionsOf(args, io));
     const { plan, ledgerPreview } = await makePlan(world, { identity: planIdentityOf(config), options: planOptionsFrom(args, config), previewLedger: args.diff });
     if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
     const chalk = chalkFor(io, args.color);
@@ -47,7 +49,7 @@ export const planCommand: CliCommand<PlanArgs> = {
     else {
       io.stdout.write(renderPlan(plan, chalk, { saved: args.out !== undefined }));
       if (ledgerPreview && plan.actions.length > 0) io.stdout.write('\n' + renderLedgerDiff(ledgerPreview, plan.created_at, chalk));
-      if (args.out !== undefined) io.stdout.write(`\nSaved the plan to ${args.out}. To perform exactly these actions, run: aktin-sftp apply ${args.out}\n`);
+      if (args.out !== undefined) io.stdout.write(`\nSaved the plan to ${args.out}. To perform exactly these actions, run: ${renderCommandLine(['apply', args.out], runOptionsOf(args, io))}\n`);
     }
     return planExitCode(plan, args['detailed-exitcode']);
   },

@@ -18,6 +18,7 @@ import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan
 import { watchCycleEntry, watchStateEntry } from '../log-events.js';
 import { writeLog } from '../log-lines.js';
 import { warningsTo } from '../render-events.js';
+import { runOptionsOf } from '../run-options.js';
 
 interface WatchArgs extends PlanSafetyArgs, LockTimeoutArgs {
   readonly listen?: string;
@@ -51,7 +52,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
     try {
       await runWatch({
         source: await openBrokerEvents(config),
-        reconcile: reconcilerFor(openWorld(config, warningsTo(io, args)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, ...lockWaitFrom(args) }),
+        reconcile: reconcilerFor(openWorld(config, warningsTo(io, args), runOptionsOf(args, io)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, ...lockWaitFrom(args) }),
         signal: stop,
         debounceMs: config.watch.debounceSeconds * 1000,
         resyncMs,
