@@ -10,6 +10,7 @@ import type { CliCommand } from '../command.js';
 import { planExitCode } from '../exit-codes.js';
 import { loadConfigFor } from '../load-config.js';
 import { openWorld, writePlanFile } from '../open-world.js';
+import { checkPlanKey } from '../plan-key-check.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
 import { warningsTo } from '../render-events.js';
 import { renderLedgerDiff } from '../render-ledger-diff.js';
@@ -38,9 +39,12 @@ export const planCommand: CliCommand<PlanArgs> = {
         .example('$0 plan --detailed-exitcode --only 12,14', 'exit 2 when requests 12 or 14 would change')
         .example('$0 plan --diff', 'also the status.xml change, as a diff'),
     ),
-  epilog: 'Never writes to the broker or the SFTP server; only -o writes the plan file.',
+  epilog:
+    'Never writes to the broker or the SFTP server; only -o writes the plan file. ' +
+    'Checks the key file apply will need: an invalid one fails the plan (KEY_INVALID, exit 1); a missing one (a CI plan job without secrets) is said in a notice.',
   run: async (args, io) => {
-    const config = await loadConfigFor(args, io);
+    const config = await loadConfigFor(args, io, { keyFileMayBeMissing: true });
+    await checkPlanKey(config, io, args);
     const world = openWorld(config, warningsTo(io, args), runOptionsOf(args, io));
     const { plan, ledgerPreview } = await makePlan(world, { identity: planIdentityOf(config), options: planOptionsFrom(args, config), previewLedger: args.diff });
     if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
