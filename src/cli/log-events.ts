@@ -3,7 +3,7 @@
  * the app's progress events, the apply summary, watch's cycles and connection changes. The
  * fields are the published shape of schemas/log-event.schema.json; keep them in step.
  */
-import { countDone, type ApplyReport } from '../app/apply-plan.js';
+import { countDone, doneKinds, type ApplyReport } from '../app/apply-plan.js';
 import type { AppEvent, EventSink, EventSourceState } from '../app/ports.js';
 import type { CycleReport } from '../core/watch-cycle.js';
 import { cycleLogLine, isLockWait } from '../core/watch-cycle.js';
@@ -68,7 +68,7 @@ export function applySummaryEntry(planId: string, report: ApplyReport | null, du
     fields: {
       plan_id: planId,
       mode: report.mode,
-      done: report.done.length,
+      done: doneKinds(report).length,
       already_done: report.alreadyDone.length,
       failed: report.failed.length,
       not_run: report.notRun.length,

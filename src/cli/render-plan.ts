@@ -6,7 +6,7 @@
  * leftover temporary file as a destruction. Never prints a secret: a plan holds none.
  */
 import type { ChalkInstance } from 'chalk';
-import { isCleanup } from '../core/action-kinds.js';
+import { summarisePlan } from '../core/plan-summary.js';
 import { encodePlan } from '../core/plan-codec.js';
 import type { ActionKind, Plan, PlannedAction } from '../core/plan.js';
 
@@ -68,14 +68,13 @@ export function renderPlanJson(plan: Plan): string {
 }
 
 /**
- * Exactly Terraform's line (bots match it whole), counting every action: the ledger upload is a
- * change and removing a leftover temporary file a destruction, so a plan with only those never
- * reads "0 to add, 0 to change, 0 to destroy".
+ * Exactly Terraform's line (bots match it whole), from the one counting (core/plan-summary.ts) of
+ * the actions, so it always agrees with the JSON `summary` of a plan this version made (and a
+ * plan saved by 0.1.0, whose summary counted differently, still reads the same as its actions).
  */
-export function summaryLine(plan: Pick<Plan, 'summary' | 'actions'>): string {
-  const { add, change, destroy, publish_ledger } = plan.summary;
-  const temps = plan.actions.filter(isCleanup).length;
-  return `Plan: ${add} to add, ${change + (publish_ledger ? 1 : 0)} to change, ${destroy + temps} to destroy.`;
+export function summaryLine(plan: Pick<Plan, 'actions'>): string {
+  const { add, change, destroy } = summarisePlan(plan.actions);
+  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;
 }
 
 export function describeAction(action: PlannedAction): string {
