@@ -1,6 +1,7 @@
 /**
- * `npm run broker-emulator -- [--port 8080] [--seed seed.json]`: the broker emulator on its
- * own, for trying aktin-sftp by hand, the README demo, or the AKTIN docs' curl examples.
+ * `npm run broker-emulator -- [--port 8080] [--seed seed.json] [--latency-ms 10] [--export-latency-ms 0] [--jitter-ms 0]`:
+ * the broker emulator on its own (with a wait per call: a broker at a distance, latency.ts), for
+ * trying aktin-sftp by hand, the README demo, or the AKTIN docs' curl examples.
  * The seed file format is described in seed.ts and README.md. Every failure is one line on
  * stderr and an exit code, never a stack trace.
  */
@@ -28,7 +29,7 @@ if (args.seed !== undefined) {
 }
 let emulator;
 try {
-  emulator = await startBrokerEmulator({ port: args.port, ...(seed ? { seed } : {}) });
+  emulator = await startBrokerEmulator({ port: args.port, latency: args.latency, ...(seed ? { seed } : {}) });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   console.error(`broker-emulator: cannot listen on port ${args.port}: ${code === 'EADDRINUSE' ? 'the port is in use; choose another with --port (0 for any free port)' : (error as Error).message}`);
