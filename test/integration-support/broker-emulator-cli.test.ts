@@ -30,7 +30,7 @@ describe('broker emulator command line', () => {
     assert.deepEqual(parseEmulatorArgs([]), { kind: 'run', port: 8080, latency: still });
     assert.deepEqual(parseEmulatorArgs(['--port', '0', '--seed', 's.json']), { kind: 'run', port: 0, latency: still, seed: 's.json' });
     assert.deepEqual(parseEmulatorArgs(['--latency-ms', '10', '--jitter-ms', '2.5']), { kind: 'run', port: 8080, latency: { latencyMs: 10, exportLatencyMs: 0, jitterMs: 2.5 } });
-    assert.deepEqual(parseEmulatorArgs(['--export-latency-ms', '-1']), { kind: 'usage-error', message: '--export-latency-ms must be a number of milliseconds ≥ 0, got "-1"' });
+    assert.deepEqual(parseEmulatorArgs(['--export-latency-ms=-1']), { kind: 'usage-error', message: '--export-latency-ms must be a number of milliseconds ≥ 0, got "-1"' });
     assert.deepEqual(parseEmulatorArgs(['-h']), { kind: 'help' });
     assert.deepEqual(parseEmulatorArgs(['--port', '70000']), { kind: 'usage-error', message: '--port must be a port number (0 for any free port), got "70000"' });
     assert.deepEqual(parseEmulatorArgs(['--port', '1e3']).kind, 'usage-error');
