@@ -76,6 +76,11 @@ export interface ApplyReport {
   readonly ledgerPublished: boolean;
 }
 
+/** The kinds of the actions a run did, one entry per action, the ledger upload included. */
+export function doneKinds(report: ApplyReport): ActionKind[] {
+  return [...report.done.map((d) => d.kind), ...(report.ledgerPublished ? ['publish_ledger' as const] : [])];
+}
+
 /** What a run did, by kind (the ledger upload included) and in bytes uploaded: for logs and metrics. */
 export function countDone(report: ApplyReport): { readonly byKind: Partial<Record<ActionKind, number>>; readonly bytes: number } {
   const byKind: Partial<Record<ActionKind, number>> = {};

@@ -9,6 +9,7 @@
  * `validate` or `ledger` need none of them.
  */
 import type { BrokerEventSource, Connection, Encryptor, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
+import { renderCommandLine, type RunOptions } from '../core/command-line.js';
 import type { Config, EncryptionConfig } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { loadConfig } from '../adapters/config/index.js';
@@ -20,16 +21,22 @@ import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http/index.j
 
 export { decryptFile, generateFernetKey, identifyFile, ledgerFiles, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
-export function openWorld(config: Config, events: EventSink): World {
+/** `run`: this run's options, repeated in the commands its messages suggest (force-unlock). */
+export function openWorld(config: Config, events: EventSink, run: RunOptions = {}): World {
   const warn = (message: string) => events({ type: 'warning', message });
   return {
-    ledgerStore: openLedgerStore(config.workingDir, warn),
+    ledgerStore: openLedgerStore(config.workingDir, warn, run),
     clock: systemClock,
     newPlanId,
     events,
     loadEncryptor: () => loadEncryptor(config.encryption, warn),
     connect: () => connect(config, events, warn),
   };
+}
+
+/** The configured scheme's key, read and checked as an apply would (plan checks it early). */
+export function loadEncryptorFor(config: Config, warn: (message: string) => void): Promise<Encryptor> {
+  return loadEncryptor(config.encryption, warn);
 }
 
 /** One case per scheme of EncryptionConfig: the scheme's key file becomes the Encryptor port. */
@@ -69,11 +76,12 @@ async function connect(config: Config, events: EventSink, warn: (message: string
 }
 
 /** The ledger file, its journal and its lock in WORKING_DIR, as one store. */
-export function openLedgerStore(workingDir: string, warn: (message: string) => void): LedgerStore {
+export function openLedgerStore(workingDir: string, warn: (message: string) => void, run: RunOptions = {}): LedgerStore {
+  const unlockCommand = (lockId: string) => renderCommandLine(['force-unlock', lockId], run);
   return {
     ...createLedgerStore(workingDir),
     format: formatLedgerXml,
-    lock: (operation) => acquireLedgerLock(workingDir, operation, { now: systemClock.now(), toolVersion: TOOL_VERSION, onWarning: warn }),
+    lock: (operation) => acquireLedgerLock(workingDir, operation, { now: systemClock.now(), toolVersion: TOOL_VERSION, onWarning: warn, unlockCommand }),
     readLock: () => readLedgerLock(workingDir),
     forceUnlock: (lockId) => forceUnlock(workingDir, lockId),
   };

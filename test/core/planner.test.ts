@@ -296,7 +296,7 @@ describe('planChanges: what each action records', () => {
 });
 
 describe('planChanges: summary (Terraform counting)', () => {
-  it('add = create + replace, change = update + publish_ledger, destroy = delete + replace + remove_orphan + remove_temp: the printed line\'s numbers', () => {
+  it('add = create + replace, change = update + the ledger upload, destroy = delete + replace + remove_temp + remove_orphan (one counting with the text)', () => {
     const plan = planOf({
       requests: [req('1'), req('2'), req('3', '0.5'), req('4')],
       entries: [tracked('2'), tracked('3'), tracked('4'), tracked('5')],
@@ -310,7 +310,7 @@ describe('planChanges: summary (Terraform counting)', () => {
     assert.deepEqual(plan.summary, { add: 2, change: 2, destroy: 4, publish_ledger: true });
   });
 
-  it('a plan that only republishes the ledger is one change', () => {
+  it('a plan that only republishes the ledger counts it as one change', () => {
     assert.deepEqual(planOf({ ...inSync, remoteLedgerSha256: hex('9') }).summary, { add: 0, change: 1, destroy: 0, publish_ledger: true });
   });
 
@@ -323,7 +323,7 @@ describe('planChanges: summary (Terraform counting)', () => {
     assert.deepEqual(plan.summary, { add: 3, change: 1, destroy: 0, publish_ledger: true });
   });
 
-  it('§7.1 run 2: create 6, update 2 and 4, delete 0, then the ledger: 1 to add, 3 to change, 1 to destroy', () => {
+  it('§7.1 run 2: create 6, update 2 and 4, delete 0, then the ledger: 1 to add, 3 to change (two updates and the ledger), 1 to destroy', () => {
     const plan = planOf({
       requests: [req('2', '0.5'), req('4', '0.5'), req('6', '0.0')],
       entries: [tracked('0'), tracked('2'), tracked('4')],

@@ -30,7 +30,7 @@ export const LOCK_FILE_NAME = `${LEDGER_FILE_NAME}.lock`;
 export async function acquireLedgerLock(
   workingDir: string,
   operation: string,
-  options: { now: Date; onWarning?: (m: string) => void; toolVersion: string; heartbeatMs?: number },
+  options: { now: Date; onWarning?: (m: string) => void; toolVersion: string; heartbeatMs?: number; unlockCommand?: (lockId: string) => string },
 ): Promise<LedgerLock> {
   const { now } = options;
   const lockPath = join(workingDir, LOCK_FILE_NAME);
@@ -48,11 +48,11 @@ export async function acquireLedgerLock(
   let handle = await tryCreate(lockPath, info);
   if (!handle) {
     const holder = await readLock(lockPath);
-    if (holder === 'unreadable') throw lockedProblem(lockPath, holder, now);
+    if (holder === 'unreadable') throw lockedProblem(lockPath, holder, now, options.unlockCommand);
     if (holder !== 'absent') {
       const why = staleness(holder, host, now);
-      if (why === null) throw lockedProblem(lockPath, holder, now);
-      await takeOver(lockPath, holder, now);
+      if (why === null) throw lockedProblem(lockPath, holder, now, options.unlockCommand);
+      await takeOver(lockPath, holder, now, options.unlockCommand);
       const old = holder.info;
       options.onWarning?.(
         `Took over the ledger lock ${old.id} held by ${old.who} (process ${old.pid}, ${old.operation} since ${old.created}): ${why}; ` +
@@ -60,7 +60,7 @@ export async function acquireLedgerLock(
       );
     }
     handle = await tryCreate(lockPath, info);
-    if (!handle) throw lockedProblem(lockPath, await readLock(lockPath), now);
+    if (!handle) throw lockedProblem(lockPath, await readLock(lockPath), now, options.unlockCommand);
   }
   const stopBeating = startHeartbeat(handle, options.heartbeatMs ?? HEARTBEAT_MS);
   // The guard removes the lock if the process exits while holding it (process.exit on a second
@@ -150,7 +150,7 @@ async function tryCreate(lockPath: string, info: LockInfo): Promise<FileHandle |
  * stale lock only one removes it; if what was moved is not that lock (a live run took over in
  * between), it is put back.
  */
-async function takeOver(lockPath: string, stale: HeldLock, now: Date): Promise<void> {
+async function takeOver(lockPath: string, stale: HeldLock, now: Date, unlockCommand?: (lockId: string) => string): Promise<void> {
   const aside = `${lockPath}.${randomBytes(6).toString('hex')}.stale`;
   try {
     await rename(lockPath, aside);
@@ -161,7 +161,7 @@ async function takeOver(lockPath: string, stale: HeldLock, now: Date): Promise<v
   const moved = await readLock(aside);
   if (typeof moved === 'object' && moved.info.id !== stale.info.id) {
     await rename(aside, lockPath);
-    throw lockedProblem(lockPath, moved, now);
+    throw lockedProblem(lockPath, moved, now, unlockCommand);
   }
   await unlink(aside).catch(() => undefined);
 }

@@ -27,6 +27,7 @@ import { renderPlan } from '../render-plan.js';
 import { chalkFor } from '../render-problems.js';
 import { applySummaryEntry, eventLog } from '../log-events.js';
 import { writeLog, writeProblems } from '../log-lines.js';
+import { runOptionsOf } from '../run-options.js';
 
 interface ApplyArgs extends PlanSafetyArgs, LockTimeoutArgs {
   readonly planfile?: string;
@@ -98,7 +99,7 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
   };
   let outcome;
   try {
-    outcome = await applyChanges(openWorld(config, progress.onEvent), {
+    outcome = await applyChanges(openWorld(config, progress.onEvent, runOptionsOf(args, io)), {
       identity: planIdentityOf(config),
       source: saved ?? { options: planOptionsFrom(args, config), approve: (plan) => {
         showPlan(plan);

@@ -47,6 +47,8 @@ describe('watch HTTP server', () => {
       connected: true,
       lastSuccessfulCycle: '2026-01-01T10:00:00.000Z',
       lastCycle: { trigger: 'start', ok: true, at: '2026-01-01T10:00:00.000Z' },
+      failedCycles: 0,
+      failingSince: null,
       reasons: [],
     });
   });
