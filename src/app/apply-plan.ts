@@ -159,7 +159,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   // what the folder holds (a second signal ends the process at once instead).
   if (wantsPublish && stoppedBy === undefined) {
     try {
-      ledgerPublished = await publishLedger(deps, ledger, plan.plan_id);
+      ledgerPublished = await publishLedger(deps, ledger, plan.plan_id, observation.listing.ledgerSha256);
     } catch (error) {
       failed.push({ address: LEDGER_FILE_NAME, kind: 'publish_ledger', problem: asProblem(error) });
     }

@@ -2,6 +2,8 @@
  * The applier's other remote changes: removing a file (with the pending mark first, so a crash
  * between remove and ledger write is recognisable) and publishing the ledger copy
  * `status.xml` through a temporary name, skipped when the remote copy already has the bytes.
+ * The remote copy's digest is the one `observe` took under the lock: the run's own actions never
+ * write status.xml but here, so it still holds, and the ~46 MB copy is not read a second time.
  */
 import { Readable } from 'node:stream';
 import { actionChange, pendingChange } from '../core/ledger-transitions.js';
@@ -9,7 +11,6 @@ import type { DeleteAction, RemoveOrphanAction, RemoveTempAction } from '../core
 import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
 import type { LedgerWriter } from './ledger-writer.js';
 import type { Clock, EventSink, RemoteFolder } from './ports.js';
-import { remoteDigest } from './remote-digest.js';
 
 export interface RemovalDeps {
   readonly remote: RemoteFolder;
@@ -24,12 +25,14 @@ export async function runRemoval(deps: RemovalDeps, ledger: LedgerWriter, action
   return undefined;
 }
 
-/** Uploads the local ledger as `status.xml` unless the remote copy already has the same bytes. */
-export async function publishLedger(deps: RemovalDeps, ledger: LedgerWriter, planId: string): Promise<boolean> {
+/**
+ * Uploads the local ledger as `status.xml` unless the remote copy already has the same bytes;
+ * `remoteSha256` is the observation's digest of that copy (undefined: there was none).
+ */
+export async function publishLedger(deps: RemovalDeps, ledger: LedgerWriter, planId: string, remoteSha256: string | undefined): Promise<boolean> {
   const { sha256 } = ledger.current;
   if (sha256 === null) return false;
-  const remote = await remoteDigest(deps.remote, LEDGER_FILE_NAME).catch(() => null);
-  if (remote !== null && remote.sha256 === sha256) return false;
+  if (remoteSha256 === sha256) return false;
   const bytes = ledger.current.bytes!; // read now: a snapshot does not hold them
   deps.events({ type: 'action_start', address: LEDGER_FILE_NAME, kind: 'publish_ledger' });
   const temp = tempFileName(LEDGER_FILE_NAME, planId);

@@ -180,6 +180,30 @@ describe('applyChanges', () => {
     assert.ok(readFileSync(remoteLedger).equals(local), 'remote status.xml = local ledger');
   });
 
+  it('reads the remote status.xml once per apply: the observation\'s digest decides whether to publish', async () => {
+    const p = await plan();
+    await applySaved(p);
+    const reads: string[] = [];
+    // The real remote folder, with its reads counted.
+    const counting = new Proxy(remote, {
+      get(target, name) {
+        if (name === 'openRead') return (file: string) => (reads.push(file), target.openRead(file));
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const applyCounted = async () => {
+      reads.length = 0;
+      const outcome = await applyChanges(testWorld({ broker, remote: counting, workingDir, key, events: (e) => events.push(e) }), { identity: identityFor(folder), source: { saved: p, file: 'plan.json' }, concurrency: 2 });
+      return outcome.report!;
+    };
+    assert.equal((await applyCounted()).ledgerPublished, false);
+    assert.deepEqual(reads, ['status.xml'], 'unchanged: read once, by observe');
+    writeFileSync(join(sftp.root, folder, 'status.xml'), 'not the ledger');
+    assert.equal((await applyCounted()).ledgerPublished, true);
+    assert.deepEqual(reads, ['status.xml'], 'changed: read once, by observe, then published');
+  });
+
   it('refuses a plan whose ledger moved, changing nothing', async () => {
     const p = await plan();
     await createLedgerStore(workingDir).write({ serial: 0, entries: [{ id: '9', completion: '1.0', uploaded: '2026-01-01 00:00:00' }] });
