@@ -33,7 +33,7 @@ export async function publishLedger(deps: RemovalDeps, ledger: LedgerWriter, pla
   const { sha256 } = ledger.current;
   if (sha256 === null) return false;
   if (remoteSha256 === sha256) return false;
-  const bytes = ledger.current.bytes!; // read now: a snapshot does not hold them
+  const bytes = (await ledger.currentBytes())!; // sha256 is not null: there is a ledger file
   deps.events({ type: 'action_start', address: LEDGER_FILE_NAME, kind: 'publish_ledger' });
   const temp = tempFileName(LEDGER_FILE_NAME, planId);
   await deps.remote.remove(temp);

@@ -97,6 +97,11 @@ describe('applyChanges', () => {
     return outcome.report;
   };
   const lockPath = () => join(workingDir, 'status.xml.lock');
+  /** The local ledger file's bytes, through the store. */
+  const localLedgerBytes = async () => {
+    const store = createLedgerStore(workingDir);
+    return (await store.bytes(await store.read()))!;
+  };
   const remoteNames = () => readdirSync(join(sftp.root, folder)).sort();
 
   it('uploads every bundle encrypted, records it, and publishes the ledger last', async () => {
@@ -120,7 +125,7 @@ describe('applyChanges', () => {
       const progress = events.filter((e) => e.type === 'action_progress' && e.address === `export_${entry.id}.zip`).at(-1);
       assert.deepEqual(progress && progress.type === 'action_progress' && [progress.bytes, progress.expected_bytes], [entry.tokenSize, entry.tokenSize]);
     }
-    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(ledger.bytes!), 'remote status.xml = local ledger');
+    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(await localLedgerBytes()), 'remote status.xml = local ledger');
     const last = events.filter((e) => e.type === 'action_done').at(-1);
     assert.equal(last?.type === 'action_done' && last.address, 'status.xml');
   });
@@ -171,7 +176,7 @@ describe('applyChanges', () => {
     const p = await plan();
     await applySaved(p);
     const remoteLedger = join(sftp.root, folder, 'status.xml');
-    const local = (await createLedgerStore(workingDir).read()).bytes!;
+    const local = await localLedgerBytes();
     const tampered = Buffer.from(local);
     tampered[tampered.length - 2]! ^= 1;
     writeFileSync(remoteLedger, tampered);
@@ -220,7 +225,7 @@ describe('applyChanges', () => {
     assert.equal(first.done.length, 1);
     assert.equal(first.notRun.length, 3);
     assert.equal(first.ledgerPublished, true, 'the remote copy tells what the folder holds after the interrupt too');
-    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals((await createLedgerStore(workingDir).read()).bytes!));
+    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(await localLedgerBytes()));
 
     const second = await applySaved(p);
     assert.equal(second.mode, 'resume');
@@ -245,8 +250,7 @@ describe('applyChanges', () => {
     assert.ok(!remoteNames().includes(`export_${extra}.zip`));
     assert.deepEqual(report.notRun.map((a) => a.address), ['export_3.zip'], 'the delete is held back');
     assert.ok(remoteNames().includes('export_3.zip'));
-    const local = await createLedgerStore(workingDir).read();
-    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(local.bytes!), 'the remote ledger copy still tells the truth');
+    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(await localLedgerBytes()), 'the remote ledger copy still tells the truth');
   });
   it('plans and applies in one run once approved, showing the plan to the approver first', async () => {
     let seen: Plan | undefined;

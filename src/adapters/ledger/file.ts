@@ -24,7 +24,7 @@ import { JournalFile } from './journal.js';
 import { changeBetween } from './journal-change.js';
 import type { ChangeRecord, JournalBase } from './journal-format.js';
 import { changeProblem } from './journal-check.js';
-import { fileSnapshot, formattedSnapshot, hash, load, type Loaded } from './file-load.js';
+import { formattedSnapshot, hash, load, snapshotBytes, type Loaded } from './file-load.js';
 import { ioProblem } from './problems.js';
 import { formatLedgerBytes } from './xml.js';
 
@@ -94,7 +94,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     journal = null;
     dirty = false;
     s.disk = { sha256, lineage: s.ledger.lineage ?? null, serial: s.ledger.serial };
-    current = fileSnapshot(path, s.ledger, sha256);
+    current = { ledger: s.ledger, sha256 };
     owned = null;
     lastFold = performance.now();
     foldCost = lastFold - started;
@@ -176,6 +176,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     write: (ledger) => serialised(() => write(ledger)),
     record: (change) => serialised(() => record(change)),
     flush: () => serialised(fold),
+    bytes: (snapshot) => snapshotBytes(path, snapshot),
   };
 }
 
