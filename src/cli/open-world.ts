@@ -13,11 +13,23 @@ import type { Config } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { loadConfig } from '../adapters/config/index.js';
 import { createFernetEncryptStream, decryptFile, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
+import {
+  checkKeyFitsFile,
+  decryptSealedFile,
+  detectFileScheme,
+  newAgeIdentity,
+  readDecryptionKeyFile,
+  readPassphraseFile,
+  readSenderKeyFile,
+  writeNewAgeIdentity,
+  writeNewCrypt4ghKeyPair,
+} from '../adapters/encryption/index.js';
 import { readMetricsFile, readPlanFile, writeMetricsFile, writePlanFile } from '../adapters/files/index.js';
 import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, readLedgerLock } from '../adapters/ledger/index.js';
 import { newPlanId, systemClock } from '../adapters/system/index.js';
 import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http/index.js';
 
+export { checkKeyFitsFile, decryptSealedFile, detectFileScheme, newAgeIdentity, readDecryptionKeyFile, readPassphraseFile, readSenderKeyFile, systemClock, writeNewAgeIdentity, writeNewCrypt4ghKeyPair };
 export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
 export function openWorld(config: Config, events: EventSink): World {

@@ -30,7 +30,7 @@ export type ProblemCode =
   | 'SFTP_NO_SUCH_PATH'
   | 'SFTP_PERMISSION'
   | 'SFTP_IO'
-  | 'FERNET_INVALID_TOKEN'
+  | 'DECRYPT_REFUSED'
   | 'FILE_IO'
   | 'APPLY_FAILED'
   | 'CONFIRMATION_REQUIRED'
