@@ -12,7 +12,7 @@ import type { BrokerEventSource, Connection, EventSink, LedgerStore, RemoteFolde
 import type { Config } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { loadConfig } from '../adapters/config/index.js';
-import { createFernetEncryptStream, decryptFile, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
+import { createFernetEncryptStream, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
 import {
   checkKeyFitsFile,
   decryptSealedFile,
@@ -30,7 +30,7 @@ import { newPlanId, systemClock } from '../adapters/system/index.js';
 import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http/index.js';
 
 export { checkKeyFitsFile, decryptSealedFile, detectFileScheme, newAgeIdentity, readDecryptionKeyFile, readPassphraseFile, readSenderKeyFile, systemClock, writeNewAgeIdentity, writeNewCrypt4ghKeyPair };
-export { decryptFile, generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
+export { generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
 export function openWorld(config: Config, events: EventSink): World {
   const warn = (message: string) => events({ type: 'warning', message });

@@ -32,8 +32,9 @@ export const keygenCommand: CliCommand<KeygenArgs> = {
       .example('$0 keygen --scheme age -o rki.age', 'prints the recipient age1…')
       .example('$0 keygen --scheme crypt4gh -o rki.c4gh', 'and rki.c4gh.pub'),
   epilog:
-    'fernet: point [SECURITY] PATH_ENCRYPTION_KEY at the key file and share it with\n' +
-    'the recipients over a safe channel: every upload is a Fernet token, e.g.\n' +
+    'fernet: point [SECURITY] PATH_ENCRYPTION_KEY at the key file.\n' +
+    'Share the key with the recipients over a safe channel: every upload is a\n' +
+    'Fernet token they decrypt with Python, e.g.\n' +
     "  Fernet(open('key','rb').read()).decrypt(open('export_2.zip','rb').read())\n" +
     "or 'aktin-sftp decrypt -k key export_2.zip'.\n\n" +
     'age, crypt4gh: run it at the agency. The secret key stays there; only the\n' +
