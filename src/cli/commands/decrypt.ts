@@ -34,10 +34,10 @@ export const decryptCommand: CliCommand<DecryptArgs> = {
       .option('ttl', { type: 'number', describe: 'Fernet: refuse tokens older than this many seconds' })
       .option('sender-pk', { type: 'string', describe: 'Crypt4GH: the public key the file must be written with' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing output file' })
-      .example('$0 decrypt -k rki.key export_2.zip', 'writes INPUT.decrypted')
-      .example('$0 decrypt -k rki.age export_2.zip.age', 'writes export_2.zip')
-      .example('$0 decrypt -k rki.c4gh export_2.zip.c4gh', 'asks the passphrase')
-      .example('$0 decrypt -k rki.c4gh --passphrase-env P e.c4gh', 'passphrase in $P'),
+      .example('$0 decrypt -k rki.key x.zip', 'Fernet: writes x.zip.decrypted')
+      .example('$0 decrypt -k rki.age x.zip.age', 'age: writes x.zip')
+      .example('$0 decrypt -k rki.sec x.zip.c4gh', 'Crypt4GH: asks the passphrase')
+      .example('$0 decrypt --passphrase-env P …', '… or takes it from $P'),
   epilog:
     'The scheme is read from the file; the key must be of the same scheme: a Fernet\n' +
     'key file, an age identity file (age-keygen), or a Crypt4GH secret key\n' +

@@ -29,8 +29,8 @@ export const keygenCommand: CliCommand<KeygenArgs> = {
       .option('output', { alias: 'o', type: 'string', describe: 'Write the (secret) key to this new file, mode 0600' })
       .options(PASSPHRASE_OPTIONS)
       .example('$0 keygen -o /etc/aktin/rki.key', 'a shared Fernet key')
-      .example('$0 keygen --scheme age -o rki.age', 'prints the recipient age1…')
-      .example('$0 keygen --scheme crypt4gh -o rki.c4gh', 'and rki.c4gh.pub'),
+      .example('$0 keygen --scheme age -o rki.id', 'prints the recipient age1…')
+      .example('$0 keygen --scheme crypt4gh -o k', 'writes k and k.pub'),
   epilog:
     'fernet: point [SECURITY] PATH_ENCRYPTION_KEY at the key file.\n' +
     'Share the key with the recipients over a safe channel: every upload is a\n' +
