@@ -18,7 +18,7 @@ import type { LedgerWriter } from './ledger-writer.js';
 import type { BrokerReader, Clock, Encryptor, EventSink, RemoteFolder } from './ports.js';
 
 export interface ExportDeps {
-  readonly broker: BrokerReader;
+  readonly broker: Pick<BrokerReader, 'openBundle'>;
   readonly remote: RemoteFolder;
   readonly ledger: LedgerWriter;
   readonly clock: Clock;
@@ -50,6 +50,10 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, pl
     await Promise.all([pipeline(bundle.stream, plain, deps.encryptor(), token), upload]);
     await verifyUpload(deps.remote, temp, action, plain.bytes, await upload);
   } catch (error) {
+    // Whichever side failed, the temporary file goes. A broker cut rejects the pipeline while the
+    // upload may still be opening or writing the file: a remove issued now could run before the
+    // file exists. The pipeline has destroyed the token, so the upload settles; then remove.
+    await upload.catch(() => undefined);
     await deps.remote.remove(temp).catch(() => undefined);
     throw error;
   }

@@ -3,6 +3,7 @@
  */
 import { resolve } from 'node:path';
 import type { Config } from '../core/config.js';
+import { shownText } from '../core/shown-value.js';
 import type { GlobalArgs } from './command.js';
 import type { CliIo } from './io.js';
 import { writeLog } from './log-lines.js';
@@ -22,5 +23,5 @@ export async function loadConfigFor(args: GlobalArgs, io: CliIo): Promise<Config
 /** Warnings on stderr, coloured as `--color` says (the command's args carry it), or as JSON log lines. */
 export function showWarnings(io: CliIo, args: Pick<GlobalArgs, 'color'>, warnings: readonly string[]): void {
   const chalk = chalkFor(io, args.color);
-  for (const warning of warnings) writeLog(io, { level: 'warn', event: 'warning', message: warning }, { text: `${chalk.yellow('Warning:')} ${warning}` });
+  for (const warning of warnings.map((w) => shownText(w))) writeLog(io, { level: 'warn', event: 'warning', message: warning }, { text: `${chalk.yellow('Warning:')} ${warning}` });
 }

@@ -7,7 +7,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Problem } from '../core/problem.js';
 import type { CliIo } from './io.js';
-import { renderProblems } from './render-problems.js';
+import { printable, renderProblems } from './render-problems.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -44,7 +44,7 @@ export function writeProblems(io: CliIo, problems: readonly Problem[], chalk: Ch
     io.stderr.write(renderProblems(problems, chalk));
     return;
   }
-  for (const p of problems) {
+  for (const p of problems.map(printable)) {
     writeLog(io, { level: 'error', event: 'problem', message: p.title, fields: { code: p.code, detail: p.detail ?? null, hint: p.hint ?? null } });
   }
 }

@@ -61,7 +61,13 @@ function requestIdsOf(values: readonly string[]): RequestId[] {
   const bad = ids.find((id) => !isRequestId(id));
   if (bad !== undefined || ids.length === 0) {
     throw new ProblemError(
-      problem('USAGE', `--only takes request ids (whole numbers), got ${JSON.stringify(bad ?? '').slice(0, 40)}`, undefined, 'Example: aktin-sftp plan --only 2 7'),
+      problem(
+        'USAGE',
+        `--only takes request ids (whole numbers), got ${JSON.stringify(bad ?? '').slice(0, 40)}`,
+        // `apply --only 0 plan.json`: --only takes every word after it, the plan file too.
+        bad !== undefined && /[./]/.test(bad) ? '--only takes every word after it as a request id; a saved plan takes no --only (it was decided at plan time).' : undefined,
+        'Example: aktin-sftp plan --only 2 7',
+      ),
     );
   }
   return [...new Set(ids)].sort(compareRequestIds);

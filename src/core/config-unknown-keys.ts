@@ -7,9 +7,9 @@
  * warning, so its old settings files keep working. Pure.
  */
 import { CONFIG_KEYS, CONFIG_SCOPES } from './config-keys.js';
-import { CONTROL_CHARACTER } from './config-values.js';
 import { closest } from './did-you-mean.js';
 import { problem, type Problem } from './problem.js';
+import { escapeControlCharacters } from './shown-value.js';
 
 const TOP_LEVEL = [...CONFIG_SCOPES, 'REQUESTS_CA_BUNDLE'];
 
@@ -44,7 +44,7 @@ export function unknownKeyProblems(values: Readonly<Record<string, unknown>>, pa
 
 /** A quoted TOML key may hold anything, an escape sequence too: shown escaped, never raw. */
 function printable(name: string): string {
-  return CONTROL_CHARACTER.test(name) ? JSON.stringify(name).slice(1, -1).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : name;
+  return escapeControlCharacters(name);
 }
 
 function suggest(name: string, candidates: string[]): string {

@@ -45,6 +45,18 @@ export function decodePlan(value: unknown, source: string): Outcome<Plan> {
       ),
     ]);
   }
+  // `options.only` came with 1.1: a "1.0" plan that holds it was relabelled, and a 1.0 reader would
+  // apply it untargeted. Refused rather than read either way.
+  if (version.minor < 1 && (value as { options?: { only?: unknown } }).options?.only !== undefined) {
+    return failed([
+      problem(
+        'PLAN_INVALID',
+        `${source} says format ${version.text} but holds options.only, which format 1.1 added`,
+        'A plan of format 1.0 is never targeted; this one was edited.',
+        SAVE_AGAIN,
+      ),
+    ]);
+  }
   return ok(projectPlan(value) as Plan);
 }
 

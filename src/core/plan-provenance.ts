@@ -17,7 +17,8 @@ import { problem, type Problem } from './problem.js';
 
 const HINT = "Apply only plans saved by 'aktin-sftp plan -o', unedited; make a new plan.";
 
-export function checkPlanProvenance(plan: Plan, observation: Observation, mode: 'fresh' | 'resume'): Problem[] {
+/** `file` is the plan file as the user named it, for the message. */
+export function checkPlanProvenance(plan: Plan, observation: Observation, mode: 'fresh' | 'resume', file = 'The saved plan'): Problem[] {
   const replanned = planChanges({
     observation,
     options: plan.options,
@@ -36,7 +37,7 @@ export function checkPlanProvenance(plan: Plan, observation: Observation, mode: 
   return [
     problem(
       'PLAN_INVALID',
-      'The saved plan holds actions aktin-sftp did not plan',
+      `${file} holds actions aktin-sftp did not plan`,
       `From the inputs the plan pins, aktin-sftp plans other actions than these: ${foreign.slice(0, 5).join('; ')}${foreign.length > 5 ? `; and ${foreign.length - 5} more` : ''}. Nothing was changed.`,
       HINT,
     ),

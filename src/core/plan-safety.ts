@@ -9,7 +9,7 @@
  */
 import { isRemoval } from './action-kinds.js';
 import type { BrokerSnapshot } from './model.js';
-import type { PlannedAction, PlanOptions } from './plan.js';
+import type { Plan, PlannedAction, PlanOptions } from './plan.js';
 import { problem, type Problem } from './problem.js';
 
 export function checkDeleteSafety(actions: readonly PlannedAction[], snapshot: BrokerSnapshot, options: PlanOptions): Problem[] {
@@ -39,4 +39,21 @@ export function checkDeleteSafety(actions: readonly PlannedAction[], snapshot: B
     );
   }
   return problems;
+}
+
+/**
+ * `apply --max-delete N PLANFILE`: the plan's own options were fixed when it was made, so a cap
+ * given at apply can only tighten them; a plan that deletes more is refused before anything runs.
+ */
+export function checkSavedPlanDeleteCap(plan: Pick<Plan, 'actions'>, maxDelete: number, file: string): Problem[] {
+  const deletions = plan.actions.filter(isRemoval);
+  if (deletions.length <= maxDelete) return [];
+  return [
+    problem(
+      'PLAN_DELETE_CAP',
+      `Refusing to apply ${file}: it deletes ${deletions.length} file(s), more than --max-delete ${maxDelete}`,
+      `The plan would delete the files of request(s) ${deletions.map((a) => a.request_id ?? a.address).join(', ')}. Nothing was changed.`,
+      'Look at the plan (aktin-sftp show FILE); apply it without --max-delete if the deletions are intended, or make a new plan.'.replace('FILE', file),
+    ),
+  ];
 }

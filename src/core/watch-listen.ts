@@ -25,3 +25,23 @@ export function parseListenAddress(value: string): Outcome<ListenAddress> {
   const host = match[1]!.startsWith('[') ? match[1]!.slice(1, -1) : match[1]!;
   return ok({ host, port });
 }
+
+/** Loopback: 127.0.0.0/8, localhost, ::1 (and its IPv4-mapped form). */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || /^127\./.test(host) || /^(0*:)*:?0*1$/.test(host) || /^::ffff:127\./i.test(host);
+}
+
+/**
+ * The warning for an address other hosts can reach (0.0.0.0, [::], a LAN address): the endpoints
+ * answer anyone without authentication. A warning, not a refusal: a scraper on another host is a
+ * real need, and a firewall may guard the port; it says so once, at start.
+ */
+export function listenExposureWarning(address: ListenAddress): string | undefined {
+  if (isLoopback(address.host)) return undefined;
+  const shown = address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+  const everywhere = address.host === '0.0.0.0' || /^[0:]+$/.test(address.host);
+  return (
+    `--listen ${shown} serves /healthz and /metrics without authentication to ${everywhere ? 'every network this host is on' : 'the network of that address'}; ` +
+    'use 127.0.0.1:PORT unless a scraper on another host needs it and a firewall limits who reaches the port.'
+  );
+}

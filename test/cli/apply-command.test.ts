@@ -29,7 +29,8 @@ describe('apply for cron and CI', () => {
     assert.ok(!existsSync(join(fixture.deployment.workingDir, 'status.xml')));
     const withFile = await cli('apply', '--dry-run', 'plan.json');
     assert.equal(withFile.code, 64);
-    assert.match(withFile.err, /apply --dry-run takes no plan file/);
+    assert.match(withFile.err, /apply --dry-run does not combine with a saved plan \(plan\.json\)/);
+    assert.match(withFile.err, /aktin-sftp show plan\.json/);
   });
 
   it('--quiet --metrics-file: the summary and the final line when something changed, metrics of the run', async () => {

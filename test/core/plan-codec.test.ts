@@ -95,3 +95,25 @@ describe('decodePlan: the version gate', () => {
     assert.equal(isNewerMinorFormat({}), false);
   });
 });
+
+describe('decodePlan: options.only belongs to format 1.1', () => {
+  const cases: { name: string; version: string; only: unknown; ok: boolean }[] = [
+    { name: 'a 1.0 plan without only', version: '1.0', only: undefined, ok: true },
+    { name: 'a 1.1 plan with only', version: '1.1', only: ['2'], ok: true },
+    { name: 'a 1.0 plan with only (relabelled)', version: '1.0', only: ['2'], ok: false },
+    { name: 'a 1.0 plan with an empty only', version: '1.0', only: [], ok: false },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.ok ? 'read' : 'refused'}`, () => {
+      const plan = JSON.parse(encodePlan(samplePlan()));
+      plan.format_version = c.version;
+      if (c.only !== undefined) plan.options.only = c.only;
+      const decoded = decodePlan(plan, 'plan.json');
+      assert.equal(decoded.ok, c.ok);
+      if (!decoded.ok) {
+        assert.equal(decoded.problems[0]!.code, 'PLAN_INVALID');
+        assert.match(decoded.problems[0]!.title, /^plan\.json says format 1\.0 but holds options\.only, which format 1\.1 added$/);
+      }
+    });
+  }
+});

@@ -65,6 +65,11 @@ describe('checkPlanProvenance', () => {
     });
   }
 
+  it('names the plan file it refuses', () => {
+    const problems = checkPlanProvenance(tampered[0]!.plan, observation, 'fresh', 'ci/plan.json');
+    assert.equal(problems[0]!.title, 'ci/plan.json holds actions aktin-sftp did not plan');
+  });
+
   describe('resuming its own interrupted apply', () => {
     // The delete of 3 finished and was recorded by this plan; the update of 2 was renamed but not recorded.
     const ledger: Ledger = {

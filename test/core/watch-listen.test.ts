@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseListenAddress } from '../../src/core/watch-listen.js';
+import { listenExposureWarning, parseListenAddress } from '../../src/core/watch-listen.js';
 
 describe('parseListenAddress', () => {
   it('reads HOST:PORT', () => {
@@ -16,4 +16,23 @@ describe('parseListenAddress', () => {
       assert.ok(!result.ok && result.problems[0]!.code === 'USAGE' && result.problems[0]!.title.length < 120, bad);
     }
   });
+});
+
+describe('listenExposureWarning', () => {
+  const cases: [string, number, RegExp | undefined][] = [
+    ['127.0.0.1', 9464, undefined],
+    ['127.1.2.3', 9464, undefined],
+    ['localhost', 0, undefined],
+    ['::1', 9464, undefined],
+    ['0.0.0.0', 9464, /^--listen 0\.0\.0\.0:9464 serves \/healthz and \/metrics without authentication to every network this host is on; use 127\.0\.0\.1:PORT/],
+    ['::', 9464, /^--listen \[::\]:9464 serves .* every network/],
+    ['192.168.1.5', 9464, /^--listen 192\.168\.1\.5:9464 serves .* to the network of that address/],
+  ];
+  for (const [host, port, want] of cases) {
+    it(`${host}:${port}: ${want ? 'warned' : 'quiet'}`, () => {
+      const warning = listenExposureWarning({ host, port });
+      if (want === undefined) assert.equal(warning, undefined);
+      else assert.match(warning ?? '', want);
+    });
+  }
 });

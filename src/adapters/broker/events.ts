@@ -87,7 +87,8 @@ export class WebsocketBrokerEvents implements BrokerEventSource {
       let pongTimer: NodeJS.Timeout | undefined;
       let sequence = 0;
       let awaited: string | undefined;
-      const welcomeTimer = setTimeout(() => fail(`no welcome from the broker within ${pongWithin / 1000} s`), 2 * pongWithin);
+      const welcomeWithin = 2 * pongWithin; // the upgrade itself may take pongWithin
+      const welcomeTimer = setTimeout(() => fail(`no welcome from the broker within ${welcomeWithin / 1000} s of connecting`), welcomeWithin);
 
       const fail = (reason: string) => {
         if (done) return;
@@ -109,7 +110,10 @@ export class WebsocketBrokerEvents implements BrokerEventSource {
         pongTimer = setTimeout(() => fail(`no pong within ${pongWithin / 1000} s (a dead link)`), pongWithin);
       };
 
-      ws.on('error', (error) => fail(describe(error)));
+      // ws says "Invalid Sec-WebSocket-Accept" for a missing header and a wrong one alike; the answer tells them apart.
+      let accept: 'missing' | 'present' | undefined;
+      ws.on('upgrade', (response) => (accept = response.headers['sec-websocket-accept'] === undefined ? 'missing' : 'present'));
+      ws.on('error', (error) => fail(describeSocketError(error, accept)));
       ws.on('close', (code) =>
         fail(welcomed ? `closed by the broker (code ${code})` : `closed by the broker before its welcome (code ${code}): [BROKER] API_KEY must be an admin key`),
       );
@@ -153,10 +157,17 @@ export class WebsocketBrokerEvents implements BrokerEventSource {
   }
 }
 
-/** ws's messages, with the one a refused key produces explained. */
-function describe(error: Error): string {
+/**
+ * ws's messages, explained. The broker refuses an unknown key with a 101 that has no
+ * Sec-WebSocket-Accept; a header that is there but wrong is no key problem: whatever answered
+ * does not speak WebSocket as the broker does (a proxy in the way, another server).
+ */
+export function describeSocketError(error: Error, accept?: 'missing' | 'present'): string {
   const code = (error as { code?: string }).code;
-  if (/Sec-WebSocket-Accept/.test(error.message)) return 'the broker refused the handshake: check [BROKER] API_KEY (an admin key)';
+  if (/Sec-WebSocket-Accept/.test(error.message) && accept !== 'present') return 'the broker refused the handshake (no Sec-WebSocket-Accept): check [BROKER] API_KEY (an admin key)';
+  if (/Sec-WebSocket-Accept/.test(error.message)) {
+    return 'the upgrade answer carries a wrong Sec-WebSocket-Accept header: what answered is not a correct WebSocket server (a proxy between aktin-sftp and the broker?); the API key was not judged';
+  }
   if (/Unexpected server response: (\d+)/.test(error.message)) return `${error.message.replace(/^Unexpected server response/, 'the upgrade was answered with HTTP')}`;
   if (code && /CERT|SELF_SIGNED|UNABLE_TO/.test(code)) return `the TLS certificate is not trusted (${code}): set REQUESTS_CA_BUNDLE to the broker's CA`;
   return code ? `${code}: ${error.message}` : error.message;

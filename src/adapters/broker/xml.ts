@@ -13,6 +13,7 @@ import { NODE_STATES, isRequestId, type NodeState, type NodeStatus } from '../..
 import { ProblemError, problem } from '../../core/problem.js';
 import { XmlCursor, type StartTag, type XmlWording } from '../xml/index.js';
 import { XmlFormatError } from '../xml/index.js';
+import { shownValue } from '../../core/shown-value.js';
 
 export const EXCHANGE_NS = 'http://aktin.org/ns/exchange';
 export const MAX_XML_BYTES = 16 * 1024 * 1024;
@@ -51,7 +52,9 @@ export function parseStatusList(xml: string | Buffer, source: string): NodeStatu
   return rows.map(({ values, repeated }) => {
     if (repeated !== undefined) throw protocolError(source, `a request-status-info has more than one <${repeated}>`);
     const node = values.node ?? '';
-    if (!/^\d+$/.test(node)) throw protocolError(source, 'a request-status-info has no node id');
+    if (!/^\d+$/.test(node)) {
+      throw protocolError(source, node === '' ? 'a request-status-info has no node id' : `a request-status-info has node id ${shownValue(node)}, which is not a decimal id`);
+    }
     const states: Partial<Record<NodeState, string>> = {};
     for (const state of NODE_STATES) {
       const time = values[state];

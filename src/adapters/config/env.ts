@@ -5,11 +5,14 @@
  * values. An empty variable counts as unset. A prefixed variable that sets no key is an error
  * (see core/config-env-names.ts). Never reports a value it read.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { unknownVariableProblems } from '../../core/config-env-names.js';
 import { CONFIG_KEYS, dottedName, envName, keyLabel } from '../../core/config-keys.js';
 import { problem, type Problem } from '../../core/problem.js';
-import { secretFileWarning } from '../files/index.js';
+import { FileTooLargeError, formatLimit, readFileCapped, secretFileWarning } from '../files/index.js';
+
+/** A secret is a password, a key or a passphrase: the key file's cap is ample, and /dev/zero costs nothing. */
+const MAX_SECRET_FILE = 4096;
 
 export interface Overridden {
   readonly values: Record<string, unknown>;
@@ -42,10 +45,21 @@ export async function applyEnvironment(
     let text = direct;
     if (fromFile !== undefined) {
       try {
-        text = (await readFile(fromFile, 'utf8')).replace(/[\r\n]+$/, '');
+        text = (await readFileCapped(fromFile, MAX_SECRET_FILE)).toString('utf8').replace(/[\r\n]+$/, '');
         const exposed = k.kind === 'secret' ? secretFileWarning(`The file ${fromFile} (${name}_FILE, the value of ${keyLabel(k)})`, fromFile, await stat(fromFile)) : undefined;
         if (exposed) warnings.push(exposed);
       } catch (error) {
+        if (error instanceof FileTooLargeError) {
+          problems.push(
+            problem(
+              'CONFIG_INVALID',
+              `\`${keyLabel(k)}\` (from ${name}_FILE) must name a file of at most ${formatLimit(MAX_SECRET_FILE)}, got ${JSON.stringify(fromFile)} (${error.size > MAX_SECRET_FILE + 1 ? `${error.size} bytes` : 'more than that'})`,
+              `${name}_FILE names the file that holds the value of ${keyLabel(k)}; it was not read further.`,
+              'Point the variable at a file that holds only the value.',
+            ),
+          );
+          continue;
+        }
         const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
         problems.push(
           problem(

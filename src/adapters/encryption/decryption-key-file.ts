@@ -5,10 +5,10 @@
  * prompt. A public key given where the secret belongs is named as such. Messages name the file,
  * never its content.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { ProblemError, problem } from '../../core/problem.js';
 import type { Secret } from '../../core/secret.js';
-import { secretFileWarning } from '../files/index.js';
+import { readFileCapped, secretFileWarning } from '../files/index.js';
 import { parseAgeIdentityFile } from './age/keys.js';
 import { invalidKey } from './codec-problems.js';
 import { describeCrypt4ghSecretKey, parseCrypt4ghPublicKey, parseCrypt4ghSecretKey } from './crypt4gh/key-files.js';
@@ -17,6 +17,7 @@ import type { SealedScheme } from './sealed-scheme.js';
 import type { X25519SecretKey } from './x25519-raw.js';
 
 const MAX_KEY_FILE = 64 * 1024;
+const MAX_PUBLIC_KEY_FILE = 4096;
 
 export type DecryptionKey =
   | { readonly scheme: 'fernet'; readonly key: FernetKey }
@@ -60,7 +61,8 @@ async function readSmallFile(path: string, source: string): Promise<{ text: stri
         problem('KEY_INVALID', `${source} is not a key file`, `Expected a small file (a Fernet key, an age identity file or a Crypt4GH secret key); found ${info.isFile() ? `${info.size} bytes` : 'no regular file'}.`),
       );
     }
-    return { text: await readFile(path, 'utf8'), exposed: secretFileWarning(source, path, info) };
+    // Capped as well: the file may change between the stat and the read.
+    return { text: (await readFileCapped(path, MAX_KEY_FILE)).toString('utf8'), exposed: secretFileWarning(source, path, info) };
   } catch (error) {
     if (error instanceof ProblemError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -73,7 +75,7 @@ async function readSmallFile(path: string, source: string): Promise<{ text: stri
 
 /** `decrypt --sender-pk`: the Crypt4GH public key the file's header must have been written with. */
 export async function readSenderKeyFile(path: string): Promise<Buffer> {
-  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+  const text = await readFileCapped(path, MAX_PUBLIC_KEY_FILE).then((bytes) => bytes.toString('utf8'), (error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ProblemError(problem('KEY_INVALID', `Cannot read the sender's public key file ${path}`, code === 'ENOENT' ? 'The file does not exist.' : `The system said ${code ?? 'an error'}.`), { cause: error });
   });

@@ -3,10 +3,10 @@
  * one trailing line break, as `echo pass > file` leaves it. Warns when others may read it;
  * messages name the file, never its content.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { ProblemError, problem } from '../../core/problem.js';
 import { Secret } from '../../core/secret.js';
-import { secretFileWarning } from '../files/index.js';
+import { readFileCapped, secretFileWarning } from '../files/index.js';
 
 const MAX_PASSPHRASE_FILE = 4096;
 
@@ -19,7 +19,7 @@ export async function readPassphraseFile(path: string, onWarning?: (message: str
     }
     const exposed = secretFileWarning(`The passphrase file ${path}`, path, info);
     if (exposed) onWarning?.(exposed);
-    text = (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
+    text = (await readFileCapped(path, MAX_PASSPHRASE_FILE)).toString('utf8').replace(/\r?\n$/, '');
   } catch (error) {
     if (error instanceof ProblemError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

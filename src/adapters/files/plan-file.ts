@@ -4,15 +4,21 @@
  * The schema is loaded from the package root at run time, relative to this module, so the
  * same code works from src/adapters (tests) and dist/adapters (the published CLI).
  */
-import { readFile } from 'node:fs/promises';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { decodePlan, encodePlan, isNewerMinorFormat } from '../../core/plan-codec.js';
 import { checkPlanConsistency } from '../../core/plan-consistency.js';
 import type { Plan } from '../../core/plan.js';
 import { ProblemError, problem } from '../../core/problem.js';
+import { FileTooLargeError, formatLimit, readFileCapped } from './capped-read.js';
 import { replaceTextFile } from './text-file.js';
 
 const MAX_ERRORS_SHOWN = 20;
+
+/**
+ * The largest plan file read, checked before parsing (JSON.parse costs several times the text).
+ * A plan of 100,000 actions of the largest kind (replace) is 55.5 MiB; 100,000 creates ~37 MiB.
+ */
+export const MAX_PLAN_FILE = 64 * 1024 * 1024;
 const DO_NOT_EDIT = 'Do not edit saved plans; make a new one with `aktin-sftp plan -o FILE`.';
 
 let validator: ValidateFunction | undefined;
@@ -26,6 +32,7 @@ async function planValidator(): Promise<ValidateFunction> {
 /** Why the file could not be read, never quoting it: V8's JSON errors include a piece of the text. */
 function unreadable(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
+  if (error instanceof FileTooLargeError) return `It holds more than ${formatLimit(error.limit)}, the largest plan aktin-sftp reads (about 115,000 actions); it was not parsed.`;
   if (code === 'ENOENT') return 'The file does not exist.';
   if (code !== undefined) return `It cannot be read (${code}).`;
   const at = /position (\d+)/.exec((error as Error).message)?.[1];
@@ -35,9 +42,10 @@ function unreadable(error: unknown): string {
 export async function readPlanFile(path: string): Promise<Plan> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, 'utf8'));
+    value = JSON.parse((await readFileCapped(path, MAX_PLAN_FILE)).toString('utf8'));
   } catch (error) {
-    throw new ProblemError(problem('PLAN_INVALID', `Cannot read the plan ${path}`, unreadable(error), "Save a plan with 'aktin-sftp plan -o FILE'."), { cause: error });
+    const hint = error instanceof FileTooLargeError ? "Make smaller plans (aktin-sftp plan --only ID… -o FILE), or apply without a plan file (aktin-sftp apply)." : "Save a plan with 'aktin-sftp plan -o FILE'.";
+    throw new ProblemError(problem('PLAN_INVALID', `Cannot read the plan ${path}`, unreadable(error), hint), { cause: error });
   }
   const decoded = decodePlan(value, path);
   if (!decoded.ok) throw new ProblemError(decoded.problems);

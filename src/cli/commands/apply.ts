@@ -8,7 +8,8 @@ import { applyChanges } from '../../app/apply-changes.js';
 import type { ApplyReport } from '../../app/apply-plan.js';
 import type { Plan } from '../../core/plan.js';
 import { planIdentityOf } from '../../core/plan-freshness.js';
-import { ProblemError, problem } from '../../core/problem.js';
+import { checkSavedPlanDeleteCap } from '../../core/plan-safety.js';
+import { ProblemError } from '../../core/problem.js';
 import type { CliCommand, GlobalArgs } from '../command.js';
 import { applyExitCode, EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -20,6 +21,7 @@ import { confirmApply } from '../confirm-apply.js';
 import { lockTimeoutOption, lockWaitFrom, type LockTimeoutArgs } from '../lock-options.js';
 import { withMetricsFile, type RunOutcome } from '../run-metrics-file.js';
 import { planCommand } from './plan.js';
+import { savedPlanConflicts } from '../saved-plan-options.js';
 import { renderPlan } from '../render-plan.js';
 import { chalkFor } from '../render-problems.js';
 import { applySummaryEntry, eventLog } from '../log-events.js';
@@ -54,13 +56,16 @@ export const applyCommand: CliCommand<ApplyArgs> = {
         .example('$0 apply --auto-approve --lock-timeout 5m', 'wait up to 5 minutes for a run that holds the lock'),
     ),
   epilog:
+    'With PLANFILE, --only, --prune-orphans, --allow-mass-delete, --dry-run and --detailed-exitcode are refused (exit 64: put them on plan); ' +
+    '--max-delete N refuses a plan that deletes more than N files (exit 1); the other options work as without it. ' +
     'Exit codes: 0 applied (or nothing to do), 1 an action failed (finished actions stay recorded, nothing was deleted), ' +
     '3 the saved plan is stale (nothing changed), 4 the ledger is locked by another run (after --lock-timeout, if given), 130 interrupted.',
   run: async (args, io) => {
-    if (args['dry-run']) {
-      if (args.planfile !== undefined) throw new ProblemError(problem('USAGE', 'apply --dry-run takes no plan file', 'It plans, as `aktin-sftp plan` does.', `To look at a saved plan, run: aktin-sftp show ${args.planfile}`));
-      return planCommand.run({ ...args, diff: false }, io);
+    if (args.planfile !== undefined) {
+      const conflicts = savedPlanConflicts(args, args.planfile);
+      if (conflicts.length > 0) throw new ProblemError(conflicts);
     }
+    if (args['dry-run']) return planCommand.run({ ...args, diff: false }, io);
     return withMetricsFile(args['metrics-file'], io, args, 'apply', () => applyWith(args, io));
   },
 };
@@ -69,6 +74,11 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
   const started = Date.now();
   const config = await loadConfigFor(args, io);
   const saved = args.planfile === undefined ? undefined : { saved: await readPlanFile(resolve(io.cwd, args.planfile)), file: args.planfile };
+  // A --max-delete given now can only tighten the saved plan: a guard on the command line is never dropped.
+  if (saved && args['max-delete'] !== undefined) {
+    const over = checkSavedPlanDeleteCap(saved.saved, args['max-delete'], saved.file);
+    if (over.length > 0) throw new ProblemError(over);
+  }
   const chalk = chalkFor(io, args.color);
   const showPlan = (plan: Plan) => {
     if (!args.json && !(args.quiet && args['auto-approve'])) io.stdout.write(renderPlan(plan, chalk, { saved: true }));
@@ -88,6 +98,7 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
         return confirmApply(args['auto-approve'], io);
       } },
       concurrency: config.apply.concurrency,
+      exportsAhead: config.broker.concurrency,
       ...lockWaitFrom(args),
       ...(io.interrupt ? { signal: io.interrupt } : {}),
     });

@@ -8,10 +8,10 @@ import { reconcilerFor } from '../../app/watch-reconcile.js';
 import { runWatch } from '../../app/watch-loop.js';
 import { planIdentityOf } from '../../core/plan-freshness.js';
 import { ProblemError, problem } from '../../core/problem.js';
-import { parseListenAddress } from '../../core/watch-listen.js';
+import { listenExposureWarning, parseListenAddress } from '../../core/watch-listen.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { loadConfigFor } from '../load-config.js';
+import { loadConfigFor, showWarnings } from '../load-config.js';
 import { openBrokerEvents, openWorld, startWatchHttp } from '../open-world.js';
 import { lockTimeoutOption, lockWaitFrom, type LockTimeoutArgs } from '../lock-options.js';
 import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan-options.js';
@@ -29,7 +29,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
   builder: (y) =>
     planSafetyOptions(
       lockTimeoutOption(y)
-        .option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464' })
+        .option('listen', { type: 'string', describe: 'Serve /healthz and /metrics (Prometheus) on HOST:PORT, e.g. 127.0.0.1:9464; they have no authentication: another address than loopback (0.0.0.0) is warned about' })
         .example('$0 watch -c /etc/aktin/settings.toml', 'the daemon (a systemd service)')
         .example('$0 watch --listen 127.0.0.1:9464', 'with /healthz and /metrics')
         .example('$0 watch --lock-timeout 2m', 'a cycle waits up to 2 minutes for a cron run\'s lock'),
@@ -40,6 +40,8 @@ export const watchCommand: CliCommand<WatchArgs> = {
     const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
     if (listen && !listen.ok) throw new ProblemError(listen.problems);
     const config = await loadConfigFor(args, io);
+    const exposed = listen ? listenExposureWarning(listen.value) : undefined;
+    if (exposed) showWarnings(io, args, [exposed]);
     const options = planOptionsFrom(args, config);
     if (options.only) throw new ProblemError(problem('USAGE', 'watch takes no --only', 'It targets the requests the broker\'s events name, and reconciles all of them every [WATCH] RESYNC.'));
     const resyncMs = config.watch.resyncSeconds * 1000;
@@ -49,7 +51,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
     try {
       await runWatch({
         source: await openBrokerEvents(config),
-        reconcile: reconcilerFor(openWorld(config, warningsTo(io, args)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, ...lockWaitFrom(args) }),
+        reconcile: reconcilerFor(openWorld(config, warningsTo(io, args)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, exportsAhead: config.broker.concurrency, ...lockWaitFrom(args) }),
         signal: stop,
         debounceMs: config.watch.debounceSeconds * 1000,
         resyncMs,

@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { WebsocketBrokerEvents, websocketUrl, type BrokerEventsOptions } from '../../../src/adapters/broker/events.js';
+import { describeSocketError, WebsocketBrokerEvents, websocketUrl, type BrokerEventsOptions } from '../../../src/adapters/broker/events.js';
 import type { EventSourceState } from '../../../src/app/ports.js';
 import type { BrokerEvent } from '../../../src/core/broker-event.js';
 import { Secret } from '../../../src/core/secret.js';
@@ -126,6 +128,46 @@ describe('broker websocket event source', () => {
         await subscription.close();
       }
     }
+  });
+
+  it('says the real welcome wait, and blames a wrong Sec-WebSocket-Accept on no key', async () => {
+    const { WebSocketServer } = await import('ws');
+    const silent = new WebSocketServer({ port: 0, host: '127.0.0.1' }); // accepts, never welcomes
+    const wrong = createServer();
+    wrong.on('upgrade', (_request, socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: d3Jvbmc=\r\n\r\n'));
+    await new Promise<void>((resolve) => wrong.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => (silent.address() ? resolve() : silent.once('listening', () => resolve())));
+    const urlOf = (port: number) => `http://127.0.0.1:${port}/`;
+    const cases: [string, number, RegExp][] = [
+      ['no welcome', (silent.address() as AddressInfo).port, /no welcome from the broker within 0\.2 s of connecting/],
+      ['a wrong accept header', (wrong.address() as AddressInfo).port, /wrong Sec-WebSocket-Accept header: what answered is not a correct WebSocket server .*the API key was not judged/],
+    ];
+    try {
+      for (const [name, port, reason] of cases) {
+        const r = recorder();
+        const subscription = source({ url: urlOf(port), pongTimeoutMs: 100 }).subscribe(r.onEvent, r.onState);
+        try {
+          await r.until(() => r.states.length >= 1);
+          const down = r.states[0]!;
+          assert.ok(!down.connected && reason.test(down.reason), `${name}: ${JSON.stringify(down)}`);
+          assert.ok(name === 'no welcome' || !/API_KEY/.test(down.reason), 'not blamed on the key');
+        } finally {
+          await subscription.close();
+        }
+      }
+    } finally {
+      await new Promise((resolve) => silent.close(resolve));
+      wrong.closeAllConnections();
+      await new Promise((resolve) => wrong.close(resolve));
+    }
+  });
+
+  it('tells a refused key (no Sec-WebSocket-Accept) from a wrong header', () => {
+    const error = new Error('Invalid Sec-WebSocket-Accept header');
+    assert.match(describeSocketError(error, 'missing'), /refused the handshake \(no Sec-WebSocket-Accept\): check \[BROKER\] API_KEY/);
+    assert.match(describeSocketError(error, undefined), /check \[BROKER\] API_KEY/);
+    assert.match(describeSocketError(error, 'present'), /wrong Sec-WebSocket-Accept header/);
+    assert.equal(describeSocketError(new Error('Unexpected server response: 401')), 'the upgrade was answered with HTTP: 401');
   });
 
   it('reports a broker that is not there as disconnected', async () => {

@@ -55,6 +55,19 @@ describe('broker XML: status lists', () => {
     }
   });
 
+  it('names a node id that is there but not decimal, rather than calling it missing', () => {
+    const cases: [string, RegExp][] = [
+      ['0x10', /has node id "0x10", which is not a decimal id/],
+      ['-1', /has node id "-1", which is not a decimal id/],
+      ['\u001b[2J', /has node id "\\u001b\[2J", which is not a decimal id/],
+      ['', /has no node id/],
+    ];
+    for (const [node, message] of cases) {
+      const xml = `<request-status-list xmlns="${NS}"><request-status-info><node>${node}</node></request-status-info></request-status-list>`;
+      assert.throws(() => parseStatusList(xml, 'GET /s'), protocolError(message), node);
+    }
+  });
+
   it('refuses a DOCTYPE (no entity expansion), an HTML error page, and oversized bodies', () => {
     assert.throws(() => parseStatusList(`<!DOCTYPE x [<!ENTITY a "b">]><request-status-list xmlns="${NS}"/>`, 'GET /s'), protocolError(/DOCTYPE/));
     assert.throws(() => parseStatusList('<html><body>Error 500</body></html>', 'GET /s'), protocolError(/expected a <request-status-list>/));

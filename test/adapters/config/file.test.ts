@@ -137,6 +137,21 @@ describe('loadConfig: environment overrides', () => {
     assert.equal(config.sftp.password!.reveal(), 'pa ss');
   });
 
+  it('refuses a _FILE secret past 4 KiB at once, /dev/zero too, naming the variable, the file and the limit', async () => {
+    const { dir, file } = base();
+    writeFileSync(join(dir, 'big'), 'x'.repeat(5000));
+    const cases: [string, string][] = [
+      ['/dev/zero', '(more than that)'],
+      [join(dir, 'big'), '(5000 bytes)'],
+    ];
+    for (const [path, found] of cases) {
+      const e = await failure(loadConfig(file, { AKTIN_SFTP_SFTP_PASSWORD_FILE: path }));
+      assert.equal(e.code, 'CONFIG_INVALID');
+      assert.equal(e.problems[0]!.title, `\`[SFTP] PASSWORD\` (from AKTIN_SFTP_SFTP_PASSWORD_FILE) must name a file of at most 4 KiB, got ${JSON.stringify(path)} ${found}`);
+      assert.ok(!allText(e).includes('xxxx'), 'the content is never quoted');
+    }
+  });
+
   it('supplies keys the file lacks', async () => {
     const { file } = deployment(fixture('original-with-smtp.toml').replace('PASSWORD = "CHANGEME"\nTIMEOUT', 'TIMEOUT'));
     const { config } = await loadConfig(file, { AKTIN_SFTP_SFTP_PASSWORD: 'only-in-env' });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { readPlanFile, writePlanFile } from '../../../src/adapters/files/plan-file.js';
+import { MAX_PLAN_FILE, readPlanFile, writePlanFile } from '../../../src/adapters/files/plan-file.js';
 import { encodePlan } from '../../../src/core/plan-codec.js';
 import type { Plan } from '../../../src/core/plan.js';
 import { planChanges } from '../../../src/core/planner.js';
@@ -79,6 +79,17 @@ describe('readPlanFile', () => {
     const bad = await failure(readPlanFile(join(folder, 'bad.json')));
     assert.match(bad.problems[0]!.detail!, /^It is not JSON/);
     assert.ok(!JSON.stringify(bad.problems).includes('hunter2'), 'the file is never quoted');
+  });
+
+  it('refuses a plan file past its cap before parsing it, naming the file and the limit', async () => {
+    const path = join(dir(), 'huge.json');
+    writeFileSync(path, '');
+    truncateSync(path, MAX_PLAN_FILE + 1);
+    const error = await failure(readPlanFile(path));
+    assert.equal(error.code, 'PLAN_INVALID');
+    assert.equal(error.problems[0]!.title, `Cannot read the plan ${path}`);
+    assert.match(error.problems[0]!.detail!, /^It holds more than 64 MiB, the largest plan aktin-sftp reads/);
+    assert.match(error.problems[0]!.hint!, /plan --only/);
   });
 
   it('lists every schema error with its JSON pointer, naming the file', async () => {
