@@ -21,6 +21,7 @@ import {
   readDecryptionKeyFile,
   readPassphraseFile,
   readSenderKeyFile,
+  refuseExistingCrypt4ghKeyFiles,
   writeNewAgeIdentity,
   writeNewCrypt4ghKeyPair,
 } from '../adapters/encryption/index.js';
@@ -29,7 +30,7 @@ import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, rea
 import { newPlanId, systemClock } from '../adapters/system/index.js';
 import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http/index.js';
 
-export { checkKeyFitsFile, decryptSealedFile, detectFileScheme, newAgeIdentity, readDecryptionKeyFile, readPassphraseFile, readSenderKeyFile, systemClock, writeNewAgeIdentity, writeNewCrypt4ghKeyPair };
+export { checkKeyFitsFile, decryptSealedFile, detectFileScheme, newAgeIdentity, readDecryptionKeyFile, readPassphraseFile, readSenderKeyFile, refuseExistingCrypt4ghKeyFiles, systemClock, writeNewAgeIdentity, writeNewCrypt4ghKeyPair };
 export { generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
 export function openWorld(config: Config, events: EventSink): World {

@@ -5,5 +5,5 @@ export { readKeyFile, writeNewKeyFile } from './fernet/key-file.js';
 // The receiving side (keygen and decrypt of every scheme).
 export { checkKeyFitsFile, decryptSealedFile, detectFileScheme } from './decrypt-sealed-file.js';
 export { readDecryptionKeyFile, readSenderKeyFile } from './decryption-key-file.js';
-export { newAgeIdentity, writeNewAgeIdentity, writeNewCrypt4ghKeyPair } from './new-key-pairs.js';
+export { newAgeIdentity, refuseExistingCrypt4ghKeyFiles, writeNewAgeIdentity, writeNewCrypt4ghKeyPair } from './new-key-pairs.js';
 export { readPassphraseFile } from './passphrase-file.js';

@@ -30,16 +30,7 @@ export async function writeNewAgeIdentity(path: string, created: Date): Promise<
  * key whose public half could not be written is removed again.
  */
 export async function writeNewCrypt4ghKeyPair(secretPath: string, publicPath: string, passphrase: Secret, comment?: string): Promise<{ publicKeyFile: string }> {
-  for (const [path, what] of [
-    [secretPath, 'Crypt4GH secret key file'],
-    [publicPath, 'Crypt4GH public key file'],
-  ] as const) {
-    const found = await lstat(path).then(
-      () => true,
-      () => false,
-    );
-    if (found) throw cannotCreate(path, what, Object.assign(new Error('exists'), { code: 'EEXIST' }));
-  }
+  await refuseExistingCrypt4ghKeyFiles(secretPath, publicPath);
   const key = generateX25519SecretKey();
   const publicKeyFile = formatCrypt4ghPublicKey(key.publicKey);
   await writeNewFile(secretPath, formatCrypt4ghSecretKey(key, passphrase, comment), 0o600, 'Crypt4GH secret key file');
@@ -50,4 +41,18 @@ export async function writeNewCrypt4ghKeyPair(secretPath: string, publicPath: st
     throw error;
   }
   return { publicKeyFile };
+}
+
+/** Refuses before a passphrase is asked when either key file exists (or a link stands there). */
+export async function refuseExistingCrypt4ghKeyFiles(secretPath: string, publicPath: string): Promise<void> {
+  for (const [path, what] of [
+    [secretPath, 'Crypt4GH secret key file'],
+    [publicPath, 'Crypt4GH public key file'],
+  ] as const) {
+    const found = await lstat(path).then(
+      () => true,
+      () => false,
+    );
+    if (found) throw cannotCreate(path, what, Object.assign(new Error('exists'), { code: 'EEXIST' }));
+  }
 }

@@ -10,7 +10,7 @@ import { ProblemError, problem } from '../../core/problem.js';
 import { hideConfigOption, type CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { showWarnings } from '../load-config.js';
-import { generateFernetKey, newAgeIdentity, systemClock, writeNewAgeIdentity, writeNewCrypt4ghKeyPair, writeNewKeyFile } from '../open-world.js';
+import { generateFernetKey, newAgeIdentity, refuseExistingCrypt4ghKeyFiles, systemClock, writeNewAgeIdentity, writeNewCrypt4ghKeyPair, writeNewKeyFile } from '../open-world.js';
 import { checkPassphraseOptions, PASSPHRASE_OPTIONS, readPassphrase, type PassphraseArgs } from '../passphrase.js';
 
 const SCHEMES = ['fernet', 'age', 'crypt4gh'] as const;
@@ -72,6 +72,7 @@ export const keygenCommand: CliCommand<KeygenArgs> = {
       }
       case 'crypt4gh': {
         const secretPath = output!;
+        await refuseExistingCrypt4ghKeyFiles(secretPath, `${secretPath}.pub`);
         const passphrase = await readPassphrase(args, io, `the new key ${secretPath}`, true, (m) => showWarnings(io, args, [m]));
         const { publicKeyFile } = await writeNewCrypt4ghKeyPair(secretPath, `${secretPath}.pub`, passphrase);
         io.stdout.write(publicKeyFile);
