@@ -52,7 +52,7 @@ describe('apply refusals on real parts', () => {
     const exportsBefore = emulator.stats().calls.export ?? 0;
     const run = await runCliProcess(['apply', '--auto-approve', '-c', readOnly], { cwd: deployment.dir });
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stderr, /SFTP_PERMISSION/);
+    assert.match(run.stderr, /REMOTE_PERMISSION/);
     assert.match(run.stderr, /checked before any export/);
     clean(run.stderr);
     assert.equal((emulator.stats().calls.export ?? 0) - exportsBefore, 0, 'no bundle was exported');

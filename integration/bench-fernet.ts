@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { generateFernetKey, parseFernetKey } from '../src/adapters/encryption/fernet/fernet.js';
 import { decryptFile } from '../src/adapters/encryption/fernet/decrypt-file.js';
 import { createFernetEncryptStream } from '../src/adapters/encryption/fernet/stream.js';
-import { fernetTokenSize } from '../src/core/fernet-size.js';
+import { fernetTokenSize } from '../src/adapters/encryption/fernet/size.js';
 
 const MIB = 1024 * 1024;
 const total = Number(process.argv[2] ?? 1024) * MIB;

@@ -19,7 +19,7 @@ import { createCrypt4ghOpenStream, createCrypt4ghSealStream, crypt4ghSealedSize,
 import { generateFernetKey, parseFernetKey } from '../src/adapters/encryption/fernet/fernet.js';
 import { decryptFile } from '../src/adapters/encryption/fernet/decrypt-file.js';
 import { createFernetEncryptStream } from '../src/adapters/encryption/fernet/stream.js';
-import { fernetTokenSize } from '../src/core/fernet-size.js';
+import { fernetTokenSize } from '../src/adapters/encryption/fernet/size.js';
 
 const MIB = 1024 * 1024;
 const total = Number(process.argv[2] ?? 256) * MIB;

@@ -39,11 +39,11 @@ describe('aktin-sftp decrypt refuses', () => {
     const sealed = { age: readFileSync(join(dir, 'e.zip.age')), c4gh: readFileSync(join(dir, 'e.zip.c4gh')) };
     const flip = (bytes: Buffer, at: number) => Buffer.concat([bytes.subarray(0, at), Buffer.from([bytes[at]! ^ 1]), bytes.subarray(at + 1)]);
     const cases: [string, Buffer, string[], RegExp][] = [
-      ['e.zip.c4gh', flip(sealed.c4gh, sealed.c4gh.length - 3), ['--passphrase-env', 'PASS'], /is not a valid Crypt4GH file for this key \[DECRYPT_REFUSED\][\s\S]*Segment 3 fails its MAC/],
-      ['e.zip.age', flip(sealed.age, sealed.age.length - 3), [], /is not a valid age file for this key \[DECRYPT_REFUSED\][\s\S]*Chunk 3 fails its MAC/],
+      ['e.zip.c4gh', flip(sealed.c4gh, sealed.c4gh.length - 3), ['--passphrase-env', 'PASS'], /is not a valid Crypt4GH file for this key \[DECRYPT_FAILED\][\s\S]*Segment 3 fails its MAC/],
+      ['e.zip.age', flip(sealed.age, sealed.age.length - 3), [], /is not a valid age file for this key \[DECRYPT_FAILED\][\s\S]*Chunk 3 fails its MAC/],
       // Cut after its first full chunk: age's last-chunk flag catches a cut at a chunk boundary.
-      ['e.zip.age', sealed.age.subarray(0, sealed.age.length - 5 - 16 - 65_536 * 2 - 32), [], /is not a valid age file for this key \[DECRYPT_REFUSED\][\s\S]*Chunk 0 fails its MAC/],
-      ['e.zip', Buffer.from(readFileSync(join(dir, 'e.zip'), 'latin1').slice(0, -4), 'latin1'), [], /is not a valid Fernet token for this key \[DECRYPT_REFUSED\]/],
+      ['e.zip.age', sealed.age.subarray(0, sealed.age.length - 5 - 16 - 65_536 * 2 - 32), [], /is not a valid age file for this key \[DECRYPT_FAILED\][\s\S]*Chunk 0 fails its MAC/],
+      ['e.zip', Buffer.from(readFileSync(join(dir, 'e.zip'), 'latin1').slice(0, -4), 'latin1'), [], /is not a valid Fernet token for this key \[DECRYPT_FAILED\]/],
     ];
     writeFileSync(join(dir, 'out'), 'mine');
     for (const [name, bytes, extra, why] of cases) {
@@ -58,7 +58,7 @@ describe('aktin-sftp decrypt refuses', () => {
     writeFileSync(join(dir, 'text.zip'), 'PK\x03\x04 not sealed at all');
     const plain = await cli(['decrypt', '-k', 'a.id', 'text.zip', '-o', 'out', '--force']);
     assert.equal(plain.code, 1);
-    assert.match(plain.stderr, /text\.zip is not an age, Crypt4GH or Fernet file \[DECRYPT_REFUSED\]/);
+    assert.match(plain.stderr, /text\.zip is not an age, Crypt4GH or Fernet file \[DECRYPT_FAILED\]/);
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'mine');
   });
 

@@ -14,12 +14,12 @@ import { runCliProcess } from './support/cli-process.js';
 // What the CLI says for each refusal of the manifest, by its reason: code and message fragment.
 const REFUSALS: [RegExp, string, RegExp][] = [
   [/wrong passphrase/, 'KEY_INVALID', /is not usable: wrong passphrase/],
-  [/holds no header packet|another recipient only|not a recipient|header packet fails its MAC/, 'DECRYPT_REFUSED', /No header packet opens with this secret key/],
-  [/--sender_pk|ephemeral key/, 'DECRYPT_REFUSED', /No header packet opens with this secret key and the expected sender key/],
-  [/segment 0 fails its Poly1305 MAC|truncated last segment/, 'DECRYPT_REFUSED', /Segment 0 fails its MAC/],
-  [/28 bytes or less/, 'DECRYPT_REFUSED', /Segment 0 is truncated \(28 bytes\)/],
-  [/wrong magic/, 'DECRYPT_REFUSED', /is not an age, Crypt4GH or Fernet file/],
-  [/version 2/, 'DECRYPT_REFUSED', /Version 2 is not supported/],
+  [/holds no header packet|another recipient only|not a recipient|header packet fails its MAC/, 'DECRYPT_FAILED', /No header packet opens with this secret key/],
+  [/--sender_pk|ephemeral key/, 'DECRYPT_FAILED', /No header packet opens with this secret key and the expected sender key/],
+  [/segment 0 fails its Poly1305 MAC|truncated last segment/, 'DECRYPT_FAILED', /Segment 0 fails its MAC/],
+  [/28 bytes or less/, 'DECRYPT_FAILED', /Segment 0 is truncated \(28 bytes\)/],
+  [/wrong magic/, 'DECRYPT_FAILED', /is not an age, Crypt4GH or Fernet file/],
+  [/version 2/, 'DECRYPT_FAILED', /Version 2 is not supported/],
 ];
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -61,7 +61,7 @@ describe('keygen --scheme age', () => {
     execFileSync('age-keygen', ['-o', 'other.txt'], { cwd: dir, stdio: 'ignore' });
     const other = await runCliProcess(['decrypt', '-k', 'other.txt', 'theirs.age', '-o', 'nope'], { cwd: dir });
     assert.equal(other.code, 1);
-    assert.match(other.stderr, /theirs\.age is not a valid age file for this key \[DECRYPT_REFUSED\]/);
+    assert.match(other.stderr, /theirs\.age is not a valid age file for this key \[DECRYPT_FAILED\]/);
     assert.match(other.stderr, /No recipient stanza opens with this identity/);
     assert.equal(existsSync(join(dir, 'nope')), false);
   });

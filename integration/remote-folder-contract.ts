@@ -64,7 +64,7 @@ export function remoteFolderContract(name: string, open: () => Promise<RemoteFol
     });
 
     it('refuses to read a file above the cap', async () => {
-      await assert.rejects(folder.read(A, 10), (e: unknown) => isProblemError(e) && e.code === 'SFTP_IO');
+      await assert.rejects(folder.read(A, 10), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_IO');
     });
 
     it('never writes over an existing name (temporary names are exclusive)', async () => {

@@ -1,7 +1,7 @@
 /**
  * Opening the SSH/SFTP connection against the real test sshd through the TCP fault proxy: a cut at
  * many byte offsets of the handshake in both directions, a reset, a silent server, a stall during
- * and after set-up. Each ends in SFTP_CONNECTION naming user@host:port and the reason, settles,
+ * and after set-up. Each ends in REMOTE_CONNECTION naming user@host:port and the reason, settles,
  * shows no secret and leaves nothing uncaught; drops before the session are retried, a refused
  * login or host key never. Durations are printed (t.diagnostic) for the report, asserted only loosely.
  */
@@ -59,7 +59,7 @@ async function failure(t: TestContext, fault: Fault, change: Partial<SftpConfig>
 }
 
 const expectConnection = (error: ProblemError, reason: RegExp) => {
-  assert.equal(error.code, 'SFTP_CONNECTION');
+  assert.equal(error.code, 'REMOTE_CONNECTION');
   assert.match(error.message, new RegExp(`${target.username}@127\\.0\\.0\\.1:${proxy.port}`));
   assert.match(error.problems[0]!.detail!, reason);
 };
@@ -72,7 +72,7 @@ describe('SSH connection set-up through a fault proxy (real sshd)', () => {
     ...[0, 10, 500, 1200, 2200].map((k) => ['cut', 'up', k] as ['cut', 'up', number]),
   ];
   for (const [kind, direction, afterBytes] of cuts) {
-    it(`a cut after ${afterBytes} bytes ${direction} ends in SFTP_CONNECTION`, async (t) => {
+    it(`a cut after ${afterBytes} bytes ${direction} ends in REMOTE_CONNECTION`, async (t) => {
       const { error, connections } = await failure(t, { kind, direction, afterBytes });
       expectConnection(error, /^The server closed the connection (before the SSH handshake|during the SSH handshake|during login|before the SFTP session started)/);
       assert.ok(connections >= 1 && connections <= FAST.attempts, `${connections} connections`);
@@ -133,13 +133,13 @@ describe('SSH connection set-up through a fault proxy (real sshd)', () => {
     assert.ok(ms < 8000, `${ms} ms: the keep-alive follows TIMEOUT, not 10 s x 3`);
   });
 
-  it('a stall during an SFTP request: the request fails with SFTP_CONNECTION, and the folder settles', async (t) => {
+  it('a stall during an SFTP request: the request fails with REMOTE_CONNECTION, and the folder settles', async (t) => {
     const folder = await openRemoteFolder(viaProxy({ timeoutSeconds: 2 }));
     try {
       assert.ok(Array.isArray(await folder.list()));
       proxy.breakOpen('stall');
       const started = Date.now();
-      await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'SFTP_CONNECTION' && !JSON.stringify(e.problems).includes(target.password));
+      await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_CONNECTION' && !JSON.stringify(e.problems).includes(target.password));
       t.diagnostic(`list() on a stalled link with TIMEOUT=2 failed after ${Date.now() - started} ms`);
     } finally {
       await folder.close();
@@ -148,7 +148,7 @@ describe('SSH connection set-up through a fault proxy (real sshd)', () => {
 
   it('a wrong password is never retried', async (t) => {
     const { error, connections } = await failure(t, { kind: 'pass' }, { password: new Secret('not-the-password-42') });
-    assert.equal(error.code, 'SFTP_AUTH');
+    assert.equal(error.code, 'REMOTE_AUTH');
     assert.ok(!JSON.stringify(error.problems).includes('not-the-password-42'));
     assert.equal(connections, 1);
   });
@@ -166,7 +166,7 @@ describe('SSH connection set-up through a fault proxy (real sshd)', () => {
     const port = closed.port;
     await closed.stop();
     const started = Date.now();
-    await assert.rejects(connectSftp(sftpConfigOf(target, { port }), FAST), (e: unknown) => isProblemError(e) && e.code === 'SFTP_CONNECTION' && /refused/.test(e.problems[0]!.detail!));
+    await assert.rejects(connectSftp(sftpConfigOf(target, { port }), FAST), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_CONNECTION' && /refused/.test(e.problems[0]!.detail!));
     t.diagnostic(`refused in ${Date.now() - started} ms`);
   });
 });

@@ -62,7 +62,7 @@ for (const server of INTEROP_SERVERS) {
 }
 
 describe('a write the server refuses mid-upload (ProFTPD, MaxStoreFileSize 1 MiB in small/)', () => {
-  it('rejects with SFTP_IO and the server\'s message, destroys the source with the same problem, leaves no file', async () => {
+  it('rejects with REMOTE_IO and the server\'s message, destroys the source with the same problem, leaves no file', async () => {
     const folder = await openRemoteFolder(sftpConfigOf(interopTarget(INTEROP_SERVERS[0]!), { folder: 'small' }));
     try {
       let chunks = 0;
@@ -71,7 +71,7 @@ describe('a write the server refuses mid-upload (ProFTPD, MaxStoreFileSize 1 MiB
           this.push(chunks++ < 100 ? randomBytes(64 * 1024) : null);
         },
       });
-      const isServerRefusal = (e: unknown) => isProblemError(e) && e.code === 'SFTP_IO' && /SFTP write of 127\.0\.0\.1:small\/\.big\.part failed: Out of disk space/.test(e.message) && /free space/.test(e.problems[0]!.hint!);
+      const isServerRefusal = (e: unknown) => isProblemError(e) && e.code === 'REMOTE_IO' && /SFTP write of 127\.0\.0\.1:small\/\.big\.part failed: Out of disk space/.test(e.message) && /free space/.test(e.problems[0]!.hint!);
       await assert.rejects(folder.write('.big.part', source), isServerRefusal);
       assert.ok(isServerRefusal(source.errored), `the producer learns why, not AbortError: ${String(source.errored)}`);
       assert.ok(chunks < 100, 'it stopped reading the source');

@@ -33,7 +33,7 @@ describe('SFTP adapter against OpenSSH', () => {
 
   it('refuses a wrong password without showing it', async () => {
     await assert.rejects(openRemoteFolder(config({ password: new Secret('not-the-password-42') })), (e: unknown) => {
-      return isProblemError(e) && e.code === 'SFTP_AUTH' && !JSON.stringify(e.problems).includes('not-the-password-42');
+      return isProblemError(e) && e.code === 'REMOTE_AUTH' && !JSON.stringify(e.problems).includes('not-the-password-42');
     });
   });
 
@@ -76,9 +76,9 @@ describe('SFTP adapter against OpenSSH', () => {
   it('names a missing folder and never creates it', async () => {
     const folder = await openRemoteFolder(config({ folder: 'no-such-folder' }));
     try {
-      await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'SFTP_NO_SUCH_PATH' && e.message.includes('no-such-folder') && /never creates/.test(e.problems[0]!.hint!));
+      await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_NO_SUCH_PATH' && e.message.includes('no-such-folder') && /never creates/.test(e.problems[0]!.hint!));
       const { Readable } = await import('node:stream');
-      await assert.rejects(folder.write('x', Readable.from([Buffer.from('x')])), (e: unknown) => isProblemError(e) && e.code === 'SFTP_NO_SUCH_PATH');
+      await assert.rejects(folder.write('x', Readable.from([Buffer.from('x')])), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_NO_SUCH_PATH');
     } finally {
       await folder.close();
     }
@@ -88,7 +88,7 @@ describe('SFTP adapter against OpenSSH', () => {
     const folder = await openRemoteFolder(config({ folder: '/' }));
     try {
       const { Readable } = await import('node:stream');
-      await assert.rejects(folder.write('x', Readable.from([Buffer.from('x')])), (e: unknown) => isProblemError(e) && e.code === 'SFTP_PERMISSION');
+      await assert.rejects(folder.write('x', Readable.from([Buffer.from('x')])), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_PERMISSION');
     } finally {
       await folder.close();
     }

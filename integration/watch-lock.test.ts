@@ -3,7 +3,7 @@
  * on real parts (the built CLI as a child process, the broker emulator over HTTP and websocket,
  * the real sshd). While another run holds the lock (taken here with the same lock code a cron
  * `apply` uses, by this live process, so the test decides when it ends), watch's cycle fails with
- * LEDGER_LOCKED, changes nothing, says so in its log and on /healthz, and is retried with backoff
+ * LEDGER_LOCKED, changes nothing, says so in its log as a warning (a wait, not an error) and on /healthz, and is retried with backoff
  * for as long as it takes; once the lock is free the retry does the work. A cron run after that
  * finds nothing to do. (The other way round, a cron run meeting watch's lock, is in
  * watch-sigterm.test.ts.)
@@ -55,10 +55,11 @@ describe('aktin-sftp watch and a cron apply', () => {
         await driver.node('xxxApiKey123').postStatus(id, 'completed');
         // Two failed tries while the lock is held: the first and its first retry.
         const failed = await eventually('two cycles meeting the lock', () => {
-          const found = lines(new RegExp(` events cycle for request ${id}.* failed after .*LEDGER_LOCKED.*; retry in `));
+          const found = lines(new RegExp(` warn watch: events cycle for request ${id}.* waits for another run's lock .*LEDGER_LOCKED.*; retry in `));
           return found.length >= 2 ? found : undefined;
         });
         assert.match(failed[1]!, /\(attempt 2\)/, failed.join('\n'));
+        assert.deepEqual(lines(/ error /), [], 'waiting for a cron run\'s lock is no error');
         assert.deepEqual((await folder.list()).map((f) => f.name), [], 'nothing written under the other run\'s lock');
         const health = (await (await fetch(`${url}/healthz`)).json()) as { lastCycle: { ok: boolean; code?: string } };
         assert.deepEqual([health.lastCycle.ok, health.lastCycle.code], [false, 'LEDGER_LOCKED']);

@@ -1,45 +1,42 @@
 /**
  * `npm run broker-emulator -- [--port 8080] [--seed seed.json] [--latency-ms 10] [--export-latency-ms 0] [--jitter-ms 0]`:
- * the broker emulator on its own (with a wait per call: a broker at a distance, latency.ts), for trying aktin-sftp by hand, the README demo, or the AKTIN docs' curl examples.
- * The seed file format is described in seed.ts and README.md.
+ * the broker emulator on its own (with a wait per call: a broker at a distance, latency.ts), for
+ * trying aktin-sftp by hand, the README demo, or the AKTIN docs' curl examples.
+ * The seed file format is described in seed.ts and README.md. Every failure is one line on
+ * stderr and an exit code, never a stack trace.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { EMULATOR_USAGE, parseEmulatorArgs } from './cli-args.js';
 import { DEFAULT_API_KEYS, startBrokerEmulator, validateSeed, type EmulatorSeed } from './index.js';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8080' },
-    seed: { type: 'string' },
-    'latency-ms': { type: 'string', default: '0' },
-    'export-latency-ms': { type: 'string', default: '0' },
-    'jitter-ms': { type: 'string', default: '0' },
-  },
-});
-const latency = { latencyMs: Number(values['latency-ms']), exportLatencyMs: Number(values['export-latency-ms']), jitterMs: Number(values['jitter-ms']) };
-for (const name of ['latency-ms', 'export-latency-ms', 'jitter-ms'] as const) {
-  const ms = Number(values[name]);
-  if (!Number.isFinite(ms) || ms < 0) {
-    console.error(`--${name} must be a number of milliseconds ≥ 0, got "${values[name]}"`);
-    process.exit(64);
-  }
+const args = parseEmulatorArgs(process.argv.slice(2));
+if (args.kind === 'help') {
+  console.log(EMULATOR_USAGE);
+  process.exit(0);
 }
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`--port must be a port number (0 for any free port), got "${values.port}"`);
+if (args.kind === 'usage-error') {
+  console.error(`broker-emulator: ${args.message}\nRun 'npm run broker-emulator -- --help' for usage.`);
   process.exit(64);
 }
 let seed: EmulatorSeed | undefined;
-if (values.seed) {
+if (args.seed !== undefined) {
   try {
-    seed = validateSeed(JSON.parse(readFileSync(values.seed, 'utf8')), DEFAULT_API_KEYS);
+    seed = validateSeed(JSON.parse(readFileSync(args.seed, 'utf8')), DEFAULT_API_KEYS);
   } catch (error) {
-    console.error(`Cannot use the seed file ${values.seed}: ${(error as Error).message}`);
+    console.error(`broker-emulator: cannot use the seed file ${args.seed}: ${(error as Error).message}`);
     process.exit(64);
   }
 }
-const emulator = await startBrokerEmulator({ port, latency, ...(seed ? { seed } : {}) });
-if (seed) console.log(`Seeded ${seed.requests.length} request(s) from ${values.seed} (ids 0..${seed.requests.length - 1}).`);
+let emulator;
+try {
+  emulator = await startBrokerEmulator({ port: args.port, latency: args.latency, ...(seed ? { seed } : {}) });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  console.error(`broker-emulator: cannot listen on port ${args.port}: ${code === 'EADDRINUSE' ? 'the port is in use; choose another with --port (0 for any free port)' : (error as Error).message}`);
+  process.exit(1);
+}
+if (seed) console.log(`Seeded ${seed.requests.length} request(s) from ${args.seed} (ids 0..${seed.requests.length - 1}).`);
 console.log(`AKTIN Broker emulator listening on ${emulator.url} (admin key xxxAdmin1234; node keys xxxApiKey123, xxxApiKey567, xxxApiKey890). Ctrl-C stops it.`);
-process.once('SIGINT', () => void emulator.close().then(() => process.exit(0)));
-process.once('SIGTERM', () => void emulator.close().then(() => process.exit(0)));
+const stop = () => void emulator.close().then(() => process.exit(0));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -5,10 +5,9 @@
  * Invariants: nothing ever appears under a final name half-written; the ledger records the
  * pending rename before it happens and the finished upload right after, so a crash at any
  * point leaves either the old file or the new one, and a ledger that says which may be there.
- * Memory stays flat: the bundle streams from the broker through Fernet to the SFTP server.
+ * Memory stays flat: the bundle streams from the broker through the encryptor to the remote.
  */
 import { pipeline } from 'node:stream/promises';
-import { fernetTokenSize } from '../core/fernet-size.js';
 import { actionChange, pendingChange } from '../core/ledger-transitions.js';
 import type { UploadAction } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
@@ -39,7 +38,7 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, pl
 
   const bundle = await deps.broker.openBundle(id);
   // Progress counts token bytes, as the summary and the ledger do, not bundle bytes.
-  const expected = bundle.size === undefined ? {} : { expected_bytes: fernetTokenSize(bundle.size) };
+  const expected = bundle.size === undefined ? {} : { expected_bytes: deps.encryptor.sealedSize(bundle.size) };
   const plain = new ByteMeter();
   const token = new ByteMeter((bytes) => deps.events({ type: 'action_progress', address: action.address, bytes, ...expected }));
   const upload = deps.remote.write(temp, token).catch((error: unknown) => {
@@ -47,8 +46,8 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, pl
     throw error;
   });
   try {
-    await Promise.all([pipeline(bundle.stream, plain, deps.encryptor(), token), upload]);
-    await verifyUpload(deps.remote, temp, action, plain.bytes, await upload);
+    await Promise.all([pipeline(bundle.stream, plain, deps.encryptor.seal(), token), upload]);
+    await verifyUpload(deps.remote, deps.encryptor, temp, action, plain.bytes, await upload);
   } catch (error) {
     // Whichever side failed, the temporary file goes. A broker cut rejects the pipeline while the
     // upload may still be opening or writing the file: a remove issued now could run before the
@@ -72,13 +71,13 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, pl
   return token.bytes;
 }
 
-async function verifyUpload(remote: RemoteFolder, temp: string, action: UploadAction, plainBytes: number, written: number) {
-  const expected = fernetTokenSize(plainBytes);
+async function verifyUpload(remote: RemoteFolder, encryptor: Encryptor, temp: string, action: UploadAction, plainBytes: number, written: number) {
+  const expected = encryptor.sealedSize(plainBytes);
   const stat = await remote.stat(temp);
   if (written !== expected || stat?.size !== expected) {
     throw new ProblemError(
       problem(
-        'SFTP_IO',
+        'REMOTE_IO',
         `Upload of ${action.address} is incomplete`,
         `The ${plainBytes}-byte bundle of request ${action.request_id} encrypts to ${expected} bytes; ` +
           `${written} were sent and the server reports ${stat ? `${stat.size} bytes` : 'no file'} at ${temp}. ` +

@@ -76,6 +76,11 @@ export interface ApplyReport {
   readonly ledgerPublished: boolean;
 }
 
+/** The kinds of the actions a run did, one entry per action, the ledger upload included. */
+export function doneKinds(report: ApplyReport): ActionKind[] {
+  return [...report.done.map((d) => d.kind), ...(report.ledgerPublished ? ['publish_ledger' as const] : [])];
+}
+
 /** What a run did, by kind (the ledger upload included) and in bytes uploaded: for logs and metrics. */
 export function countDone(report: ApplyReport): { readonly byKind: Partial<Record<ActionKind, number>>; readonly bytes: number } {
   const byKind: Partial<Record<ActionKind, number>> = {};
@@ -131,7 +136,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     } catch (error) {
       const p = asProblem(error, action);
       failed.push({ ...record(action), problem: p });
-      if (p.code === 'SFTP_CONNECTION') stoppedBy ??= p;
+      if (p.code === 'REMOTE_CONNECTION') stoppedBy ??= p;
       deps.events({ type: 'action_failed', address: action.address, kind: action.kind, ...request, code: p.code, message: p.title });
     }
   };

@@ -63,6 +63,7 @@ export function planFromObservation(
       configSha256: request.identity.configSha256,
       tag: request.identity.tag,
       folder: request.identity.folder,
+      remote: request.identity.remote,
     },
   });
   if (!outcome.ok) throw new ProblemError(outcome.problems);

@@ -112,8 +112,22 @@ export interface Clock {
   now(): Date;
 }
 
-/** A fresh Fernet encryption stream for each bundle. */
-export type Encryptor = () => Transform;
+/**
+ * One encryption scheme with its key loaded. The applier seals every bundle through it and proves
+ * an upload complete by `sealedSize` alone, so it never needs to know which scheme it is.
+ */
+export interface Encryptor {
+  /** The scheme, as the configuration names it (lower case). */
+  readonly scheme: string;
+  /** The scheme's name for people, in messages. */
+  readonly label: string;
+  /** A non-secret identity of the key (or recipient set): never the key, never reversible. */
+  readonly keyId: string;
+  /** A fresh sealing stream for one bundle. */
+  seal(): Transform;
+  /** The exact size of what seal() emits for a bundle of `plainBytes`: schemes whose size is not predictable do not fit this port. */
+  sealedSize(plainBytes: number): number;
+}
 
 /** The two servers of a run, connected. */
 export interface Connection {

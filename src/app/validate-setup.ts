@@ -3,9 +3,11 @@
  * key file and the ledger (all problems at once), and who holds the lock.
  */
 import { isProblemError, ProblemError, type Problem } from '../core/problem.js';
-import type { LedgerSnapshot, LockInfo, World } from './ports.js';
+import type { Encryptor, LedgerSnapshot, LockInfo, World } from './ports.js';
 
 export interface SetupReport {
+  /** The key file's scheme and non-secret identity. */
+  readonly key: Pick<Encryptor, 'scheme' | 'label' | 'keyId'>;
   readonly ledger: LedgerSnapshot;
   readonly ledgerPath: string;
   readonly lock: LockInfo | null;
@@ -13,10 +15,11 @@ export interface SetupReport {
 
 export async function validateSetup(world: World): Promise<SetupReport> {
   const problems: Problem[] = [];
-  await collect(problems, () => world.loadEncryptor());
+  const encryptor = await collect(problems, () => world.loadEncryptor());
   const ledger = await collect(problems, () => world.ledgerStore.read());
-  if (problems.length > 0 || !ledger) throw new ProblemError(problems);
-  return { ledger, ledgerPath: world.ledgerStore.path, lock: await world.ledgerStore.readLock() };
+  if (problems.length > 0 || !ledger || !encryptor) throw new ProblemError(problems);
+  const { scheme, label, keyId } = encryptor;
+  return { key: { scheme, label, keyId }, ledger, ledgerPath: world.ledgerStore.path, lock: await world.ledgerStore.readLock() };
 }
 
 async function collect<T>(problems: Problem[], check: () => Promise<T>): Promise<T | undefined> {

@@ -40,7 +40,7 @@ export function exitCodeFor(code: ProblemCode): ExitCode {
     case 'INTERRUPTED':
       return EXIT.INTERRUPTED;
     // decrypt: a file that does not open with the key, of any scheme (Fernet's code before it).
-    case 'DECRYPT_REFUSED':
+    case 'DECRYPT_FAILED':
       return EXIT.ERROR;
     default:
       return EXIT.ERROR;

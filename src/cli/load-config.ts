@@ -14,8 +14,8 @@ import { chalkFor } from './render-problems.js';
  * For commands that connect. A missing host key is let through here on purpose: the SFTP
  * adapter still refuses the server, and its refusal shows the fingerprint to pin.
  */
-export async function loadConfigFor(args: GlobalArgs, io: CliIo): Promise<Config> {
-  const { config, warnings } = await loadConfig(resolve(io.cwd, args.config), io.env, { allowMissingHostKey: true });
+export async function loadConfigFor(args: GlobalArgs, io: CliIo, options: { keyFileMayBeMissing?: boolean } = {}): Promise<Config> {
+  const { config, warnings } = await loadConfig(resolve(io.cwd, args.config), io.env, { allowMissingHostKey: true, ...options });
   showWarnings(io, args, warnings);
   return config;
 }

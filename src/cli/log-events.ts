@@ -3,10 +3,10 @@
  * the app's progress events, the apply summary, watch's cycles and connection changes. The
  * fields are the published shape of schemas/log-event.schema.json; keep them in step.
  */
-import { countDone, type ApplyReport } from '../app/apply-plan.js';
+import { countDone, doneKinds, type ApplyReport } from '../app/apply-plan.js';
 import type { AppEvent, EventSink, EventSourceState } from '../app/ports.js';
 import type { CycleReport } from '../core/watch-cycle.js';
-import { cycleLogLine } from '../core/watch-cycle.js';
+import { cycleLogLine, isLockWait } from '../core/watch-cycle.js';
 import type { CliIo } from './io.js';
 import type { LogFormat } from './log-format.js';
 import { writeLog, type LogEntry } from './log-lines.js';
@@ -68,7 +68,7 @@ export function applySummaryEntry(planId: string, report: ApplyReport | null, du
     fields: {
       plan_id: planId,
       mode: report.mode,
-      done: report.done.length,
+      done: doneKinds(report).length,
       already_done: report.alreadyDone.length,
       failed: report.failed.length,
       not_run: report.notRun.length,
@@ -93,7 +93,7 @@ export function watchCycleEntry(report: CycleReport): LogEntry {
   if (report.outcome.ok) {
     return { level: 'info', event: 'watch_cycle', message, fields: { ...common, ok: true, actions: report.outcome.result.actions, bytes: report.outcome.result.bytes } };
   }
-  return { level: 'error', event: 'watch_cycle', message, fields: { ...common, ok: false, code: errorCode(report.outcome.error), retry_in_ms: report.outcome.retryInMs } };
+  return { level: isLockWait(report.outcome) ? 'warn' : 'error', event: 'watch_cycle', message, fields: { ...common, ok: false, code: errorCode(report.outcome.error), retry_in_ms: report.outcome.retryInMs } };
 }
 
 export function watchStateEntry(state: EventSourceState): LogEntry {

@@ -8,11 +8,12 @@
  * prom-client) cost more start-up time than the rest of the CLI, and `--version`, `--help`,
  * `validate` or `ledger` need none of them.
  */
-import type { BrokerEventSource, Connection, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
-import type { Config } from '../core/config.js';
+import type { BrokerEventSource, Connection, Encryptor, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
+import { renderCommandLine, type RunOptions } from '../core/command-line.js';
+import type { Config, EncryptionConfig } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { loadConfig } from '../adapters/config/index.js';
-import { createFernetEncryptStream, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
+import { fernetEncryptor, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
 import {
   checkKeyFitsFile,
   decryptSealedFile,
@@ -25,27 +26,38 @@ import {
   writeNewAgeIdentity,
   writeNewCrypt4ghKeyPair,
 } from '../adapters/encryption/index.js';
-import { readMetricsFile, readPlanFile, writeMetricsFile, writePlanFile } from '../adapters/files/index.js';
-import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, readLedgerLock } from '../adapters/ledger/index.js';
+import { identifyFile, readMetricsFile, readPlanFile, writeMetricsFile, writePlanFile } from '../adapters/files/index.js';
+import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, ledgerFiles, readLedgerLock } from '../adapters/ledger/index.js';
 import { newPlanId, systemClock } from '../adapters/system/index.js';
 import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http/index.js';
 
 export { checkKeyFitsFile, decryptSealedFile, detectFileScheme, newAgeIdentity, readDecryptionKeyFile, readPassphraseFile, readSenderKeyFile, refuseExistingCrypt4ghKeyFiles, systemClock, writeNewAgeIdentity, writeNewCrypt4ghKeyPair };
-export { generateFernetKey, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
+export { generateFernetKey, identifyFile, ledgerFiles, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
-export function openWorld(config: Config, events: EventSink): World {
+/** `run`: this run's options, repeated in the commands its messages suggest (force-unlock). */
+export function openWorld(config: Config, events: EventSink, run: RunOptions = {}): World {
   const warn = (message: string) => events({ type: 'warning', message });
   return {
-    ledgerStore: openLedgerStore(config.workingDir, warn),
+    ledgerStore: openLedgerStore(config.workingDir, warn, run),
     clock: systemClock,
     newPlanId,
     events,
-    loadEncryptor: async () => {
-      const key = await readKeyFile(config.keyFile, warn);
-      return () => createFernetEncryptStream(key);
-    },
+    loadEncryptor: () => loadEncryptor(config.encryption, warn),
     connect: () => connect(config, events, warn),
   };
+}
+
+/** The configured scheme's key, read and checked as an apply would (plan checks it early). */
+export function loadEncryptorFor(config: Config, warn: (message: string) => void): Promise<Encryptor> {
+  return loadEncryptor(config.encryption, warn);
+}
+
+/** One case per scheme of EncryptionConfig: the scheme's key file becomes the Encryptor port. */
+async function loadEncryptor(encryption: EncryptionConfig, warn: (message: string) => void): Promise<Encryptor> {
+  switch (encryption.kind) {
+    case 'fernet':
+      return fernetEncryptor(await readKeyFile(encryption.keyFile, warn));
+  }
 }
 
 export async function startWatchHttp(options: WatchHttpOptions): Promise<WatchHttp> {
@@ -62,7 +74,7 @@ async function connect(config: Config, events: EventSink, warn: (message: string
   });
   let remote: RemoteFolder;
   try {
-    remote = await openRemoteFolder(config.sftp, { onWarning: warn });
+    remote = await openRemoteFolder(config.remote, { onWarning: warn });
   } catch (error) {
     await broker.close();
     throw error;
@@ -77,11 +89,12 @@ async function connect(config: Config, events: EventSink, warn: (message: string
 }
 
 /** The ledger file, its journal and its lock in WORKING_DIR, as one store. */
-export function openLedgerStore(workingDir: string, warn: (message: string) => void): LedgerStore {
+export function openLedgerStore(workingDir: string, warn: (message: string) => void, run: RunOptions = {}): LedgerStore {
+  const unlockCommand = (lockId: string) => renderCommandLine(['force-unlock', lockId], run);
   return {
     ...createLedgerStore(workingDir),
     format: formatLedgerXml,
-    lock: (operation) => acquireLedgerLock(workingDir, operation, { now: systemClock.now(), toolVersion: TOOL_VERSION, onWarning: warn }),
+    lock: (operation) => acquireLedgerLock(workingDir, operation, { now: systemClock.now(), toolVersion: TOOL_VERSION, onWarning: warn, unlockCommand }),
     readLock: () => readLedgerLock(workingDir),
     forceUnlock: (lockId) => forceUnlock(workingDir, lockId),
   };

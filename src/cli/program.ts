@@ -62,7 +62,7 @@ function commandWord(argv: readonly string[]): string | undefined {
 const VALUE_RULES: ValueRules = { color: readColorOption, 'log-format': readLogFormatOption, ...PLAN_OPTION_RULES, ...LOCK_OPTION_RULES };
 
 const INTRO = `aktin-sftp ships the results of tagged AKTIN Broker requests to an SFTP folder,
-Fernet-encrypted, as a plan/apply reconciler.
+encrypted for their recipients, as a plan/apply reconciler.
 
   aktin-sftp plan -o tfplan.json     review what would change (read-only)
   aktin-sftp apply tfplan.json       execute exactly that plan

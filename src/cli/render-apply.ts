@@ -1,13 +1,14 @@
 /**
  * What `apply` shows while it works and when it is done: a one-line progress display on a
  * terminal (actions, token bytes, rate, time left), plain log lines otherwise, and a
- * Terraform-style summary. Every byte figure is of Fernet tokens, as the ledger records them.
+ * Terraform-style summary. Every byte figure is of encrypted files, as the ledger records them.
  */
 import type { ChalkInstance } from 'chalk';
-import { countDone, type ApplyReport } from '../app/apply-plan.js';
+import { countDone, doneKinds, type ApplyReport } from '../app/apply-plan.js';
 import type { AppEvent } from '../app/ports.js';
 import { ACTION_CLASS } from '../core/action-kinds.js';
 import { remainingMs } from '../core/apply-eta.js';
+import { countResources } from '../core/plan-summary.js';
 import type { CliIo } from './io.js';
 
 export interface ApplyProgress {
@@ -90,11 +91,8 @@ export function renderApplySummary(report: ApplyReport, chalk: ChalkInstance): s
   if (report.mode === 'applied') {
     return `${chalk.green('This plan has already been applied; nothing to do.')}\n`;
   }
-  // Counted as the plan's summary line counts: the ledger upload a change, a leftover temporary file a destruction.
-  const count = (kinds: string[]) => report.done.filter((a) => kinds.includes(a.kind)).length;
-  const added = count(['create', 'replace']);
-  const changed = count(['update']) + (report.ledgerPublished ? 1 : 0);
-  const destroyed = count(['delete', 'replace', 'remove_orphan', 'remove_temp']);
+  // The plan's own counting (core/plan-summary.ts), over what this run did.
+  const { add: added, change: changed, destroy: destroyed } = countResources(doneKinds(report));
   const lines: string[] = [];
   if (report.alreadyDone.length > 0) lines.push(`${report.alreadyDone.length} action(s) were already done by an earlier, interrupted apply of this plan.`);
   if (report.notRun.length > 0) {
@@ -115,7 +113,8 @@ export function renderRunLine(planId: string, report: ApplyReport, durationMs: n
   const { bytes } = countDone(report);
   const failed = report.failed.length > 0 ? `, ${report.failed.length} failed` : '';
   const notRun = report.notRun.length > 0 ? `, ${report.notRun.length} not run` : '';
-  return `Plan ${planId}: ${report.done.length} done${failed}${notRun}, ${formatBytes(bytes)} uploaded${report.ledgerPublished ? ', ledger published' : ''}, in ${(durationMs / 1000).toFixed(1)} s.\n`;
+  // Actions, as the progress line's "3/5 actions" counts them: the ledger upload is one.
+  return `Plan ${planId}: ${doneKinds(report).length} done${failed}${notRun}, ${formatBytes(bytes)} uploaded${report.ledgerPublished ? ', ledger published' : ''}, in ${(durationMs / 1000).toFixed(1)} s.\n`;
 }
 
 export function applyReportToJson(report: ApplyReport): object {

@@ -6,6 +6,7 @@
  * leftover temporary file as a destruction. Never prints a secret: a plan holds none.
  */
 import type { ChalkInstance } from 'chalk';
+import { summarisePlan } from '../core/plan-summary.js';
 import { encodePlan } from '../core/plan-codec.js';
 import type { ActionKind, Plan, PlannedAction } from '../core/plan.js';
 
@@ -66,9 +67,13 @@ export function renderPlanJson(plan: Plan): string {
   return encodePlan(plan);
 }
 
-/** Exactly Terraform's line (bots match it whole), from the plan's summary (core/plan-summary.ts). */
-export function summaryLine(plan: Pick<Plan, 'summary'>): string {
-  const { add, change, destroy } = plan.summary;
+/**
+ * Exactly Terraform's line (bots match it whole), from the one counting (core/plan-summary.ts) of
+ * the actions, so it always agrees with the JSON `summary` of a plan this version made (and a
+ * plan saved by 0.1.0, whose summary counted differently, still reads the same as its actions).
+ */
+export function summaryLine(plan: Pick<Plan, 'actions'>): string {
+  const { add, change, destroy } = summarisePlan(plan.actions);
   return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;
 }
 

@@ -147,7 +147,8 @@ function buildConfig(source: string, got: Map<string, unknown>, pins: string[]):
     source,
     broker: { url: str('BROKER.URL'), apiKey: new Secret(str('BROKER.API_KEY')), timeoutSeconds: (got.get('BROKER.TIMEOUT') as number) ?? 10, concurrency: (got.get('BROKER.CONCURRENCY') as number) ?? DEFAULT_BROKER_CONCURRENCY },
     tag: str('REQUESTS.TAG'),
-    sftp: {
+    remote: {
+      kind: 'sftp',
       host: str('SFTP.HOST'),
       port: (got.get('SFTP.PORT') as number) ?? 22,
       username: str('SFTP.USERNAME'),
@@ -160,7 +161,7 @@ function buildConfig(source: string, got: Map<string, unknown>, pins: string[]):
       ...(knownHosts ? { knownHosts } : {}),
       fileMode: (got.get('SFTP.FILE_MODE') as number) ?? DEFAULT_FILE_MODE,
     },
-    keyFile: str('SECURITY.PATH_ENCRYPTION_KEY'),
+    encryption: { kind: 'fernet', keyFile: str('SECURITY.PATH_ENCRYPTION_KEY') },
     workingDir: str('MISC.WORKING_DIR'),
     apply: { concurrency: (got.get('APPLY.CONCURRENCY') as number) ?? 4, maxDelete: (got.get('APPLY.MAX_DELETE') as number) ?? null },
     watch: { debounceSeconds: (got.get('WATCH.DEBOUNCE') as number) ?? 2, resyncSeconds: (got.get('WATCH.RESYNC') as number) ?? 3600 },
@@ -168,9 +169,13 @@ function buildConfig(source: string, got: Map<string, unknown>, pins: string[]):
   };
 }
 
-/** Everything in the config except secrets, which show only whether they are set. */
+/**
+ * Everything in the config except secrets, which show only whether they are set. Its digest is a
+ * saved plan's config_sha256: the keys and their order stay as they were before the remote and
+ * the encryption became unions, or every plan saved before would be refused as foreign.
+ */
 export function nonSecretConfigView(config: Config): object {
-  const { broker, sftp, apply, watch } = config;
+  const { broker, remote: sftp, apply, watch } = config;
   return {
     broker: { url: broker.url, api_key_set: broker.apiKey !== undefined, timeout_seconds: broker.timeoutSeconds, concurrency: broker.concurrency },
     tag: config.tag,
@@ -187,7 +192,7 @@ export function nonSecretConfigView(config: Config): object {
       known_hosts: sftp.knownHosts ?? null,
       file_mode: formatFileMode(sftp.fileMode ?? DEFAULT_FILE_MODE),
     },
-    key_file: config.keyFile,
+    key_file: config.encryption.keyFile,
     working_dir: config.workingDir,
     apply: { concurrency: apply.concurrency, max_delete: apply.maxDelete },
     watch: { debounce_seconds: watch.debounceSeconds, resync_seconds: watch.resyncSeconds },

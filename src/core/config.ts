@@ -1,7 +1,8 @@
 /**
- * The validated configuration. It mirrors the original tool's TOML scopes (BROKER, REQUESTS,
+ * The validated configuration. It is read from the original tool's TOML scopes (BROKER, REQUESTS,
  * SFTP, SECURITY, MISC) plus aktin-sftp's optional keys; see the README's configuration
- * reference. Secrets are wrapped in `Secret` so they cannot leak into text by accident.
+ * reference. The remote and the encryption are unions on `kind`, so that another kind of remote or
+ * scheme is one more variant, mapped from its own keys. Secrets are wrapped in `Secret` so they cannot leak into text by accident.
  */
 import type { Secret } from './secret.js';
 
@@ -45,7 +46,22 @@ export interface SftpConfig {
   readonly fileMode?: number;
 }
 
-/** 0644, as the original's uploads got: recipients' accounts read them (the content is a Fernet token). */
+/** The SFTP server and folder ([SFTP]), as the remote of a run. */
+export interface SftpRemoteConfig extends SftpConfig {
+  readonly kind: 'sftp';
+}
+
+/** Where the results go: one variant per kind of remote, all read from the same TOML keys as the original's. */
+export type RemoteConfig = SftpRemoteConfig;
+
+/** How each bundle is sealed ([SECURITY]): one variant per scheme. */
+export type EncryptionConfig = {
+  readonly kind: 'fernet';
+  /** Path of the key file ([SECURITY] PATH_ENCRYPTION_KEY). */
+  readonly keyFile: string;
+};
+
+/** 0644, as the original's uploads got: recipients' accounts read them (the content is encrypted). */
 export const DEFAULT_FILE_MODE = 0o644;
 
 /** "0640", as the key is written. */
@@ -73,9 +89,8 @@ export interface Config {
   readonly source: string;
   readonly broker: BrokerSettings;
   readonly tag: string;
-  readonly sftp: SftpConfig;
-  /** Path of the Fernet key file. */
-  readonly keyFile: string;
+  readonly remote: RemoteConfig;
+  readonly encryption: EncryptionConfig;
   /** Folder that holds the ledger `status.xml`, its backup and the lock. */
   readonly workingDir: string;
   readonly apply: ApplyConfig;

@@ -2,9 +2,9 @@
  * Drift: differences between what the ledger says was uploaded and what the SFTP folder
  * holds, found without the broker — files removed or changed behind the tool's back,
  * orphans, leftovers of interrupted uploads, a stale remote ledger copy.
- * Sizes are enough to prove a file complete because a Fernet token's size is predictable; a
- * file changed in place at the same size is found only by `--checksum`, which compares the
- * remote bytes with the token's SHA-256 the ledger recorded at upload.
+ * Sizes are enough to prove a file complete because an encrypted file's size follows from its
+ * bundle's; a file changed in place at the same size is found only by `--checksum`, which
+ * compares the remote bytes with the SHA-256 the ledger recorded at upload.
  */
 import type { Ledger, RemoteFile, RemoteListing } from './model.js';
 import { LEDGER_FILE_NAME, exportFileName, isTempFileName, requestIdOfExportFile } from './remote-names.js';

@@ -76,9 +76,9 @@ export interface LedgerEntry {
   // Extensions of aktin-sftp, stored as attributes the original tool ignores.
   /** Broker fingerprint of the uploaded bundle. Absent on entries the original wrote. */
   readonly fingerprint?: string;
-  /** Size in bytes of the uploaded Fernet token. */
+  /** Size in bytes of the uploaded (encrypted) file. */
   readonly tokenSize?: number;
-  /** sha256 hex of the uploaded Fernet token. */
+  /** sha256 hex of the uploaded (encrypted) file. */
   readonly tokenSha256?: string;
   /** sha256 hex of the plaintext bundle. */
   readonly bundleSha256?: string;

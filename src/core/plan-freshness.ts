@@ -14,19 +14,23 @@ import { inputsOf, type Observation } from './observation.js';
 import type { Plan, PlanInputs, RemoteExpectation } from './plan.js';
 import { decideUpload } from './planner.js';
 import { problem, type Problem } from './problem.js';
+import { remoteLocation } from './remote-location.js';
 import { exportFileName } from './remote-names.js';
 
 export type Freshness = { readonly mode: 'fresh' | 'resume' } | { readonly mode: 'stale'; readonly problems: Problem[] };
 
-/** What a plan belongs to: the tag, the folder and the non-secret configuration it was made with. */
+/** What a plan belongs to: the tag, the remote and the non-secret configuration it was made with. */
 export interface PlanIdentity {
   readonly tag: string;
+  /** The remote, as remoteLocation() names it. */
+  readonly remote: string;
+  /** The remote's folder: what plans of format 1.0 and 1.1 name instead of the remote. */
   readonly folder: string;
   readonly configSha256: string;
 }
 
 export function planIdentityOf(config: Config): PlanIdentity {
-  return { tag: config.tag, folder: config.sftp.folder, configSha256: configDigest(nonSecretConfigView(config)) };
+  return { tag: config.tag, remote: remoteLocation(config.remote), folder: config.remote.folder, configSha256: configDigest(nonSecretConfigView(config)) };
 }
 
 /** Whether a saved plan was made for this configuration; checked before anything is locked or opened. */
@@ -34,9 +38,11 @@ export function checkPlanIdentity(plan: Plan, identity: PlanIdentity, source: st
   const mismatch =
     plan.tag !== identity.tag
       ? `it is for tag '${plan.tag}', the configuration says '${identity.tag}'`
-      : plan.folder !== identity.folder
-        ? `it is for the SFTP folder '${plan.folder}', the configuration says '${identity.folder}'`
-        : plan.config_sha256 !== identity.configSha256
+      : plan.remote !== undefined && plan.remote !== identity.remote
+        ? `it is for ${plan.remote}, the configuration says ${identity.remote}`
+        : plan.remote === undefined && plan.folder !== identity.folder
+          ? `it is for the SFTP folder '${plan.folder}', the configuration says '${identity.folder}'`
+          : plan.config_sha256 !== identity.configSha256
           ? 'it was made with a different configuration'
           : undefined;
   if (mismatch === undefined) return [];

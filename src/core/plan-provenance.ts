@@ -29,6 +29,7 @@ export function checkPlanProvenance(plan: Plan, observation: Observation, mode: 
       configSha256: plan.config_sha256,
       tag: plan.tag,
       folder: plan.folder,
+      ...(plan.remote === undefined ? {} : { remote: plan.remote }),
     },
   });
   const made = replanned.ok ? replanned.value.actions : [];

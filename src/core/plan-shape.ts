@@ -32,6 +32,7 @@ const PLAN: Shape = {
     'config_sha256',
     'tag',
     'folder',
+    'remote',
     'inputs',
     'options',
     'actions',

@@ -8,11 +8,12 @@
  */
 import type { RequestId } from './model.js';
 
-/** Major.minor: a minor bump only adds fields; a reader rejects an unknown major version. */
-export const PLAN_FORMAT_VERSION = '1.1';
-
-/** What an untargeted plan is written as, so that tools reading 1.0 keep applying it. 1.1 added `options.only`. */
-export const UNTARGETED_FORMAT_VERSION = '1.0';
+/**
+ * Major.minor: a minor bump only adds fields; a reader rejects an unknown major version.
+ * 1.1 added `options.only`; 1.2 added `remote`, which every plan carries (plans of 1.0 and 1.1
+ * are still read and applied: their `folder` is checked instead).
+ */
+export const PLAN_FORMAT_VERSION = '1.2';
 
 /**
  * What an action does. create/update/replace write `export_<id>.zip`; delete removes it and
@@ -141,7 +142,10 @@ export interface Plan {
   /** sha256 hex of the non-secret configuration the plan was made with. */
   readonly config_sha256: string;
   readonly tag: string;
+  /** The remote's folder, as 1.0 and 1.1 readers check it. */
   readonly folder: string;
+  /** Which remote the plan is for (format 1.2), without user or secret: `sftp://host/folder`. Absent in older plans. */
+  readonly remote?: string;
   readonly inputs: PlanInputs;
   readonly options: PlanOptions;
   readonly actions: readonly PlannedAction[];

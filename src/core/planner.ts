@@ -26,7 +26,7 @@ import type {
   RequestSide,
   UploadAction,
 } from './plan.js';
-import { PLAN_FORMAT_VERSION, UNTARGETED_FORMAT_VERSION } from './plan.js';
+import { PLAN_FORMAT_VERSION } from './plan.js';
 import { checkDeleteSafety } from './plan-safety.js';
 import { summarisePlan } from './plan-summary.js';
 import { failed, ok, type Outcome } from './problem.js';
@@ -42,6 +42,8 @@ export interface PlannerInput {
     readonly configSha256: string;
     readonly tag: string;
     readonly folder: string;
+    /** Absent when replanning a plan of format 1.0 or 1.1. */
+    readonly remote?: string;
   };
 }
 
@@ -77,13 +79,14 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
 
   const { context } = input;
   return ok({
-    format_version: input.options.only ? PLAN_FORMAT_VERSION : UNTARGETED_FORMAT_VERSION,
+    format_version: PLAN_FORMAT_VERSION,
     tool_version: context.toolVersion,
     plan_id: context.planId,
     created_at: context.createdAt.toISOString(),
     config_sha256: context.configSha256,
     tag: context.tag,
     folder: context.folder,
+    ...(context.remote === undefined ? {} : { remote: context.remote }),
     inputs: planInputsOf(broker, ledger, listing),
     options: input.options,
     actions,

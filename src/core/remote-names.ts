@@ -1,6 +1,6 @@
 /**
  * Names in the remote folder. The original tool's names are fixed by compatibility:
- * `export_<id>.zip` (a Fernet token despite the extension) and `status.xml`. Temporary upload
+ * `export_<id>.zip` (encrypted despite the extension) and `status.xml`. Temporary upload
  * names are ours: hidden (leading dot, so `*.zip` globs of consumers skip them) and tied to the
  * plan that wrote them, so a later plan can recognise and remove leftovers safely.
  */

@@ -29,7 +29,7 @@ export interface RunMetrics {
   /** Actions finished, by kind; kinds left out count 0. */
   readonly actionsDone: Readonly<Partial<Record<ActionKind, number>>>;
   readonly actionsFailed: number;
-  /** Bytes written to the SFTP server (Fernet token bytes and the ledger upload). */
+  /** Bytes written to the SFTP server (encrypted bundle bytes and the ledger upload). */
   readonly uploadedBytes: number;
 }
 

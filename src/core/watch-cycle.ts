@@ -35,12 +35,22 @@ export interface CycleReport {
   readonly outcome: CycleOutcome;
 }
 
+/**
+ * A cycle that met another run's ledger lock (a cron `apply`): nothing is wrong, the work waits
+ * for the retry. Logged as a warning, not an error, and not counted as a failure by /healthz
+ * until it lasts (core/watch-health.ts).
+ */
+export function isLockWait(outcome: CycleOutcome): boolean {
+  return !outcome.ok && (outcome.error as { code?: unknown } | null)?.code === 'LEDGER_LOCKED';
+}
+
 /** One log line per cycle: trigger, ids, actions, duration, and the lag or the retry. */
 export function cycleLogLine(report: CycleReport): string {
   const scope = report.scope === 'all' ? 'all requests' : `request${report.scope.length === 1 ? '' : 's'} ${abbreviate(report.scope)}`;
   const attempt = report.attempt > 1 ? ` (attempt ${report.attempt})` : '';
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const head = `watch: ${report.trigger} cycle for ${scope}${attempt}`;
+  if (!report.outcome.ok && isLockWait(report.outcome)) return `${head} waits for another run's lock (${seconds(report.durationMs)}): ${errorText(report.outcome.error)}; retry in ${seconds(report.outcome.retryInMs)}`;
   if (!report.outcome.ok) return `${head} failed after ${seconds(report.durationMs)}: ${errorText(report.outcome.error)}; retry in ${seconds(report.outcome.retryInMs)}`;
   const done = Object.entries(report.outcome.result.actions).filter(([, n]) => n > 0);
   const actions = done.length === 0 ? 'no changes' : done.map(([kind, n]) => `${n} ${kind}`).join(', ');

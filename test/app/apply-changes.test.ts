@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createBrokerReader } from '../../src/adapters/broker/http.js';
 import { fernetDecrypt, generateFernetKey, parseFernetKey } from '../../src/adapters/encryption/fernet/fernet.js';
@@ -14,7 +15,7 @@ import { openRemoteFolder } from '../../src/adapters/sftp/ssh2.js';
 import { applyChanges } from '../../src/app/apply-changes.js';
 import type { ApplyReport } from '../../src/app/apply-plan.js';
 import { makePlan } from '../../src/app/make-plan.js';
-import type { AppEvent, BrokerReader, EventSink, RemoteFolder, World } from '../../src/app/ports.js';
+import type { AppEvent, BrokerReader, Encryptor, EventSink, RemoteFolder, World } from '../../src/app/ports.js';
 import type { Plan } from '../../src/core/plan.js';
 import { isProblemError } from '../../src/core/problem.js';
 import { Secret } from '../../src/core/secret.js';
@@ -122,6 +123,36 @@ describe('applyChanges', () => {
     assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(ledger.bytes!), 'remote status.xml = local ledger');
     const last = events.filter((e) => e.type === 'action_done').at(-1);
     assert.equal(last?.type === 'action_done' && last.address, 'status.xml');
+  });
+
+  it('seals with whatever scheme the Encryptor port holds, and proves each upload by that scheme\'s size', async () => {
+    // A scheme that is not Fernet: a 16-byte header, then the bundle. Plugged in at the port alone.
+    const header = Buffer.from('NULL-SCHEME-0001');
+    const nullScheme: Encryptor = {
+      scheme: 'null',
+      label: 'no encryption (test)',
+      keyId: '0000000000000000',
+      seal: () => new Transform({ transform: (chunk, _enc, done) => done(null, chunk), construct(done) { this.push(header); done(); } }),
+      sealedSize: (plainBytes) => header.length + plainBytes,
+    };
+    const sealing = testWorld({ broker, remote, workingDir, encryptor: nullScheme, events: (e) => events.push(e) });
+    const p = (await makePlan(sealing, { identity: identityFor(folder), options: NO_LIMITS })).plan;
+    const outcome = await applyChanges(sealing, { identity: identityFor(folder), source: { saved: p, file: 'plan.json' }, concurrency: 2 });
+    assert.deepEqual(outcome.report?.failed, []);
+    for (const entry of (await createLedgerStore(workingDir).read()).ledger.entries) {
+      const sealed = readFileSync(join(sftp.root, folder, `export_${entry.id}.zip`));
+      assert.ok(sealed.subarray(0, header.length).equals(header));
+      assert.equal(sealed.subarray(header.length, header.length + 2).toString('latin1'), 'PK');
+      assert.equal(entry.tokenSize, sealed.length);
+    }
+  });
+
+  it('applies a plan of format 1.1, which names the folder and not the remote', async () => {
+    const { remote, ...legacy } = { ...(await plan()), format_version: '1.1' };
+    assert.equal(remote, `sftp://127.0.0.1/${folder}`);
+    const report = await applySaved(legacy);
+    assert.equal(report.failed.length, 0);
+    assert.ok(report.done.length > 0);
   });
 
   it('applying the same plan again writes nothing', async () => {
@@ -232,10 +263,17 @@ describe('applyChanges', () => {
     const held = await acquireLedgerLock(workingDir, 'other', { now: new Date(), toolVersion: 'test' });
     try {
       const notConnecting: World = { ...world(), connect: () => assert.fail('must not connect') };
-      for (const identity of [{ ...identityFor(folder), folder: 'elsewhere' }, { ...identityFor(folder), tag: 'x' }, { ...identityFor(folder), configSha256: 'd'.repeat(64) }]) {
+      const { remote: _, ...legacy } = { ...p, format_version: '1.1' };
+      for (const [saved, identity, detail] of [
+        [p, identityFor('elsewhere'), /it is for sftp:\/\/127\.0\.0\.1\/.+, the configuration says sftp:\/\/127\.0\.0\.1\/elsewhere/],
+        [p, { ...identityFor(folder), remote: 'sftp://sftp.example.org/' + folder }, /the configuration says sftp:\/\/sftp\.example\.org\//],
+        [legacy, identityFor('elsewhere'), /it is for the SFTP folder '.+', the configuration says 'elsewhere'/],
+        [p, { ...identityFor(folder), tag: 'x' }, /it is for tag 'rki'/],
+        [p, { ...identityFor(folder), configSha256: 'd'.repeat(64) }, /made with a different configuration/],
+      ] as const) {
         await assert.rejects(
-          applyChanges(notConnecting, { identity, source: { saved: p, file: 'plan.json' }, concurrency: 2 }),
-          (e: unknown) => isProblemError(e) && e.code === 'PLAN_STALE' && /plan\.json does not belong to this configuration/.test(e.problems[0]!.title),
+          applyChanges(notConnecting, { identity, source: { saved, file: 'plan.json' }, concurrency: 2 }),
+          (e: unknown) => isProblemError(e) && e.code === 'PLAN_STALE' && /plan\.json does not belong to this configuration/.test(e.problems[0]!.title) && detail.test(e.problems[0]!.detail ?? ''),
         );
       }
     } finally {

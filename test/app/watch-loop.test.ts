@@ -9,6 +9,8 @@ import type { BrokerEventSource, EventSourceState } from '../../src/app/ports.js
 import { parseBrokerFrame, type BrokerEvent } from '../../src/core/broker-event.js';
 import type { RequestId } from '../../src/core/model.js';
 import type { CycleReport, CycleResult } from '../../src/core/watch-cycle.js';
+import { assessHealth, nextStreak, NO_FAILURES } from '../../src/core/watch-health.js';
+import { ProblemError, problem } from '../../src/core/problem.js';
 
 /** Lets every pending promise continuation run (setImmediate comes after all microtasks). */
 const settle = async () => {
@@ -283,6 +285,96 @@ describe('runWatch', () => {
     assert.deepEqual(w.scopes(), ['all', ['1']]);
     await w.finish(1);
     w.controller.abort();
+    await w.done;
+  });
+});
+
+/** /healthz as the watch's HTTP server would answer it now, from the loop's reports. */
+function healthOf(w: ReturnType<typeof harness>) {
+  const streak = w.reports.reduce(nextStreak, NO_FAILURES);
+  const success = w.reports.filter((r) => r.outcome.ok).at(-1);
+  return assessHealth({
+    now: w.timers.now(),
+    connected: true,
+    lastSuccessAt: success === undefined ? undefined : success.startedAtMs + success.durationMs,
+    lastCycle: undefined,
+    streak,
+    staleAfterMs: 7_200_000,
+  });
+}
+
+describe('runWatch and /healthz: failing cycles turn it unhealthy within a bound, not after 2 × RESYNC', () => {
+  const down = new ProblemError(problem('REMOTE_NO_SUCH_PATH', 'The remote folder rki does not exist'));
+  const locked = new ProblemError(problem('LEDGER_LOCKED', 'The ledger is locked by apply'));
+
+  it('503 at the third failed cycle in a row, 200 again after a success', async () => {
+    const w = harness({ debounceMs: 100, retryInitialMs: 1000, retryMaxMs: 300_000 });
+    w.source.up();
+    await w.finish(0);
+    assert.equal(healthOf(w).status, 'ok');
+    w.source.frame('status 5 0 completed');
+    await w.timers.advance(2000);
+    for (let i = 1; i <= 3; i++) {
+      assert.equal(w.calls.length, i + 1, `cycle ${i} runs`);
+      w.calls[i]!.reject(down);
+      await settle();
+      const health = healthOf(w);
+      assert.equal(health.failedCycles, i);
+      assert.equal(health.status, i < 3 ? 'ok' : 'unhealthy', `after ${i} failed cycle(s)`);
+      await w.timers.advance((w.reports[i]!.outcome as { retryInMs: number }).retryInMs);
+    }
+    assert.deepEqual(healthOf(w).reasons, ['3 cycles in a row failed']);
+    await w.finish(4);
+    assert.deepEqual([healthOf(w).status, healthOf(w).failedCycles, healthOf(w).failingSince], ['ok', 0, null]);
+    w.controller.abort();
+    w.calls.at(-1)!.resolve(); // a retry in flight, if any, finishes (settling twice is harmless)
+    await w.done;
+  });
+
+  it('503 after 15 minutes of failing even when the backoff leaves fewer than three cycles', async () => {
+    const w = harness({ debounceMs: 100, retryInitialMs: 40 * 60_000, retryMaxMs: 60 * 60_000 });
+    w.source.up();
+    await w.finish(0);
+    w.source.frame('status 5 0 completed');
+    await w.timers.advance(100);
+    const failedAt = w.timers.now();
+    w.calls[1]!.reject(down);
+    await settle();
+    await w.timers.advance(15 * 60_000 - 1);
+    assert.equal(healthOf(w).status, 'ok', 'one failure, 15 minutes not yet up');
+    await w.timers.advance(1);
+    const health = healthOf(w);
+    assert.equal(health.status, 'unhealthy');
+    assert.deepEqual(health.reasons, ['cycles have failed or waited for a lock for 15 min']);
+    assert.equal(health.failingSince, new Date(failedAt).toISOString());
+    w.controller.abort();
+    w.calls.at(-1)!.resolve(); // a retry in flight, if any, finishes (settling twice is harmless)
+    await w.done;
+  });
+
+  it('waiting for a cron run\'s lock is not a failure by count, but a lock held for 15 minutes is', async () => {
+    const w = harness({ debounceMs: 100, retryInitialMs: 1000, retryMaxMs: 60_000 });
+    w.source.up();
+    await w.finish(0);
+    w.source.frame('status 5 0 completed');
+    await w.timers.advance(2000);
+    const waitStart = w.timers.now();
+    let i = 1;
+    while (w.timers.now() - waitStart < 14 * 60_000) {
+      w.calls[i]!.reject(locked);
+      await settle();
+      assert.equal(healthOf(w).status, 'ok', `lock wait ${i}`);
+      await w.timers.advance((w.reports[i]!.outcome as { retryInMs: number }).retryInMs);
+      i++;
+    }
+    assert.ok(i > 5, `${i - 1} lock waits, none counted`);
+    assert.equal(healthOf(w).failedCycles, 0);
+    w.calls[i]!.reject(locked);
+    await settle();
+    await w.timers.advance(waitStart + 15 * 60_000 - w.timers.now());
+    assert.equal(healthOf(w).status, 'unhealthy');
+    w.controller.abort();
+    w.calls.at(-1)!.resolve(); // a retry in flight, if any, finishes (settling twice is harmless)
     await w.done;
   });
 });

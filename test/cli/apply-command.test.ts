@@ -39,7 +39,8 @@ describe('apply for cron and CI', () => {
     assert.equal(run.code, 0, run.err);
     assert.doesNotMatch(run.out, /will be created/, 'no plan printed');
     assert.match(run.out, /^Apply complete! Resources: 2 added, 1 changed, 0 destroyed\. Ledger status\.xml published\.$/m);
-    assert.match(run.out, /^Plan [0-9a-f-]{36}: 2 done, [0-9.]+ [KM]?i?B uploaded, ledger published, in [0-9.]+ s\.$/m);
+    // Actions, as the progress counts them (issue 23: "3/3 actions" then "2 done"): two uploads and the ledger.
+    assert.match(run.out, /^Plan [0-9a-f-]{36}: 3 done, [0-9.]+ [KM]?i?B uploaded, ledger published, in [0-9.]+ s\.$/m);
     assert.deepEqual(run.err.split('\n').filter((l) => l && !/ warn Warning: the server does not offer posix-rename/.test(l)), [], 'no progress lines, only warnings');
     assert.deepEqual(remoteNames(), ['export_0.zip', 'export_1.zip', 'status.xml']);
     const text = readFileSync(metrics, 'utf8');

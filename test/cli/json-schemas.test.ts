@@ -74,7 +74,7 @@ describe('JSON outputs and their schemas', () => {
     const summary = lines.filter((l) => l.event === 'apply_summary');
     assert.equal(summary.length, 1);
     assert.equal(summary[0]!.plan_id, report.plan_id);
-    assert.deepEqual([summary[0]!.done, summary[0]!.failed, summary[0]!.ledger_published], [2, 0, true]);
+    assert.deepEqual([summary[0]!.done, summary[0]!.failed, summary[0]!.ledger_published], [3, 0, true], 'actions done, the ledger upload included');
     assert.deepEqual(summary[0]!.actions, { create: 2, publish_ledger: 1 });
     assert.equal(summary[0]!.bytes, done.reduce((sum, l) => sum + (l.bytes as number), 0), 'the bytes of the exports');
     broken('log-event.schema.json', summary[0]!, 'plan_id');

@@ -31,11 +31,14 @@ describe('log lines', () => {
   it('text off a terminal: each line after an ISO timestamp and its level, no colour', () => {
     const t = terminal('text');
     showWarnings(t.io, { color: 'never' }, ['the key file is group-readable']);
+    writeLog(t.io, watchCycleEntry(cycle({ ok: false, error: new ProblemError(problem('REMOTE_CONNECTION', 'refused')), retryInMs: 4000 })));
     writeLog(t.io, watchCycleEntry(cycle({ ok: false, error: new ProblemError(problem('LEDGER_LOCKED', 'locked')), retryInMs: 4000 })));
     const lines = t.err().split('\n').filter(Boolean);
-    assert.equal(lines.length, 2);
+    assert.equal(lines.length, 3);
     assert.match(lines[0]!, new RegExp(`${STAMP.source}warn Warning: the key file is group-readable$`));
-    assert.match(lines[1]!, new RegExp(`${STAMP.source}error watch: events cycle for requests 4, 10 \\(attempt 2\\) failed after 1\\.2 s: LEDGER_LOCKED: locked; retry in 4\\.0 s$`));
+    assert.match(lines[1]!, new RegExp(`${STAMP.source}error watch: events cycle for requests 4, 10 \\(attempt 2\\) failed after 1\\.2 s: REMOTE_CONNECTION: refused; retry in 4\\.0 s$`));
+    // Another run's lock is a wait, not an error (issue 23: a cron run made watch log three errors).
+    assert.match(lines[2]!, new RegExp(`${STAMP.source}warn watch: events cycle for requests 4, 10 \\(attempt 2\\) waits for another run's lock \\(1\\.2 s\\): LEDGER_LOCKED: locked; retry in 4\\.0 s$`));
     assert.ok(!t.err().includes('\x1b['));
   });
 

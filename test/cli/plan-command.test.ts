@@ -77,10 +77,13 @@ describe('plan and show commands', () => {
   it('prints the plan document with --json (and only that), and the ledger change with --diff', async () => {
     const json = await cli('plan', '--json');
     assert.equal(json.code, 0);
-    assert.equal(JSON.parse(json.out).format_version, '1.0');
+    assert.equal(JSON.parse(json.out).format_version, '1.2');
+    assert.equal(JSON.parse(json.out).remote, `sftp://127.0.0.1:${sftp.port}/rki`);
     writeFileSync(join(deployment.dir, 'stdout.json'), json.out);
     const plan = await readPlanFile(join(deployment.dir, 'stdout.json'));
+    // The text's counting (issue 23): the ledger upload is a change.
     assert.deepEqual(plan.summary, { add: 2, change: 1, destroy: 3, publish_ledger: true });
+    assert.match((await cli('plan')).out, /^Plan: 2 to add, 1 to change, 3 to destroy\.$/m);
     const diff = await cli('plan', '--diff');
     assert.match(diff.out, /^--- a\/status\.xml$/m);
     assert.match(diff.out, /^- {2}<request-status><id>4<\/id>/m);

@@ -52,6 +52,7 @@ describe('aktin-sftp validate', () => {
     assert.match(t.out(), /sftpuser@127\.0\.0\.1:22, folder 'rki', password, host key pinned \(1 fingerprint\)/);
     assert.match(t.out(), /status\.xml: not created yet/);
     assert.match(t.out(), /Lock: +free/);
+    assert.match(t.out(), /Key file: +\S+rki\.key \(a valid key \(Fernet\), key id [0-9a-f]{16}\)/);
     noSecrets(t.out() + t.err());
   });
 
@@ -76,6 +77,7 @@ describe('aktin-sftp validate', () => {
       sha256: 'string',
     });
     assert.equal(json.lock, null);
+    assert.deepEqual({ ...json.key_file, key_id: /^[0-9a-f]{16}$/.test(json.key_file.key_id) }, { path: join(dir, 'rki.key'), valid: true, scheme: 'fernet', key_id: true });
     noSecrets(t.out() + t.err());
   });
 

@@ -74,23 +74,23 @@ describe('config rules: one value at a time', () => {
   }
 
   const accepted: { name: string; patch: Record<string, unknown>; read: (c: NonNullable<ReturnType<typeof checkConfig>['config']>) => unknown; want: unknown }[] = [
-    { name: 'TIMEOUT as the original quotes it', patch: { SFTP: { TIMEOUT: '25' } }, read: (c) => c.sftp.timeoutSeconds, want: 25 },
-    { name: 'TIMEOUT as an integer', patch: { SFTP: { TIMEOUT: 25 } }, read: (c) => c.sftp.timeoutSeconds, want: 25 },
-    { name: "TIMEOUT as Python's int() reads it", patch: { SFTP: { TIMEOUT: ' +25 ' } }, read: (c) => c.sftp.timeoutSeconds, want: 25 },
-    { name: 'PORT as a string', patch: { SFTP: { PORT: '2222' } }, read: (c) => c.sftp.port, want: 2222 },
+    { name: 'TIMEOUT as the original quotes it', patch: { SFTP: { TIMEOUT: '25' } }, read: (c) => c.remote.timeoutSeconds, want: 25 },
+    { name: 'TIMEOUT as an integer', patch: { SFTP: { TIMEOUT: 25 } }, read: (c) => c.remote.timeoutSeconds, want: 25 },
+    { name: "TIMEOUT as Python's int() reads it", patch: { SFTP: { TIMEOUT: ' +25 ' } }, read: (c) => c.remote.timeoutSeconds, want: 25 },
+    { name: 'PORT as a string', patch: { SFTP: { PORT: '2222' } }, read: (c) => c.remote.port, want: 2222 },
     { name: 'URL trailing slash removed', patch: { BROKER: { URL: 'https://broker.example.org/aktin//' } }, read: (c) => c.broker.url, want: 'https://broker.example.org/aktin' },
-    { name: 'FOLDERNAME trailing slash removed, kept relative', patch: { SFTP: { FOLDERNAME: 'drop/rki/' } }, read: (c) => c.sftp.folder, want: 'drop/rki' },
-    { name: 'FOLDERNAME root kept', patch: { SFTP: { FOLDERNAME: '/' } }, read: (c) => c.sftp.folder, want: '/' },
-    { name: 'FOLDERNAME login directory', patch: { SFTP: { FOLDERNAME: '.' } }, read: (c) => c.sftp.folder, want: '.' },
-    { name: 'relative key file resolved against the config folder', patch: { SECURITY: { PATH_ENCRYPTION_KEY: 'keys/rki.key' } }, read: (c) => c.keyFile, want: '/etc/aktin/keys/rki.key' },
+    { name: 'FOLDERNAME trailing slash removed, kept relative', patch: { SFTP: { FOLDERNAME: 'drop/rki/' } }, read: (c) => c.remote.folder, want: 'drop/rki' },
+    { name: 'FOLDERNAME root kept', patch: { SFTP: { FOLDERNAME: '/' } }, read: (c) => c.remote.folder, want: '/' },
+    { name: 'FOLDERNAME login directory', patch: { SFTP: { FOLDERNAME: '.' } }, read: (c) => c.remote.folder, want: '.' },
+    { name: 'relative key file resolved against the config folder', patch: { SECURITY: { PATH_ENCRYPTION_KEY: 'keys/rki.key' } }, read: (c) => c.encryption.keyFile, want: '/etc/aktin/keys/rki.key' },
     { name: 'absolute working dir kept', patch: { MISC: { WORKING_DIR: '/var/lib/aktin-sftp' } }, read: (c) => c.workingDir, want: '/var/lib/aktin-sftp' },
-    { name: 'a single fingerprint string', patch: { SFTP: { HOST_KEY_FINGERPRINTS: PIN } }, read: (c) => c.sftp.hostKeyFingerprints, want: [PIN] },
+    { name: 'a single fingerprint string', patch: { SFTP: { HOST_KEY_FINGERPRINTS: PIN } }, read: (c) => c.remote.hostKeyFingerprints, want: [PIN] },
     { name: 'MAX_DELETE 0', patch: { APPLY: { MAX_DELETE: 0 } }, read: (c) => c.apply.maxDelete, want: 0 },
     { name: 'integer TAG, as the original str()-ed it', patch: { REQUESTS: { TAG: 2024 } }, read: (c) => c.tag, want: '2024' },
     { name: 'CA bundle at the top', patch: { REQUESTS_CA_BUNDLE: 'ca.pem' }, read: (c) => c.caBundle, want: '/etc/aktin/ca.pem' },
-    { name: 'FILE_MODE "0640"', patch: { SFTP: { FILE_MODE: '0640' } }, read: (c) => c.sftp.fileMode, want: 0o640 },
-    { name: 'FILE_MODE of 3 digits, blanks around', patch: { SFTP: { FILE_MODE: ' 600 ' } }, read: (c) => c.sftp.fileMode, want: 0o600 },
-    { name: 'FILE_MODE read-only for the owner', patch: { SFTP: { FILE_MODE: '0400' } }, read: (c) => c.sftp.fileMode, want: 0o400 },
+    { name: 'FILE_MODE "0640"', patch: { SFTP: { FILE_MODE: '0640' } }, read: (c) => c.remote.fileMode, want: 0o640 },
+    { name: 'FILE_MODE of 3 digits, blanks around', patch: { SFTP: { FILE_MODE: ' 600 ' } }, read: (c) => c.remote.fileMode, want: 0o600 },
+    { name: 'FILE_MODE read-only for the owner', patch: { SFTP: { FILE_MODE: '0400' } }, read: (c) => c.remote.fileMode, want: 0o400 },
   ];
   for (const c of accepted) {
     it(`accepts ${c.name}`, () => {
@@ -105,12 +105,12 @@ describe('config rules: the whole file', () => {
   it('fills the defaults of the optional keys', () => {
     const { config } = checkConfig(raw(values()));
     assert.equal(config!.broker.timeoutSeconds, 10);
-    assert.equal(config!.sftp.port, 22);
-    assert.equal(config!.sftp.fileMode, 0o644);
+    assert.equal(config!.remote.port, 22);
+    assert.equal(config!.remote.fileMode, 0o644);
     assert.deepEqual(config!.apply, { concurrency: 4, maxDelete: null });
     assert.deepEqual(config!.watch, { debounceSeconds: 2, resyncSeconds: 3600 });
     assert.equal(config!.source, FILE);
-    assert.equal(config!.sftp.password!.reveal(), SECRETS[1]);
+    assert.equal(config!.remote.password!.reveal(), SECRETS[1]);
     assert.equal(config!.broker.apiKey.reveal(), SECRETS[0]);
   });
 
@@ -142,17 +142,17 @@ describe('config rules: the whole file', () => {
     assert.match(p[0]!.hint!, /HOST_KEY_FINGERPRINTS = \["SHA256:…"\]/);
     const allowed = checkConfig(raw(v), { allowMissingHostKey: true });
     assert.deepEqual(allowed.problems, []);
-    assert.deepEqual(allowed.config!.sftp.hostKeyFingerprints, []);
+    assert.deepEqual(allowed.config!.remote.hostKeyFingerprints, []);
   });
 
   it('accepts KNOWN_HOSTS instead of pins and a private key instead of a password', () => {
     const v = values({ SFTP: { HOST_KEY_FINGERPRINTS: undefined, KNOWN_HOSTS: 'known_hosts', PASSWORD: undefined, PRIVATE_KEY: 'id_ed25519', PRIVATE_KEY_PASSPHRASE: SECRETS[2] } });
     const check = checkConfig(raw(JSON.parse(JSON.stringify(v))));
     assert.deepEqual(check.problems, []);
-    assert.equal(check.config!.sftp.knownHosts, '/etc/aktin/known_hosts');
-    assert.equal(check.config!.sftp.privateKey, '/etc/aktin/id_ed25519');
-    assert.equal(check.config!.sftp.password, undefined);
-    assert.equal(check.config!.sftp.privateKeyPassphrase!.reveal(), SECRETS[2]);
+    assert.equal(check.config!.remote.knownHosts, '/etc/aktin/known_hosts');
+    assert.equal(check.config!.remote.privateKey, '/etc/aktin/id_ed25519');
+    assert.equal(check.config!.remote.password, undefined);
+    assert.equal(check.config!.remote.privateKeyPassphrase!.reveal(), SECRETS[2]);
     assert.deepEqual(
       check.paths.map((p) => [keyLabel(p.key), p.type]),
       [
@@ -296,12 +296,12 @@ describe('config rules: hostile values', () => {
   });
 
   const kept: { name: string; patch: Record<string, unknown>; read: (c: NonNullable<ReturnType<typeof checkConfig>['config']>) => unknown; want: unknown }[] = [
-    { name: 'a folder named like ..x', patch: { SFTP: { FOLDERNAME: 'drop/..x/rki' } }, read: (c) => c.sftp.folder, want: 'drop/..x/rki' },
-    { name: 'a . segment', patch: { SFTP: { FOLDERNAME: './rki' } }, read: (c) => c.sftp.folder, want: './rki' },
-    { name: 'an absolute folder', patch: { SFTP: { FOLDERNAME: '/srv/drop' } }, read: (c) => c.sftp.folder, want: '/srv/drop' },
-    { name: 'a password with spaces and non-ASCII letters', patch: { SFTP: { PASSWORD: 'pässwört mit leer' } }, read: (c) => c.sftp.password!.reveal(), want: 'pässwört mit leer' },
+    { name: 'a folder named like ..x', patch: { SFTP: { FOLDERNAME: 'drop/..x/rki' } }, read: (c) => c.remote.folder, want: 'drop/..x/rki' },
+    { name: 'a . segment', patch: { SFTP: { FOLDERNAME: './rki' } }, read: (c) => c.remote.folder, want: './rki' },
+    { name: 'an absolute folder', patch: { SFTP: { FOLDERNAME: '/srv/drop' } }, read: (c) => c.remote.folder, want: '/srv/drop' },
+    { name: 'a password with spaces and non-ASCII letters', patch: { SFTP: { PASSWORD: 'pässwört mit leer' } }, read: (c) => c.remote.password!.reveal(), want: 'pässwört mit leer' },
     { name: 'an API key with punctuation', patch: { BROKER: { API_KEY: 'xA9-_.~+/=' } }, read: (c) => c.broker.apiKey.reveal(), want: 'xA9-_.~+/=' },
-    { name: 'surrounding blanks of a host name', patch: { SFTP: { HOST: ' sftp.example.org ' } }, read: (c) => c.sftp.host, want: 'sftp.example.org' },
+    { name: 'surrounding blanks of a host name', patch: { SFTP: { HOST: ' sftp.example.org ' } }, read: (c) => c.remote.host, want: 'sftp.example.org' },
   ];
   for (const c of kept) {
     it(`keeps ${c.name}`, () => {

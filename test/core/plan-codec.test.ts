@@ -22,8 +22,8 @@ describe('encodePlan', () => {
   it('writes 2-space JSON with a final newline, keys in the documented order', () => {
     const text = encodePlan(samplePlan());
     assert.ok(text.endsWith('}\n'));
-    assert.deepEqual(Object.keys(JSON.parse(text)), ['format_version', 'tool_version', 'plan_id', 'created_at', 'config_sha256', 'tag', 'folder', 'inputs', 'options', 'actions', 'summary']);
-    assert.match(text, /^ {2}"format_version": "1\.0",$/m);
+    assert.deepEqual(Object.keys(JSON.parse(text)), ['format_version', 'tool_version', 'plan_id', 'created_at', 'config_sha256', 'tag', 'folder', 'remote', 'inputs', 'options', 'actions', 'summary']);
+    assert.match(text, /^ {2}"format_version": "1\.2",$/m);
     assert.match(text, /\{\n {6}"address": "export_2\.zip",\n {6}"kind": "update",\n {6}"reason": "completion_changed",\n {6}"request_id": "2",\n {6}"before": \{/);
   });
 
@@ -56,7 +56,7 @@ describe('decodePlan: the version gate', () => {
       assert.ok(!outcome.ok);
       assert.equal(outcome.problems[0]!.code, 'PLAN_INVALID');
       assert.equal(outcome.problems[0]!.title, `/ci/plan.json is a plan of format ${version}; this aktin-sftp reads format 1.x`);
-      assert.match(outcome.problems[0]!.detail!, /writes 1\.1/);
+      assert.match(outcome.problems[0]!.detail!, /writes 1\.2/);
     }
   });
 

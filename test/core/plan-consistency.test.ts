@@ -24,6 +24,13 @@ describe('checkPlanConsistency', () => {
     assert.match(p.detail!, /"destroy":1/);
   });
 
+  it('accepts the summary of a plan saved by 0.1.0, which did not count the ledger upload as a change', () => {
+    const plan = samplePlan();
+    assert.equal(plan.summary.change, 2, 'an update and the ledger upload');
+    assert.deepEqual(checkPlanConsistency({ ...plan, summary: { ...plan.summary, change: 1 } }, 'p.json'), []);
+    assert.equal(checkPlanConsistency({ ...plan, summary: { ...plan.summary, change: 3 } }, 'p.json')[0]?.code, 'PLAN_INVALID');
+  });
+
   it('refuses a ledger upload that is not last, or comes twice', () => {
     const plan = samplePlan();
     const publish = plan.actions.at(-1)!;

@@ -296,7 +296,7 @@ describe('planChanges: what each action records', () => {
 });
 
 describe('planChanges: summary (Terraform counting)', () => {
-  it('add = create + replace, change = update + publish_ledger, destroy = delete + replace + remove_orphan + remove_temp: the printed line\'s numbers', () => {
+  it('add = create + replace, change = update + the ledger upload, destroy = delete + replace + remove_temp + remove_orphan (one counting with the text)', () => {
     const plan = planOf({
       requests: [req('1'), req('2'), req('3', '0.5'), req('4')],
       entries: [tracked('2'), tracked('3'), tracked('4'), tracked('5')],
@@ -310,7 +310,7 @@ describe('planChanges: summary (Terraform counting)', () => {
     assert.deepEqual(plan.summary, { add: 2, change: 2, destroy: 4, publish_ledger: true });
   });
 
-  it('a plan that only republishes the ledger is one change', () => {
+  it('a plan that only republishes the ledger counts it as one change', () => {
     assert.deepEqual(planOf({ ...inSync, remoteLedgerSha256: hex('9') }).summary, { add: 0, change: 1, destroy: 0, publish_ledger: true });
   });
 
@@ -323,7 +323,7 @@ describe('planChanges: summary (Terraform counting)', () => {
     assert.deepEqual(plan.summary, { add: 3, change: 1, destroy: 0, publish_ledger: true });
   });
 
-  it('§7.1 run 2: create 6, update 2 and 4, delete 0, then the ledger: 1 to add, 3 to change, 1 to destroy', () => {
+  it('§7.1 run 2: create 6, update 2 and 4, delete 0, then the ledger: 1 to add, 3 to change (two updates and the ledger), 1 to destroy', () => {
     const plan = planOf({
       requests: [req('2', '0.5'), req('4', '0.5'), req('6', '0.0')],
       entries: [tracked('0'), tracked('2'), tracked('4')],
@@ -341,13 +341,14 @@ describe('planChanges: summary (Terraform counting)', () => {
 describe('planChanges: the plan document', () => {
   it('pins the plan to its context and inputs', () => {
     const plan = planOf(inSync);
-    assert.equal(plan.format_version, '1.0');
+    assert.equal(plan.format_version, '1.2');
     assert.equal(plan.tool_version, '0.1.0');
     assert.equal(plan.plan_id, '0a1b2c3d-1111-4222-8333-444455556666');
     assert.equal(plan.created_at, '2026-11-24T10:00:00.000Z');
     assert.equal(plan.config_sha256, hex('c'));
     assert.equal(plan.tag, 'rki');
     assert.equal(plan.folder, 'rki');
+    assert.equal(plan.remote, 'sftp://sftp.example.org/rki');
     assert.deepEqual(plan.options, { max_delete: null, allow_mass_delete: false, prune_orphans: false });
     assert.deepEqual(plan.inputs.ledger, { lineage: '5c1f7d2a-8e43-4b0b-9d6e-2f0a3c4b5d6e', serial: 2, sha256: hex('1') });
     assert.equal(plan.inputs.broker.requests, 1);
@@ -436,13 +437,13 @@ describe('planChanges: a targeted plan (--only)', () => {
     return outcome.value;
   };
 
-  it('acts on the named requests alone, plus the ledger upload, and is format 1.1', () => {
+  it('acts on the named requests alone, plus the ledger upload', () => {
     const plan = actions(['2']);
     assert.deepEqual(
       plan.actions.map((a) => `${a.kind} ${a.address}`),
       ['update export_2.zip', 'remove_temp .export_2.zip.0a1b2c3d.part', 'publish_ledger status.xml'],
     );
-    assert.equal(plan.format_version, '1.1');
+    assert.equal(plan.format_version, '1.2');
     assert.deepEqual(plan.options.only, ['2']);
   });
 
@@ -453,10 +454,10 @@ describe('planChanges: a targeted plan (--only)', () => {
     );
   });
 
-  it('writes an untargeted plan as format 1.0, as before', () => {
+  it('writes an untargeted plan as format 1.2 too (it names its remote), without options.only', () => {
     const outcome = planChanges(plannerInput(world));
     assert.ok(outcome.ok);
-    assert.equal(outcome.value.format_version, '1.0');
+    assert.equal(outcome.value.format_version, '1.2');
     assert.equal('only' in outcome.value.options, false);
   });
 

@@ -24,7 +24,12 @@ describe('cycleLogLine', () => {
     const locked = new ProblemError(problem('LEDGER_LOCKED', 'The ledger is locked by another apply'));
     assert.equal(
       cycleLogLine({ ...base, attempt: 3, outcome: { ok: false, error: locked, retryInMs: 4000 } }),
-      'watch: events cycle for request 4 (attempt 3) failed after 1.2 s: LEDGER_LOCKED: The ledger is locked by another apply; retry in 4.0 s',
+      "watch: events cycle for request 4 (attempt 3) waits for another run's lock (1.2 s): LEDGER_LOCKED: The ledger is locked by another apply; retry in 4.0 s",
+    );
+    const refused = new ProblemError(problem('REMOTE_CONNECTION', 'The SFTP server refused the connection'));
+    assert.equal(
+      cycleLogLine({ ...base, attempt: 3, outcome: { ok: false, error: refused, retryInMs: 4000 } }),
+      'watch: events cycle for request 4 (attempt 3) failed after 1.2 s: REMOTE_CONNECTION: The SFTP server refused the connection; retry in 4.0 s',
     );
     assert.match(cycleLogLine({ ...base, outcome: { ok: false, error: new TypeError('x is undefined'), retryInMs: 500 } }), /unexpected error: x is undefined; retry in 0\.5 s$/);
     assert.match(cycleLogLine({ ...base, outcome: { ok: false, error: 'a string', retryInMs: 500 } }), /unexpected error: a string/);

@@ -68,7 +68,7 @@ describe('golden plans', () => {
       const outcome = planChanges({
         observation: { broker: snapshot, ledger: ledgerOf(dir), listing: readJson<RemoteListing>(join(dir, 'listing.json')) },
         options,
-        context: { planId: PLAN_UUID, createdAt: FIXED_NOW, toolVersion: '0.1.0', configSha256: hex('c'), tag: snapshot.tag, folder: 'rki' },
+        context: { planId: PLAN_UUID, createdAt: FIXED_NOW, toolVersion: '0.1.0', configSha256: hex('c'), tag: snapshot.tag, folder: 'rki', remote: 'sftp://sftp.example.org/rki' },
       });
       if (!outcome.ok) {
         assert.ok(!existsSync(join(dir, 'plan.json')), `${name}: the planner refused, but plan.json expects a plan`);

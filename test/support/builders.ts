@@ -62,7 +62,7 @@ export function plannerInput(world: WorldSketch = {}): PlannerInput {
       listing: { files: world.files ?? [], ...(world.remoteLedgerSha256 === undefined ? {} : { ledgerSha256: world.remoteLedgerSha256 }) },
     }),
     options: { ...NO_LIMITS, ...world.options },
-    context: { planId: PLAN_UUID, createdAt: FIXED_NOW, toolVersion: '0.1.0', configSha256: hex('c'), tag, folder: 'rki' },
+    context: { planId: PLAN_UUID, createdAt: FIXED_NOW, toolVersion: '0.1.0', configSha256: hex('c'), tag, folder: 'rki', remote: 'sftp://sftp.example.org/rki' },
   };
 }
 

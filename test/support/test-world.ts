@@ -3,9 +3,9 @@
  * temporary folder, a broker reader and a remote folder the test opened (and closes itself: the
  * connection a use case closes is a view of them), real Fernet. Only the clock is fixed.
  */
-import { createFernetEncryptStream } from '../../src/adapters/encryption/fernet/stream.js';
+import { fernetEncryptor } from '../../src/adapters/encryption/fernet/encryptor.js';
 import type { FernetKey } from '../../src/adapters/encryption/fernet/fernet.js';
-import type { AppEvent, BrokerReader, Clock, RemoteFolder, World } from '../../src/app/ports.js';
+import type { AppEvent, BrokerReader, Clock, Encryptor, RemoteFolder, World } from '../../src/app/ports.js';
 import { openLedgerStore } from '../../src/cli/open-world.js';
 import type { PlanIdentity } from '../../src/core/plan-freshness.js';
 import { FIXED_NOW } from './builders.js';
@@ -17,6 +17,8 @@ export interface TestWorldParts {
   readonly remote: RemoteFolder;
   readonly workingDir: string;
   readonly key?: FernetKey;
+  /** Another scheme at the port instead of Fernet with `key`. */
+  readonly encryptor?: Encryptor;
   readonly events?: (event: AppEvent) => void;
   readonly newPlanId?: () => string;
 }
@@ -33,13 +35,14 @@ export function testWorld(parts: TestWorldParts): World {
     events: parts.events ?? (() => undefined),
     loadEncryptor: async () => {
       const { key } = parts;
+      if (parts.encryptor) return parts.encryptor;
       if (!key) throw new Error('this test world has no key');
-      return () => createFernetEncryptStream(key);
+      return fernetEncryptor(key);
     },
     connect: async () => ({ broker: parts.broker, remote: parts.remote, close: async () => undefined }),
   };
 }
 
 export function identityFor(folder: string): PlanIdentity {
-  return { tag: 'rki', folder, configSha256: 'c'.repeat(64) };
+  return { tag: 'rki', remote: `sftp://127.0.0.1/${folder}`, folder, configSha256: 'c'.repeat(64) };
 }

@@ -13,6 +13,11 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof ProblemError && retryable.has(error);
 }
 
+export function markRetryable(error: ProblemError): ProblemError {
+  retryable.add(error);
+  return error;
+}
+
 /** Reads a whole (small) body; fails above `cap` bytes or when it ends short of Content-Length. */
 export function readBody(response: IncomingMessage, cap: number, endpoint: string, about: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -2,7 +2,10 @@
  * Retry policy for broker calls that are safe to repeat: exponential backoff with full jitter
  * (base × 2^n × [0.5, 1.5)), only for failures marked retryable (network errors and 5xx),
  * each retry reported as a warning event. Callers decide which calls may use it.
+ * Once `signal` is aborted (the client is closing because the run failed elsewhere, e.g. at the
+ * SFTP folder) nothing is retried or reported: the call was cut by us, not by the broker.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventSink } from '../../app/ports.js';
 import { isRetryable } from './response.js';
 
@@ -10,6 +13,7 @@ export interface RetryOptions {
   readonly retries: number;
   readonly backoffMs: number;
   readonly onEvent?: EventSink;
+  readonly signal?: AbortSignal;
 }
 
 export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
@@ -17,10 +21,14 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
     try {
       return await attempt();
     } catch (error) {
-      if (n >= options.retries || !isRetryable(error)) throw error;
+      if (n >= options.retries || !isRetryable(error) || options.signal?.aborted) throw error;
       const delay = Math.round(options.backoffMs * 2 ** n * (0.5 + Math.random()));
       options.onEvent?.({ type: 'warning', message: `${(error as Error).message}; retry ${n + 1} of ${options.retries} in ${(delay / 1000).toFixed(1)} s` });
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        await sleep(delay, undefined, options.signal ? { signal: options.signal } : {});
+      } catch {
+        throw error; // closed while waiting: the last failure stands, unretried
+      }
     }
   }
 }

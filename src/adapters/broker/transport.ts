@@ -19,6 +19,7 @@ import type { BrokerConfig } from '../../core/config.js';
 import { ProblemError, problem } from '../../core/problem.js';
 import { seconds } from './pace.js';
 import { isPlainHttpAnswer, plainHttpProblem } from './plain-http.js';
+import { unopenedProblem } from './refused.js';
 import { networkProblem, readBody, statusProblem } from './response.js';
 import { BrokerGate } from './gate.js';
 import { withRetries } from './retry.js';
@@ -58,6 +59,8 @@ export class BrokerTransport {
   readonly #agent: http.Agent;
   readonly #transport: typeof http | typeof https;
   readonly #gate: BrokerGate;
+  /** Aborted by close(): a call cut because the run is ending is not a broker failure to retry or report. */
+  readonly #closing = new AbortController();
 
   constructor(private readonly options: TransportOptions) {
     this.#base = new URL(options.broker.url);
@@ -89,7 +92,7 @@ export class BrokerTransport {
 
   retrying<T>(attempt: () => Promise<T>): Promise<T> {
     const { retries, backoffMs, onEvent } = this.options;
-    return withRetries(attempt, { retries, backoffMs, ...(onEvent ? { onEvent } : {}) });
+    return withRetries(attempt, { retries, backoffMs, signal: this.#closing.signal, ...(onEvent ? { onEvent } : {}) });
   }
 
   /** Sends one call; resolves once the status is 200, with the body unread and the deadline running. */
@@ -111,6 +114,7 @@ export class BrokerTransport {
       const request = this.#transport.request(url, {
         method: call.method,
         agent: this.#agent,
+        signal: this.#closing.signal,
         timeout: this.timeoutMs,
         headers: { Authorization: `Bearer ${this.options.broker.apiKey.reveal()}`, Accept: call.accept },
       });
@@ -129,7 +133,8 @@ export class BrokerTransport {
       });
       request.on('error', (error) => {
         endDeadline();
-        reject(isPlainHttpAnswer(this.#base, error) ? plainHttpProblem(this.#base.host, endpoint, call.about, error) : networkProblem(endpoint, call.about, error));
+        if (isPlainHttpAnswer(this.#base, error)) return reject(plainHttpProblem(this.#base.host, endpoint, call.about, error));
+        reject(unopenedProblem(this.#base, endpoint, call.about, error) ?? networkProblem(endpoint, call.about, error));
       });
       request.on('response', (answer) => {
         response = answer;
@@ -142,6 +147,7 @@ export class BrokerTransport {
   }
 
   close(): void {
+    this.#closing.abort();
     this.#agent.destroy();
   }
 }

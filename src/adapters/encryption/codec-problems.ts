@@ -1,11 +1,12 @@
 /**
- * The problems both public-key codecs raise. A refused file gets DECRYPT_REFUSED, the code every
- * scheme uses for "this file does not open with this key"; a bad key file gets KEY_INVALID. Messages name the format and what is wrong, never key material or
+ * The problems both public-key codecs raise. A refused file gets DECRYPT_FAILED, the
+ * scheme-neutral code every scheme uses for "this file does not open"; a bad key file gets
+ * KEY_INVALID. Messages name the format and what is wrong, never key material or
  * file content: the caller adds the file name.
  */
 import { ProblemError, problem, type ProblemCode } from '../../core/problem.js';
 
-const REFUSED_FILE: ProblemCode = 'DECRYPT_REFUSED';
+const REFUSED_FILE: ProblemCode = 'DECRYPT_FAILED';
 
 export function refusedFile(format: string, why: string, cause?: unknown): ProblemError {
   return new ProblemError(

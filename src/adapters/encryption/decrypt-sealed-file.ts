@@ -35,7 +35,7 @@ export async function detectFileScheme(input: string): Promise<SealedScheme> {
   if (!scheme) {
     throw new ProblemError(
       problem(
-        'DECRYPT_REFUSED',
+        'DECRYPT_FAILED',
         `${input} is not an age, Crypt4GH or Fernet file`,
         `Its first bytes are none of "age-encryption.org/v1", the Crypt4GH magic "crypt4gh" or a Fernet token's "gAAAAA"${head.length === 0 ? ' (it is empty)' : ''}. Nothing was written.`,
         'Check that this is an upload of aktin-sftp (export_<id>.zip, .zip.age or .zip.c4gh) and that it is complete.',
@@ -65,9 +65,9 @@ export async function decryptSealedFile(input: string, output: string, key: Decr
   try {
     return await openSealedFile(input, output, opener);
   } catch (error) {
-    if (!isProblemError(error) || error.code !== 'DECRYPT_REFUSED') throw error;
+    if (!isProblemError(error) || error.code !== 'DECRYPT_FAILED') throw error;
     const p = error.problems[0]!;
-    throw new ProblemError(problem('DECRYPT_REFUSED', `${input} is not a valid ${key.scheme === 'age' ? 'age' : 'Crypt4GH'} file for this key`, `${p.detail ?? p.title} Nothing was written to ${output}.`, p.hint), {
+    throw new ProblemError(problem('DECRYPT_FAILED', `${input} is not a valid ${key.scheme === 'age' ? 'age' : 'Crypt4GH'} file for this key`, `${p.detail ?? p.title} Nothing was written to ${output}.`, p.hint), {
       cause: error,
     });
   }

@@ -1,6 +1,9 @@
-/** The encryption family: one folder per scheme (Fernet today), and the key files they read. */
+/**
+ * The encryption family: one folder per scheme, and the key files they read. A scheme enters the
+ * world as an Encryptor (src/app/ports.ts): its stream, its size law, its key id.
+ */
+export { fernetEncryptor } from './fernet/encryptor.js';
 export { generateFernetKey } from './fernet/fernet.js';
-export { createFernetEncryptStream } from './fernet/stream.js';
 export { readKeyFile, writeNewKeyFile } from './fernet/key-file.js';
 // The receiving side (keygen and decrypt of every scheme).
 export { checkKeyFitsFile, decryptSealedFile, detectFileScheme } from './decrypt-sealed-file.js';

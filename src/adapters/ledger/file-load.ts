@@ -3,11 +3,10 @@
  * in memory (ledger-journal-recover.ts). Never writes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { LedgerSnapshot } from '../../app/ports.js';
 import type { Ledger } from '../../core/model.js';
 import type { JournalBase } from './journal-format.js';
+import { checkPlainOrAbsent, readPlain, readPlainSync } from './plain-file.js';
 import { recoverJournal, type Recovery } from './journal-recover.js';
 import { changedProblem, corruptProblem, damagedJournalProblem, foreignJournalProblem, ioProblem } from './problems.js';
 import { formatLedgerBytes, parseLedgerXml, XmlFormatError } from './xml.js';
@@ -20,11 +19,22 @@ export interface Loaded {
   readonly leftover?: { readonly validLength: number; readonly length: number };
 }
 
+/**
+ * Above this a journal is damage, not progress: it is folded every few seconds, and one record
+ * holds at most the whole ledger (46 MB for 100,000 entries). Checked before it is read.
+ */
+export const JOURNAL_SIZE_CAP = 128 * 1024 * 1024;
+
 /** status.xml and the journal beside it, replayed; retried when a concurrent fold moved them. */
 export async function load(path: string, journalPath: string): Promise<Loaded> {
   for (let attempt = 1; ; attempt++) {
-    const bytes = await readOrNull(path);
-    const journal = await readOrNull(journalPath);
+    const bytes = await readOrNull(path, 'ledger');
+    const journal = await readOrNull(journalPath, 'ledger journal', {
+      cap: JOURNAL_SIZE_CAP,
+      tooLarge: (size) =>
+        damagedJournalProblem(journalPath, path, 0, `it is ${size} bytes, more than the ${JOURNAL_SIZE_CAP / 1024 / 1024} MiB a journal can reach (it is folded every few seconds)`),
+    });
+    await guardRead(`${path}.backup`, () => checkPlainOrAbsent(`${path}.backup`, 'ledger backup'));
     let ledger: Ledger = { serial: 0, entries: [] };
     if (bytes !== null) {
       try {
@@ -71,12 +81,13 @@ export function fileSnapshot(path: string, ledger: Ledger, sha256: string): Ledg
     ledger,
     sha256,
     get bytes() {
-      let bytes: Buffer;
+      let bytes: Buffer | null;
       try {
-        bytes = readFileSync(path);
+        bytes = readPlainSync(path, 'ledger');
       } catch (error) {
         throw ioProblem(`Cannot read the ledger ${path}`, error);
       }
+      if (bytes === null) throw changedProblem(path);
       if (hash(bytes) !== sha256) throw changedProblem(path);
       return bytes;
     },
@@ -97,11 +108,14 @@ export function formattedSnapshot(ledger: Ledger, sha256?: string): LedgerSnapsh
   };
 }
 
-async function readOrNull(file: string): Promise<Buffer | null> {
+function readOrNull(file: string, role: string, limit?: Parameters<typeof readPlain>[2]): Promise<Buffer | null> {
+  return guardRead(file, () => readPlain(file, role, limit));
+}
+
+async function guardRead<T>(file: string, read: () => Promise<T>): Promise<T> {
   try {
-    return await readFile(file);
+    return await read();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw ioProblem(`Cannot read the ledger ${file}`, error);
   }
 }

@@ -4,9 +4,9 @@
  * folder. A crash leaves either the old or the new file, never a torn one.
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { copyFile, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { checkPlainOrAbsent, readPlain } from './plain-file.js';
 
 export const DEFAULT_MODE = 0o644; // what the original's ElementTree.write leaves under the usual umask
 
@@ -18,7 +18,7 @@ export async function replaceFile(path: string, bytes: Buffer, options: { backup
   try {
     await writeNewFile(temp, bytes, mode);
     await options.beforeRename?.();
-    if (mode !== undefined && options.backup !== undefined) await copyDurably(path, options.backup);
+    if (mode !== undefined && options.backup !== undefined) await copyDurably(path, options.backup, mode);
     await rename(temp, path);
     await syncDirectory(dir);
   } catch (error) {
@@ -27,16 +27,14 @@ export async function replaceFile(path: string, bytes: Buffer, options: { backup
   }
 }
 
-async function copyDurably(from: string, to: string): Promise<void> {
+/** The backup is read and replaced as plain files only: neither may be a link to elsewhere. */
+async function copyDurably(from: string, to: string, mode: number): Promise<void> {
   const temp = join(dirname(to), `.${basename(to)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await copyFile(from, temp, constants.COPYFILE_EXCL);
-    const handle = await open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await checkPlainOrAbsent(to, 'ledger backup');
+    const bytes = await readPlain(from, 'ledger');
+    if (bytes === null) throw Object.assign(new Error(`${from} disappeared while this run used it`), { code: 'ENOENT' });
+    await writeNewFile(temp, bytes, mode);
     await rename(temp, to);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
@@ -68,9 +66,11 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** The mode of the plain file status.xml (never of what a link there points to). */
 export async function existingMode(path: string): Promise<number | undefined> {
   try {
-    return (await stat(path)).mode & 0o7777;
+    if (!(await checkPlainOrAbsent(path, 'ledger'))) return undefined;
+    return (await lstat(path)).mode & 0o7777;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

@@ -186,3 +186,14 @@ function idsOf(s: { ledger: Ledger; ids: Map<string, number> | null }): Map<stri
 function indexOf(ledger: Ledger): Map<string, number> {
   return new Map(ledger.entries.map((e, i) => [e.id, i] as const));
 }
+
+/** The files of the ledger store in WORKING_DIR, for the check that no output lands on one. */
+export function ledgerFiles(workingDir: string): { role: string; path: string }[] {
+  const path = join(workingDir, LEDGER_FILE_NAME);
+  return [
+    { role: 'the ledger', path },
+    { role: 'the ledger journal', path: path + JOURNAL_SUFFIX },
+    { role: 'the ledger backup', path: `${path}.backup` },
+    { role: 'the ledger lock', path: `${path}.lock` },
+  ];
+}

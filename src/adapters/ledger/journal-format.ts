@@ -44,29 +44,34 @@ export interface DecodedLine {
 }
 
 /**
- * Splits the journal into whole, intact lines. A last line without its LF, or whose checksum
- * fails with nothing after it, is a record torn by a kill mid-append: it never happened, and
- * `validLength` ends before it. A damaged line with intact lines after it is not a torn
- * append: `damagedLine` names it.
+ * Splits the journal into whole, intact lines. A kill tears at most the last append: a last
+ * line without its LF, or one whole last line whose checksum fails, never happened, and
+ * `validLength` ends before it. Anything more is damage that `damagedLine` names: a damaged
+ * line with intact lines after it, two or more damaged lines, or a journal none of whose
+ * whole lines is intact.
  */
 export function decodeLines(bytes: Buffer): { lines: DecodedLine[]; validLength: number; damagedLine?: number } {
   const lines: DecodedLine[] = [];
   let start = 0;
   let lineNo = 0;
   let damaged: number | undefined;
+  let damagedCount = 0;
   while (start < bytes.length) {
     const lf = bytes.indexOf(0x0a, start);
     if (lf < 0) break; // torn: the LF is the last byte of every append
     lineNo++;
     const record = parseLine(bytes.toString('utf8', start, lf));
     if (record === undefined) {
-      if (damaged === undefined) damaged = lineNo;
+      damaged ??= lineNo;
+      damagedCount++;
     } else if (damaged !== undefined) {
       return { lines, validLength: lines.at(-1)?.end ?? 0, damagedLine: damaged };
     } else lines.push({ line: lineNo, end: lf + 1, record });
     start = lf + 1;
   }
-  return { lines, validLength: lines.at(-1)?.end ?? 0 };
+  const validLength = lines.at(-1)?.end ?? 0;
+  if (damaged !== undefined && (damagedCount > 1 || lines.length === 0)) return { lines, validLength, damagedLine: damaged };
+  return { lines, validLength };
 }
 
 function parseLine(text: string): unknown {

@@ -18,7 +18,7 @@ export type Recovery =
 
 export function recoverJournal(status: { ledger: Ledger; sha256: string | null }, journal: Buffer): Recovery {
   const { lines, validLength, damagedLine } = decodeLines(journal);
-  if (damagedLine !== undefined) return { kind: 'damaged', line: damagedLine, reason: 'the record is damaged (its checksum does not match) and records follow it' };
+  if (damagedLine !== undefined) return { kind: 'damaged', line: damagedLine, reason: damageReason(lines.length) };
   if (lines.length === 0) return { kind: 'clean', validLength: 0 }; // only a torn base line: nothing was recorded
   const head = lines[0]!.record as { journal?: unknown; version?: unknown; base?: JournalBase };
   if (head.journal !== JOURNAL_KIND || head.version !== 1 || !isBase(head.base)) return { kind: 'damaged', line: 1, reason: 'the first line is not the base of a ledger journal of this version' };
@@ -69,6 +69,11 @@ export function recoverJournal(status: { ledger: Ledger; sha256: string | null }
       ...(last.pending.length === 0 ? {} : { pending: last.pending }),
     },
   };
+}
+
+function damageReason(intact: number): string {
+  if (intact === 0) return 'no line of the journal is intact (their checksums do not match): this is not a record torn by a kill';
+  return 'the record is damaged (its checksum does not match) and more than the last append is: a kill tears at most the last one';
 }
 
 function isBase(value: unknown): value is JournalBase {

@@ -5,9 +5,10 @@
  * The file stays open between appends (closed by remove(), or after a failed append): an open
  * and a close per record cost more CPU than the write itself, and durability comes from the fsync.
  */
-import { open, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { syncDirectory, writeNewFile } from './file-write.js';
+import { openPlain } from './plain-file.js';
 import { encodeRecord, type JournalBase, type JournalRecord } from './journal-format.js';
 
 export class JournalFile {
@@ -38,7 +39,7 @@ export class JournalFile {
 
   async append(record: JournalRecord): Promise<void> {
     const bytes = encodeRecord(record);
-    const handle = (this.#handle ??= await open(this.path, 'r+'));
+    const handle = (this.#handle ??= await openJournal(this.path));
     try {
       await handle.write(bytes, 0, bytes.length, this.length);
       await handle.sync();
@@ -65,12 +66,19 @@ export class JournalFile {
   }
 }
 
+/** Never truncate(path): that follows a link and would cut whatever file it points to. */
 async function cut(path: string, length: number): Promise<void> {
-  await truncate(path, length);
-  const handle = await open(path, 'r+');
+  const handle = await openJournal(path);
   try {
+    await handle.truncate(length);
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+async function openJournal(path: string): Promise<FileHandle> {
+  const opened = await openPlain(path, 'ledger journal', 'write');
+  if (!opened) throw Object.assign(new Error(`${path} disappeared while this run used it`), { code: 'ENOENT' });
+  return opened.handle;
 }

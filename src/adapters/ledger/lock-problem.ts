@@ -15,7 +15,8 @@ export interface HeldLock {
 
 export type LockRead = HeldLock | 'absent' | 'unreadable';
 
-export function lockedProblem(lockPath: string, holder: LockRead, now: Date): ProblemError {
+/** `unlockCommand` renders the force-unlock line with the run's own options (-c FILE …). */
+export function lockedProblem(lockPath: string, holder: LockRead, now: Date, unlockCommand = (id: string) => `aktin-sftp force-unlock ${id}`): ProblemError {
   const id = typeof holder === 'object' ? holder.info.id : 'ID';
   return new ProblemError(
     problem(
@@ -24,7 +25,7 @@ export function lockedProblem(lockPath: string, holder: LockRead, now: Date): Pr
       lockDetail(lockPath, holder, now),
       `Wait for that run to finish (--lock-timeout waits for it). A run that stops refreshing its\n` +
         `lock (killed, or its host is gone) loses it ${formatDuration(STALE_AFTER_MS)} after its last heartbeat. If you\n` +
-        `are sure no other run is active, remove the lock with:\n  aktin-sftp force-unlock ${id}`,
+        `are sure no other run is active, remove the lock with:\n  ${unlockCommand(id)}`,
     ),
   );
 }

@@ -14,8 +14,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { readFileSync, unlinkSync } from 'node:fs';
-import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LedgerLock, LockInfo } from '../../app/ports.js';
 import { formatDuration } from '../../core/duration.js';
@@ -23,13 +23,14 @@ import { ProblemError, problem } from '../../core/problem.js';
 import { LEDGER_FILE_NAME } from '../../core/remote-names.js';
 import { HEARTBEAT_MS, STALE_AFTER_MS, startHeartbeat } from './lock-heartbeat.js';
 import { beatText, lockDetail, lockedProblem, type HeldLock, type LockRead } from './lock-problem.js';
+import { openPlain, readPlainSync } from './plain-file.js';
 
 export const LOCK_FILE_NAME = `${LEDGER_FILE_NAME}.lock`;
 
 export async function acquireLedgerLock(
   workingDir: string,
   operation: string,
-  options: { now: Date; onWarning?: (m: string) => void; toolVersion: string; heartbeatMs?: number },
+  options: { now: Date; onWarning?: (m: string) => void; toolVersion: string; heartbeatMs?: number; unlockCommand?: (lockId: string) => string },
 ): Promise<LedgerLock> {
   const { now } = options;
   const lockPath = join(workingDir, LOCK_FILE_NAME);
@@ -47,11 +48,11 @@ export async function acquireLedgerLock(
   let handle = await tryCreate(lockPath, info);
   if (!handle) {
     const holder = await readLock(lockPath);
-    if (holder === 'unreadable') throw lockedProblem(lockPath, holder, now);
+    if (holder === 'unreadable') throw lockedProblem(lockPath, holder, now, options.unlockCommand);
     if (holder !== 'absent') {
       const why = staleness(holder, host, now);
-      if (why === null) throw lockedProblem(lockPath, holder, now);
-      await takeOver(lockPath, holder, now);
+      if (why === null) throw lockedProblem(lockPath, holder, now, options.unlockCommand);
+      await takeOver(lockPath, holder, now, options.unlockCommand);
       const old = holder.info;
       options.onWarning?.(
         `Took over the ledger lock ${old.id} held by ${old.who} (process ${old.pid}, ${old.operation} since ${old.created}): ${why}; ` +
@@ -59,7 +60,7 @@ export async function acquireLedgerLock(
       );
     }
     handle = await tryCreate(lockPath, info);
-    if (!handle) throw lockedProblem(lockPath, await readLock(lockPath), now);
+    if (!handle) throw lockedProblem(lockPath, await readLock(lockPath), now, options.unlockCommand);
   }
   const stopBeating = startHeartbeat(handle, options.heartbeatMs ?? HEARTBEAT_MS);
   // The guard removes the lock if the process exits while holding it (process.exit on a second
@@ -96,7 +97,7 @@ function staleness(holder: HeldLock, host: string, now: Date): string | null {
 /** Synchronous, for the exit guard: at 'exit' no asynchronous work runs any more. */
 function removeIfOurs(lockPath: string, id: string): void {
   try {
-    const holder = JSON.parse(readFileSync(lockPath, 'utf8')) as { id?: unknown };
+    const holder = JSON.parse(readPlainSync(lockPath, 'ledger lock')?.toString('utf8') ?? '') as { id?: unknown };
     if (holder.id === id) unlinkSync(lockPath);
   } catch {
     // gone or unreadable: nothing of ours to remove
@@ -149,7 +150,7 @@ async function tryCreate(lockPath: string, info: LockInfo): Promise<FileHandle |
  * stale lock only one removes it; if what was moved is not that lock (a live run took over in
  * between), it is put back.
  */
-async function takeOver(lockPath: string, stale: HeldLock, now: Date): Promise<void> {
+async function takeOver(lockPath: string, stale: HeldLock, now: Date, unlockCommand?: (lockId: string) => string): Promise<void> {
   const aside = `${lockPath}.${randomBytes(6).toString('hex')}.stale`;
   try {
     await rename(lockPath, aside);
@@ -160,18 +161,31 @@ async function takeOver(lockPath: string, stale: HeldLock, now: Date): Promise<v
   const moved = await readLock(aside);
   if (typeof moved === 'object' && moved.info.id !== stale.info.id) {
     await rename(aside, lockPath);
-    throw lockedProblem(lockPath, moved, now);
+    throw lockedProblem(lockPath, moved, now, unlockCommand);
   }
   await unlink(aside).catch(() => undefined);
 }
 
+/** A link, hard link, FIFO or device as the lock is refused (LEDGER_UNSAFE), never read or removed. */
 async function readLock(lockPath: string): Promise<LockRead> {
+  let opened: Awaited<ReturnType<typeof openPlain>>;
   try {
-    const [text, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
+    opened = await openPlain(lockPath, 'ledger lock', 'read');
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    return 'unreadable';
+  }
+  if (opened === null) return 'absent';
+  const { handle, size } = opened;
+  try {
+    if (size > 64 * 1024) return 'unreadable'; // a lock is a few hundred bytes
+    const [text, info] = await Promise.all([handle.readFile('utf8'), handle.stat()]);
     const parsed = JSON.parse(text) as Partial<LockInfo>;
     return typeof parsed.id === 'string' && typeof parsed.pid === 'number' ? { info: parsed as LockInfo, beatMs: info.mtimeMs } : 'unreadable';
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'unreadable';
+  } catch {
+    return 'unreadable';
+  } finally {
+    await handle.close();
   }
 }
 

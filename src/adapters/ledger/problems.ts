@@ -64,3 +64,18 @@ export function ioProblem(title: string, error: unknown, extra?: string): Proble
     { cause: error },
   );
 }
+
+/** A file of the ledger in WORKING_DIR is not a plain file of its own (plain-file.ts). */
+export function unsafeProblem(path: string, role: string, why: string): ProblemError {
+  return new ProblemError(
+    problem(
+      'LEDGER_UNSAFE',
+      `The ${role} ${path} ${why}`,
+      'aktin-sftp opens the files of the ledger in the working directory only as plain files of their own:\n' +
+        'never through a symbolic link, never a file with a second name (a hard link), never a pipe or a device.\n' +
+        'Nothing was read from or written to it, nor to what it points to.',
+      `Find out who put it there, then move it aside (for a link this moves the link, not its target):\n  mv ${path} ${path}.unsafe\n` +
+        "If it was the ledger you want, put a plain copy of it in its place, then run 'aktin-sftp validate'.",
+    ),
+  );
+}

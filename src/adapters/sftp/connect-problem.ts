@@ -1,6 +1,7 @@
 /**
- * What a failed connection attempt means for people: SFTP_AUTH for a refused login or an unusable
- * private key, SFTP_CONNECTION with the reason in words and what to check for everything else, and
+ * What a failed connection attempt means for people: REMOTE_AUTH for a refused login or an unusable
+ * private key, REMOTE_CONNECTION with the reason in words and what to check for everything else
+ * (the titles name SFTP and user@host:port: the codes are the remote's neutral ones), and
  * CONFIG_INVALID for a known_hosts or key file that cannot be read. Names user@host:port and
  * files, never a secret.
  */
@@ -13,10 +14,10 @@ export function connectProblem(config: SftpConfig, failure: AttemptFailure, atte
   const where = `${config.username}@${config.host}:${config.port}`;
   const cause = failure.cause === undefined ? undefined : { cause: failure.cause };
   if (failure.kind === 'auth') {
-    return new ProblemError(problem('SFTP_AUTH', `SFTP login as ${where} failed`, `The server refused the ${config.privateKey ? 'private key' : 'password'}.`, 'Check [SFTP] USERNAME and PASSWORD (or PRIVATE_KEY).'), cause);
+    return new ProblemError(problem('REMOTE_AUTH', `SFTP login as ${where} failed`, `The server refused the ${config.privateKey ? 'private key' : 'password'}.`, 'Check [SFTP] USERNAME and PASSWORD (or PRIVATE_KEY).'), cause);
   }
   if (failure.kind === 'private-key') {
-    return new ProblemError(problem('SFTP_AUTH', `Cannot use the SSH private key ${config.privateKey}`, 'It could not be parsed or decrypted.', 'Check [SFTP] PRIVATE_KEY and PRIVATE_KEY_PASSPHRASE.'), cause);
+    return new ProblemError(problem('REMOTE_AUTH', `Cannot use the SSH private key ${config.privateKey}`, 'It could not be parsed or decrypted.', 'Check [SFTP] PRIVATE_KEY and PRIVATE_KEY_PASSPHRASE.'), cause);
   }
   const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
   const hint =
@@ -25,7 +26,7 @@ export function connectProblem(config: SftpConfig, failure: AttemptFailure, atte
       : failure.kind === 'timeout'
         ? 'Check [SFTP] HOST and PORT, that the server is reachable and an SSH server answers there, or raise [SFTP] TIMEOUT.'
         : 'Check [SFTP] HOST, PORT and TIMEOUT, and that the server is reachable.';
-  return new ProblemError(problem('SFTP_CONNECTION', `Cannot connect to the SFTP server ${where}`, `${capitalise(failure.reason)}${tries}.`, hint), cause);
+  return new ProblemError(problem('REMOTE_CONNECTION', `Cannot connect to the SFTP server ${where}`, `${capitalise(failure.reason)}${tries}.`, hint), cause);
 }
 
 function capitalise(text: string): string {

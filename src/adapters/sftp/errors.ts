@@ -1,5 +1,7 @@
 /**
- * SFTP status codes and a lost connection, turned into problems that name server and path.
+ * SFTP status codes and a lost connection, turned into the remote's neutral problems
+ * (REMOTE_IO, REMOTE_NO_SUCH_PATH, REMOTE_PERMISSION, REMOTE_CONNECTION) whose detail names the
+ * protocol, server and path: the applier branches on the code and never learns it was SFTP.
  * Never includes a password, passphrase or key: only host, port, user and path.
  */
 import type { SftpConfig } from '../../core/config.js';
@@ -8,7 +10,7 @@ import { ProblemError, problem } from '../../core/problem.js';
 const NO_SUCH_FILE = 2;
 const PERMISSION_DENIED = 3;
 
-type SftpCode = 'SFTP_IO' | 'SFTP_NO_SUCH_PATH' | 'SFTP_PERMISSION' | 'SFTP_CONNECTION';
+type RemoteCode = 'REMOTE_IO' | 'REMOTE_NO_SUCH_PATH' | 'REMOTE_PERMISSION' | 'REMOTE_CONNECTION';
 
 /** Operations whose NO_SUCH_FILE means the folder itself is missing. */
 const FOLDER_OPERATIONS = new Set(['list', 'create']);
@@ -21,7 +23,7 @@ export function sftpProblem(config: SftpConfig, folder: string, operation: strin
     const missingFolder = FOLDER_OPERATIONS.has(operation);
     return remoteProblem(
       config,
-      'SFTP_NO_SUCH_PATH',
+      'REMOTE_NO_SUCH_PATH',
       missingFolder ? `The remote folder ${folder} does not exist on ${config.host}` : `${where} does not exist`,
       path,
       missingFolder ? 'aktin-sftp never creates it: create it on the server, or fix [SFTP] FOLDERNAME.' : undefined,
@@ -29,17 +31,17 @@ export function sftpProblem(config: SftpConfig, folder: string, operation: strin
     );
   }
   if (code === PERMISSION_DENIED) {
-    return remoteProblem(config, 'SFTP_PERMISSION', `Permission denied: cannot ${operation} ${where}`, path, `Check that ${config.username} may write to ${folder} on the server.`, error);
+    return remoteProblem(config, 'REMOTE_PERMISSION', `Permission denied: cannot ${operation} ${where}`, path, `Check that ${config.username} may write to ${folder} on the server.`, error);
   }
   // The server's own status message ("Out of disk space", "Illegal seek") is what an operator can act on.
   const hint = operation === 'write' ? 'Check free space, quotas and file-size limits on the SFTP server, then apply again.' : undefined;
-  return remoteProblem(config, 'SFTP_IO', `SFTP ${operation} of ${where} failed: ${(error as Error).message}`, path, hint, error);
+  return remoteProblem(config, 'REMOTE_IO', `SFTP ${operation} of ${where} failed: ${(error as Error).message}`, path, hint, error);
 }
 
 export function lostConnectionProblem(config: SftpConfig, operation: string, path: string, error: unknown): ProblemError {
   return remoteProblem(
     config,
-    'SFTP_CONNECTION',
+    'REMOTE_CONNECTION',
     `The connection to ${config.host} was lost during ${operation} of ${path}`,
     path,
     'Apply again: finished actions are recorded, the rest is redone.',
@@ -47,10 +49,10 @@ export function lostConnectionProblem(config: SftpConfig, operation: string, pat
   );
 }
 
-export function remoteProblem(config: SftpConfig, code: SftpCode, title: string, path: string, hint?: string, cause?: unknown): ProblemError {
-  return new ProblemError(problem(code, title, `Server ${config.username}@${config.host}:${config.port}, path ${path}.`, hint), cause === undefined ? undefined : { cause });
+export function remoteProblem(config: SftpConfig, code: RemoteCode, title: string, path: string, hint?: string, cause?: unknown): ProblemError {
+  return new ProblemError(problem(code, title, `SFTP server ${config.username}@${config.host}:${config.port}, path ${path}.`, hint), cause === undefined ? undefined : { cause });
 }
 
 export function isNoSuchFile(error: unknown): boolean {
-  return error instanceof ProblemError ? error.code === 'SFTP_NO_SUCH_PATH' : (error as { code?: unknown }).code === NO_SUCH_FILE;
+  return error instanceof ProblemError ? error.code === 'REMOTE_NO_SUCH_PATH' : (error as { code?: unknown }).code === NO_SUCH_FILE;
 }

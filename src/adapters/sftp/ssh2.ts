@@ -100,7 +100,7 @@ class Ssh2Folder implements RemoteFolder {
     const file = await this.stat(name);
     if (!file) return null;
     const path = this.#path(name);
-    const tooLarge = () => remoteProblem(this.config, 'SFTP_IO', `${this.config.host}:${path} is larger than ${maxBytes} bytes`, path, 'It is not a file aktin-sftp wrote; move it away.');
+    const tooLarge = () => remoteProblem(this.config, 'REMOTE_IO', `${this.config.host}:${path} is larger than ${maxBytes} bytes`, path, 'It is not a file aktin-sftp wrote; move it away.');
     if (file.size > maxBytes) throw tooLarge();
     const bytes = await this.#call<Buffer>('read', path, (cb) => this.sftp.readFile(path, cb));
     if (bytes.length > maxBytes) throw tooLarge();
@@ -138,7 +138,7 @@ class Ssh2Folder implements RemoteFolder {
     const path = this.#path(name);
     // Exclusive create is the real guard; some servers ignore it (rclone serve sftp truncates instead).
     if (await this.stat(name)) {
-      throw remoteProblem(this.config, 'SFTP_IO', `${this.config.host}:${path} already exists`, path, 'aktin-sftp writes only new temporary names; remove the leftover file and apply again.');
+      throw remoteProblem(this.config, 'REMOTE_IO', `${this.config.host}:${path} already exists`, path, 'aktin-sftp writes only new temporary names; remove the leftover file and apply again.');
     }
     // [SFTP] FILE_MODE; the server's umask may still clear bits (OpenSSH applies its own).
     const mode = this.config.fileMode ?? DEFAULT_FILE_MODE;

@@ -6,7 +6,7 @@
  * ssh2 splits a larger write and sends its second half only once the first is acknowledged, so
  * pipelined offsets would reach the server out of order, which servers that need ascending
  * offsets (`rclone serve sftp`) refuse. The source's own chunks (64 KiB from a file, whatever
- * Fernet emits) are coalesced to the limit, so a server offering 255 KiB gets 255 KiB pieces.
+ * the encryptor emits) are coalesced to the limit, so a server offering 255 KiB gets 255 KiB pieces.
  *
  * A failed write stops the upload: no further piece is sent, the source is destroyed with that
  * write's error (so whoever feeds it sees the SFTP problem, not an AbortError), and the promise

@@ -1,7 +1,7 @@
 /**
  * The optional health and metrics server of `aktin-sftp watch --listen HOST:PORT` (node:http,
  * prom-client with a registry of its own): `/healthz` answers 200 while the websocket is up
- * and a cycle succeeded recently, else 503, with the reasons as JSON; `/metrics` is the
+ * and cycles succeed, else 503, with the reasons as JSON (the rule: core/watch-health.ts); `/metrics` is the
  * Prometheus text format. It is fed the loop's reports; it never sees a secret.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,7 +11,7 @@ import type { EventSourceState } from '../../app/ports.js';
 import type { BrokerEvent } from '../../core/broker-event.js';
 import { ProblemError, problem } from '../../core/problem.js';
 import type { CycleReport } from '../../core/watch-cycle.js';
-import { assessHealth } from '../../core/watch-health.js';
+import { assessHealth, nextStreak, NO_FAILURES, type FailureStreak } from '../../core/watch-health.js';
 import type { ListenAddress } from '../../core/watch-listen.js';
 
 export interface WatchHttpOptions {
@@ -53,8 +53,9 @@ export async function startWatchHttp(options: WatchHttpOptions): Promise<WatchHt
   let up = false;
   let lastSuccessAt: number | undefined;
   let lastCycle: { trigger: string; ok: boolean; at: number; code?: string } | undefined;
+  let streak: FailureStreak = NO_FAILURES;
 
-  const health = () => assessHealth({ now: now(), connected: up, lastSuccessAt, lastCycle, staleAfterMs: options.staleAfterMs });
+  const health = () => assessHealth({ now: now(), connected: up, lastSuccessAt, lastCycle, streak, staleAfterMs: options.staleAfterMs });
 
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -94,6 +95,7 @@ export async function startWatchHttp(options: WatchHttpOptions): Promise<WatchHt
       cycles.inc({ trigger: report.trigger, outcome });
       duration.observe({ trigger: report.trigger }, report.durationMs / 1000);
       const end = report.startedAtMs + report.durationMs;
+      streak = nextStreak(streak, report);
       if (report.outcome.ok) {
         for (const [kind, count] of Object.entries(report.outcome.result.actions)) if (count > 0) actions.inc({ kind }, count);
         if (report.outcome.result.bytes > 0) bytes.inc(report.outcome.result.bytes);

@@ -20,12 +20,14 @@ import { applyReportToJson, createApplyProgress, renderApplySummary, renderRunLi
 import { confirmApply } from '../confirm-apply.js';
 import { lockTimeoutOption, lockWaitFrom, type LockTimeoutArgs } from '../lock-options.js';
 import { withMetricsFile, type RunOutcome } from '../run-metrics-file.js';
+import { ownFilesIfConfigured, refuseOwnFilesAsOutputs } from '../own-files.js';
 import { planCommand } from './plan.js';
 import { savedPlanConflicts } from '../saved-plan-options.js';
 import { renderPlan } from '../render-plan.js';
 import { chalkFor } from '../render-problems.js';
 import { applySummaryEntry, eventLog } from '../log-events.js';
 import { writeLog, writeProblems } from '../log-lines.js';
+import { runOptionsOf } from '../run-options.js';
 
 interface ApplyArgs extends PlanSafetyArgs, LockTimeoutArgs {
   readonly planfile?: string;
@@ -66,7 +68,13 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       if (conflicts.length > 0) throw new ProblemError(conflicts);
     }
     if (args['dry-run']) return planCommand.run({ ...args, diff: false }, io);
-    return withMetricsFile(args['metrics-file'], io, args, 'apply', () => applyWith(args, io));
+    const metrics = args['metrics-file'] === undefined ? undefined : resolve(io.cwd, args['metrics-file']);
+    if (metrics !== undefined) {
+      // Before anything, and before withMetricsFile, which writes the file whatever the outcome.
+      const input = args.planfile === undefined ? [] : [{ role: 'the plan file', path: resolve(io.cwd, args.planfile) }];
+      await refuseOwnFilesAsOutputs([{ option: '--metrics-file', path: metrics }], [...input, ...(await ownFilesIfConfigured(args, io))]);
+    }
+    return withMetricsFile(metrics, io, args, 'apply', () => applyWith(args, io));
   },
 };
 
@@ -91,7 +99,7 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
   };
   let outcome;
   try {
-    outcome = await applyChanges(openWorld(config, progress.onEvent), {
+    outcome = await applyChanges(openWorld(config, progress.onEvent, runOptionsOf(args, io)), {
       identity: planIdentityOf(config),
       source: saved ?? { options: planOptionsFrom(args, config), approve: (plan) => {
         showPlan(plan);

@@ -11,6 +11,7 @@ import { hideConfigOption, type CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { showWarnings } from '../load-config.js';
 import { checkKeyFitsFile, decryptSealedFile, detectFileScheme, readDecryptionKeyFile, readSenderKeyFile } from '../open-world.js';
+import { ownFilesIfConfigured, refuseOwnFilesAsOutputs } from '../own-files.js';
 import { checkPassphraseOptions, PASSPHRASE_OPTIONS, readPassphrase, type PassphraseArgs } from '../passphrase.js';
 
 interface DecryptArgs extends PassphraseArgs {
@@ -46,9 +47,11 @@ export const decryptCommand: CliCommand<DecryptArgs> = {
     'The plaintext goes to a temporary file beside the output and is renamed onto\n' +
     'it only after the whole file verified, so a wrong key or an altered or\n' +
     'truncated upload leaves nothing behind.\n' +
-    'Exit codes: 0 decrypted; 1 the file does not open (DECRYPT_REFUSED: wrong key,\n' +
+    'Exit codes: 0 decrypted; 1 the file does not open (DECRYPT_FAILED: wrong key,\n' +
     'altered or truncated file), an unusable key (KEY_INVALID: wrong scheme, wrong\n' +
     'passphrase) or an I/O error; 64 invalid command line.',
+  // The output is checked against the key, the input and a configuration's files first: with
+  // --force, `-o rki.key` would replace the key with the plaintext.
   run: async (args, io) => {
     if (args.ttl !== undefined && !(Number.isInteger(args.ttl) && args.ttl >= 0)) {
       throw new ProblemError(problem('USAGE', `--ttl must be a whole number of seconds, got ${String(args.ttl)}`));
@@ -57,6 +60,10 @@ export const decryptCommand: CliCommand<DecryptArgs> = {
     const warn = (m: string) => showWarnings(io, args, [m]);
     const input = resolve(io.cwd, args.input);
     const output = resolve(io.cwd, args.output ?? defaultOutput(args.input));
+    await refuseOwnFilesAsOutputs(
+      [{ option: '-o', path: output }],
+      [{ role: 'the key file', path: resolve(io.cwd, args.key) }, { role: 'the input file', path: input }, ...(await ownFilesIfConfigured(args, io))],
+    );
     if (!args.force && (await exists(output))) {
       throw new ProblemError(problem('FILE_IO', `${output} exists already`, 'It was left untouched.', 'Pass --force to overwrite it, or choose another -o.'));
     }

@@ -9,6 +9,7 @@ import { openWorld } from '../open-world.js';
 import { driftToJson, renderDrift } from '../render-drift.js';
 import { warningsTo } from '../render-events.js';
 import { chalkFor } from '../render-problems.js';
+import { runOptionsOf } from '../run-options.js';
 
 interface DriftArgs {
   readonly json: boolean;
@@ -32,7 +33,7 @@ export const driftCommand: CliCommand<DriftArgs> = {
   epilog: 'Exit codes: 0 no drift, 2 drift found (with --checksum also a file whose bytes differ), 1 error, 130 interrupted. Never writes to the SFTP server, the ledger or the broker.',
   run: async (args, io) => {
     const config = await loadConfigFor(args, io);
-    const report = await findDrift(openWorld(config, warningsTo(io, args)), {
+    const report = await findDrift(openWorld(config, warningsTo(io, args), runOptionsOf(args, io)), {
       ...(args.checksum ? { checksum: { concurrency: config.apply.concurrency } } : {}),
       ...(io.interrupt ? { signal: io.interrupt } : {}),
     });

@@ -11,6 +11,7 @@ import { hideConfigOption, type CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { showWarnings } from '../load-config.js';
 import { generateFernetKey, newAgeIdentity, refuseExistingCrypt4ghKeyFiles, systemClock, writeNewAgeIdentity, writeNewCrypt4ghKeyPair, writeNewKeyFile } from '../open-world.js';
+import { ownFilesIfConfigured, refuseOwnFilesAsOutputs } from '../own-files.js';
 import { checkPassphraseOptions, PASSPHRASE_OPTIONS, readPassphrase, type PassphraseArgs } from '../passphrase.js';
 
 const SCHEMES = ['fernet', 'age', 'crypt4gh'] as const;
@@ -49,6 +50,11 @@ export const keygenCommand: CliCommand<KeygenArgs> = {
     checkOptions(args);
     checkPassphraseOptions(args, io);
     const output = args.output === undefined ? undefined : resolve(io.cwd, args.output);
+    // Never overwritten, but a name not there yet can still be the ledger's journal or lock.
+    await refuseOwnFilesAsOutputs(
+      [{ option: '-o', path: output }, ...(args.scheme === 'crypt4gh' && output !== undefined ? [{ option: '-o (its .pub)', path: `${output}.pub` }] : [])],
+      await ownFilesIfConfigured(args, io),
+    );
     switch (args.scheme) {
       case 'fernet':
         if (output === undefined) {

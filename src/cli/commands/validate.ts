@@ -1,5 +1,5 @@
 /**
- * `aktin-sftp validate`: checks the configuration (every problem at once), the Fernet key file
+ * `aktin-sftp validate`: checks the configuration (every problem at once), the key file
  * and the ledger, without touching the network. Exit 0 when all is valid, 64 for configuration
  * problems, 1 for a bad key or ledger. Prints no secret: the JSON form is the non-secret view.
  */
@@ -56,21 +56,21 @@ function ledgerFacts(snapshot: SetupReport['ledger']) {
   return { exists: snapshot.sha256 !== null, entries: ledger.entries.length, tombstones, serial: ledger.serial, lineage: ledger.lineage ?? null };
 }
 
-function toJson(config: Config, { ledger, ledgerPath, lock }: SetupReport, warnings: string[]): object {
+function toJson(config: Config, { key, ledger, ledgerPath, lock }: SetupReport, warnings: string[]): object {
   return {
     valid: true,
     config_file: config.source,
     config: nonSecretConfigView(config),
-    key_file: { path: config.keyFile, valid: true },
+    key_file: { path: config.encryption.keyFile, valid: true, scheme: key.scheme, key_id: key.keyId },
     ledger: { path: ledgerPath, ...ledgerFacts(ledger), sha256: ledger.sha256 },
     lock,
     warnings,
   };
 }
 
-function renderSummary(config: Config, { ledger: snapshot, ledgerPath, lock }: SetupReport, io: CliIo, color: ColorChoice): string {
+function renderSummary(config: Config, { key, ledger: snapshot, ledgerPath, lock }: SetupReport, io: CliIo, color: ColorChoice): string {
   const chalk = chalkFor(io, color);
-  const { sftp } = config;
+  const { remote: sftp } = config;
   const facts = ledgerFacts(snapshot);
   const trust =
     sftp.hostKeyFingerprints.length > 0
@@ -84,7 +84,7 @@ function renderSummary(config: Config, { ledger: snapshot, ledgerPath, lock }: S
     `${chalk.green('✓')} ${chalk.bold(`Configuration ${config.source} is valid.`)}`,
     `  Broker:    ${config.broker.url}, tag '${config.tag}', timeout ${config.broker.timeoutSeconds}s, concurrency ${config.broker.concurrency}${config.caBundle ? `, CA bundle ${config.caBundle}` : ''}`,
     `  SFTP:      ${sftp.username}@${sftp.host}:${sftp.port}, folder '${sftp.folder}', ${auth}, ${trust}`,
-    `  Key file:  ${config.keyFile} (a valid Fernet key)`,
+    `  Key file:  ${config.encryption.keyFile} (a valid key (${key.label}), key id ${key.keyId})`,
     `  Ledger:    ${ledgerLine}`,
     `  Apply:     concurrency ${config.apply.concurrency}, max delete ${config.apply.maxDelete ?? 'no cap'}`,
     `  Lock:      ${lock ? chalk.yellow(`held by ${lock.operation} (${lock.who}, pid ${lock.pid}) since ${lock.created}, ID ${lock.id}`) : 'free'}`,

@@ -18,6 +18,7 @@ import { planOptionsFrom, planSafetyOptions, type PlanSafetyArgs } from '../plan
 import { watchCycleEntry, watchStateEntry } from '../log-events.js';
 import { writeLog } from '../log-lines.js';
 import { warningsTo } from '../render-events.js';
+import { runOptionsOf } from '../run-options.js';
 
 interface WatchArgs extends PlanSafetyArgs, LockTimeoutArgs {
   readonly listen?: string;
@@ -35,7 +36,9 @@ export const watchCommand: CliCommand<WatchArgs> = {
         .example('$0 watch --lock-timeout 2m', 'a cycle waits up to 2 minutes for a cron run\'s lock'),
     ),
   epilog:
-    'One log line per cycle on stderr (--log-format json: one JSON object per line). Exit codes: 0 stopped by SIGTERM/SIGINT, 64 invalid configuration or --listen, 1 error.',
+    'One log line per cycle on stderr (--log-format json: one JSON object per line). ' +
+    '/healthz is 503 while the websocket is down, after 3 failed cycles in a row or 15 minutes of failing cycles (waiting for another run\'s lock counts for the minutes only), or with no success for 2 × RESYNC. ' +
+    'Exit codes: 0 stopped by SIGTERM/SIGINT, 64 invalid configuration or --listen, 1 error.',
   run: async (args, io) => {
     const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
     if (listen && !listen.ok) throw new ProblemError(listen.problems);
@@ -51,7 +54,7 @@ export const watchCommand: CliCommand<WatchArgs> = {
     try {
       await runWatch({
         source: await openBrokerEvents(config),
-        reconcile: reconcilerFor(openWorld(config, warningsTo(io, args)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, exportsAhead: config.broker.concurrency, ...lockWaitFrom(args) }),
+        reconcile: reconcilerFor(openWorld(config, warningsTo(io, args), runOptionsOf(args, io)), { identity: planIdentityOf(config), options, concurrency: config.apply.concurrency, exportsAhead: config.broker.concurrency, ...lockWaitFrom(args) }),
         signal: stop,
         debounceMs: config.watch.debounceSeconds * 1000,
         resyncMs,

@@ -127,7 +127,21 @@ describe('broker client faults: broken connections', () => {
     await gone.close();
     const error = await failure(reader({ url: gone.url, retries: 1 }).readSnapshot('rki'));
     assert.equal(error.code, 'BROKER_NETWORK');
+    const port = new URL(gone.url).port;
+    assert.equal(error.message, `The broker at 127.0.0.1:${port} refused the connection (GET /broker/request/filtered)`);
     assert.match(error.problems[0]!.detail!, /ECONNREFUSED/);
+    assert.match(error.problems[0]!.hint!, new RegExp(`running and listening on 127\\.0\\.0\\.1:${port}`));
+  });
+
+  it('reports no retry for a call cut because the client closes (the run failed elsewhere)', async () => {
+    emulator.setFaults({ routes: { filtered: { latencyMs: 2000 } } });
+    const events: AppEvent[] = [];
+    const broker = reader({ retries: 3, onEvent: (e) => events.push(e) });
+    const reading = failure(broker.readSnapshot('rki'));
+    await sleep(100);
+    await broker.close();
+    assert.equal((await reading).code, 'BROKER_NETWORK');
+    assert.deepEqual(events, [], 'no retry warning about the broker');
   });
 });
 

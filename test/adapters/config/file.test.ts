@@ -33,12 +33,12 @@ describe('loadConfig', () => {
     const { config, warnings } = await loadConfig(file, {}, { checkPaths: false });
     assert.deepEqual(warnings, []);
     assert.equal(config.broker.url, 'http://localhost:8080');
-    assert.equal(config.sftp.timeoutSeconds, 25);
-    assert.equal(config.sftp.port, 22);
-    assert.equal(config.sftp.folder, 'rki');
-    assert.equal(config.keyFile, '/opt/rki.key');
+    assert.equal(config.remote.timeoutSeconds, 25);
+    assert.equal(config.remote.port, 22);
+    assert.equal(config.remote.folder, 'rki');
+    assert.equal(config.encryption.keyFile, '/opt/rki.key');
     assert.equal(config.workingDir, '/opt');
-    assert.equal(config.sftp.password!.reveal(), 'sftppassword');
+    assert.equal(config.remote.password!.reveal(), 'sftppassword');
   });
 
   it('asks for a pin when the original file has none, unless allowed', async () => {
@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     assert.equal(e.code, 'CONFIG_INVALID');
     assert.match(e.problems[0]!.title, /HOST_KEY_FINGERPRINTS/);
     const { config } = await loadConfig(file, {}, { checkPaths: false, allowMissingHostKey: true });
-    assert.deepEqual(config.sftp.hostKeyFingerprints, []);
+    assert.deepEqual(config.remote.hostKeyFingerprints, []);
   });
 
   it('reads the template with [SMTP], a CA bundle and relative paths, warning about SMTP', async () => {
@@ -55,8 +55,8 @@ describe('loadConfig', () => {
     const { config, warnings } = await loadConfig(file, {});
     assert.deepEqual(warnings, ["`SMTP` in settings.toml is ignored: the original tool's e-mail notifier settings are no longer used."]);
     assert.equal(config.broker.url, 'https://broker.example.org');
-    assert.equal(config.sftp.folder, 'rki');
-    assert.equal(config.keyFile, join(dir, 'encryption.key'));
+    assert.equal(config.remote.folder, 'rki');
+    assert.equal(config.encryption.keyFile, join(dir, 'encryption.key'));
     assert.equal(config.workingDir, join(dir, 'work'));
     assert.equal(config.caBundle, join(dir, 'ca-bundle.pem'));
   });
@@ -66,10 +66,10 @@ describe('loadConfig', () => {
     const { config, warnings } = await loadConfig(file, {});
     assert.deepEqual(warnings, []);
     assert.equal(config.broker.timeoutSeconds, 30);
-    assert.equal(config.sftp.port, 2222);
-    assert.equal(config.sftp.privateKey, join(dir, 'id_ed25519'));
-    assert.equal(config.sftp.knownHosts, join(dir, 'known_hosts'));
-    assert.equal(config.sftp.privateKeyPassphrase!.reveal(), 'full-passphrase');
+    assert.equal(config.remote.port, 2222);
+    assert.equal(config.remote.privateKey, join(dir, 'id_ed25519'));
+    assert.equal(config.remote.knownHosts, join(dir, 'known_hosts'));
+    assert.equal(config.remote.privateKeyPassphrase!.reveal(), 'full-passphrase');
     assert.deepEqual(config.apply, { concurrency: 2, maxDelete: 5 });
   });
 
@@ -122,19 +122,19 @@ describe('loadConfig: environment overrides', () => {
       AKTIN_SFTP_APPLY_MAX_DELETE: '0',
       AKTIN_SFTP_SFTP_USERNAME: '',
     });
-    assert.equal(config.sftp.password!.reveal(), 'from-env');
+    assert.equal(config.remote.password!.reveal(), 'from-env');
     assert.equal(config.broker.apiKey.reveal(), 'key-from-env');
-    assert.equal(config.sftp.port, 2222);
-    assert.deepEqual(config.sftp.hostKeyFingerprints, [PIN, other]);
+    assert.equal(config.remote.port, 2222);
+    assert.deepEqual(config.remote.hostKeyFingerprints, [PIN, other]);
     assert.equal(config.apply.maxDelete, 0);
-    assert.equal(config.sftp.username, 'CHANGEME', 'an empty variable counts as unset');
+    assert.equal(config.remote.username, 'CHANGEME', 'an empty variable counts as unset');
   });
 
   it('reads _FILE secrets with the trailing newline trimmed', async () => {
     const { dir, file } = base();
     writeFileSync(join(dir, 'pw'), 'pa ss\n');
     const { config } = await loadConfig(file, { AKTIN_SFTP_SFTP_PASSWORD_FILE: join(dir, 'pw') });
-    assert.equal(config.sftp.password!.reveal(), 'pa ss');
+    assert.equal(config.remote.password!.reveal(), 'pa ss');
   });
 
   it('refuses a _FILE secret past 4 KiB at once, /dev/zero too, naming the variable, the file and the limit', async () => {
@@ -155,7 +155,7 @@ describe('loadConfig: environment overrides', () => {
   it('supplies keys the file lacks', async () => {
     const { file } = deployment(fixture('original-with-smtp.toml').replace('PASSWORD = "CHANGEME"\nTIMEOUT', 'TIMEOUT'));
     const { config } = await loadConfig(file, { AKTIN_SFTP_SFTP_PASSWORD: 'only-in-env' });
-    assert.equal(config.sftp.password!.reveal(), 'only-in-env');
+    assert.equal(config.remote.password!.reveal(), 'only-in-env');
   });
 
   it('reports a missing _FILE, a doubly set key and a bad value, naming the variable, never the value', async () => {
@@ -217,7 +217,7 @@ describe('loadConfig: environment variables that set nothing', () => {
       AKTIN_SFTPX: 'x',
       AKTIN_OTHER: 'x',
     });
-    assert.equal(config.sftp.password!.reveal(), 'pw');
+    assert.equal(config.remote.password!.reveal(), 'pw');
   });
 });
 

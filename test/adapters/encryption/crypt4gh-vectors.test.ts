@@ -8,13 +8,13 @@ import { loadManifest, readVector, readVectorText, sha256, through } from '../..
 // What each refusal's message must say, by the manifest's reason.
 const REFUSALS: [RegExp, string, string][] = [
   [/wrong passphrase/, 'KEY_INVALID', 'wrong passphrase'],
-  [/holds no header packet|another recipient only|not a recipient|header packet fails its MAC/, 'DECRYPT_REFUSED', 'no header packet opens with this secret key'],
-  [/--sender_pk|ephemeral key/, 'DECRYPT_REFUSED', 'no header packet opens with this secret key and the expected sender key'],
-  [/segment 0 fails its Poly1305 MAC/, 'DECRYPT_REFUSED', 'segment 0 fails its MAC'],
-  [/truncated last segment/, 'DECRYPT_REFUSED', 'segment 0 fails its MAC'],
-  [/28 bytes or less/, 'DECRYPT_REFUSED', 'segment 0 is truncated (28 bytes)'],
-  [/wrong magic/, 'DECRYPT_REFUSED', 'does not start with the Crypt4GH magic'],
-  [/version 2/, 'DECRYPT_REFUSED', 'version 2 is not supported'],
+  [/holds no header packet|another recipient only|not a recipient|header packet fails its MAC/, 'DECRYPT_FAILED', 'no header packet opens with this secret key'],
+  [/--sender_pk|ephemeral key/, 'DECRYPT_FAILED', 'no header packet opens with this secret key and the expected sender key'],
+  [/segment 0 fails its Poly1305 MAC/, 'DECRYPT_FAILED', 'segment 0 fails its MAC'],
+  [/truncated last segment/, 'DECRYPT_FAILED', 'segment 0 fails its MAC'],
+  [/28 bytes or less/, 'DECRYPT_FAILED', 'segment 0 is truncated (28 bytes)'],
+  [/wrong magic/, 'DECRYPT_FAILED', 'does not start with the Crypt4GH magic'],
+  [/version 2/, 'DECRYPT_FAILED', 'version 2 is not supported'],
 ];
 
 async function open(file: string, expect: { sk: string; passphrase?: string; sender_pk?: string }, chunk?: number): Promise<Buffer> {

@@ -131,7 +131,7 @@ describe('readPlanFile', () => {
     plan.actions[0].bundle_sha256 = 'f'.repeat(64);
     writeFileSync(join(folder, 'newer.json'), JSON.stringify(plan));
     const read = await readPlanFile(join(folder, 'newer.json'));
-    assert.deepEqual({ ...read, format_version: '1.0' }, samplePlan());
+    assert.deepEqual({ ...read, format_version: '1.2' }, samplePlan());
 
     plan.actions[0].kind = 'chmod';
     writeFileSync(join(folder, 'newer-bad.json'), JSON.stringify(plan));

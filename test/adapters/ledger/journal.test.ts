@@ -29,6 +29,8 @@ const base = (over: Partial<{ sha256: string | null; lineage: string | null; ser
 const change = (serial: number, over: Partial<ChangeRecord> = {}): JournalRecord => ({
   change: { serial, lineage: LINEAGE, plan: 'plan-1', pending: [], upsert: [], drop: [], ...over },
 });
+/** A whole record (LF included) whose checksum no longer matches. */
+const garbled = (r: JournalRecord) => Buffer.from(encodeRecord(r).toString('utf8').replace('"serial"', '"seriaL"'));
 const lines = (...records: (JournalRecord | Buffer)[]) => Buffer.concat(records.map((r) => (Buffer.isBuffer(r) ? r : encodeRecord(r))));
 
 function world(journal: Buffer, status: string | null = BASE_XML): string {
@@ -94,6 +96,9 @@ describe('ledger journal: recovery (read replays in memory)', () => {
     { name: 'a status.xml edited after the crash (base does not match)', journal: lines(base({ sha256: 'a'.repeat(64), serial: 3 }), change(4)), want: /continues serial 3 of lineage .*, but .*status\.xml holds serial 4/, title: /does not belong to/ },
     { name: 'a status.xml deleted after the crash', journal: lines(base(), change(5)), status: null, want: /holds no ledger file/, title: /does not belong to/ },
     { name: 'a first line that is not a journal base', journal: lines(change(5)), want: /^line 1: the first line is not the base/, title: /is damaged/ },
+    { name: 'two whole records at the end whose checksums fail (more than a torn append)', journal: Buffer.concat([lines(base(), change(5)), garbled(change(6)), garbled(change(7))]), want: /^line 3: the record is damaged .* a kill tears at most the last one/, title: /is damaged/ },
+    { name: 'a journal none of whose lines is intact', journal: Buffer.concat([garbled(base()), garbled(change(5))]), want: /^line 1: no line of the journal is intact/, title: /is damaged/ },
+    { name: 'a journal of one whole line that is not intact', journal: garbled(base()), want: /^line 1: no line of the journal is intact/, title: /is damaged/ },
   ];
   for (const c of refused) {
     it(`refuses ${c.name} with LEDGER_CORRUPT and what to do, changing nothing`, async () => {

@@ -8,6 +8,7 @@
  *   fold-renamed    the n-th fold has renamed status.xml, before the journal is removed
  * Patches node:fs/promises and the FileHandle prototype only; nothing in src knows about it.
  */
+import { constants } from 'node:fs';
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 
@@ -19,13 +20,15 @@ const due = (name) => {
   counts.set(name, n);
   return n === Number(nth);
 };
+// The store opens its files with numeric flags (O_NOFOLLOW): O_RDWR is the 'r+' of an append.
+const flagsOf = (flags) => (typeof flags === 'number' ? ((flags & 3) === constants.O_RDWR ? 'r+' : 'r') : (flags ?? 'r'));
 const die = () => process.kill(process.pid, 'SIGKILL');
 const paths = new WeakMap();
 
 const open = fsp.open;
 fsp.open = async (path, ...rest) => {
   const handle = await open(path, ...rest);
-  paths.set(handle, `${rest[0] ?? 'r'} ${String(path)}`);
+  paths.set(handle, `${flagsOf(rest[0])} ${String(path)}`);
   return handle;
 };
 const proto = Object.getPrototypeOf(await open('/dev/null', 'r').then(async (h) => (await h.close(), h)));

@@ -78,7 +78,7 @@ describe('opening the SFTP connection', () => {
     proxy.setFault({ kind: 'reset', direction: 'down', afterBytes: 0 });
     await assert.rejects(connectSftp(config(), FAST), (e: unknown) => {
       assert.ok(isProblemError(e));
-      assert.equal(e.code, 'SFTP_CONNECTION');
+      assert.equal(e.code, 'REMOTE_CONNECTION');
       assert.match(e.message, new RegExp(`${server.username}@127\\.0\\.0\\.1:${proxy.port}`));
       assert.equal(e.problems[0]!.detail, 'Connection reset before the SSH handshake (3 attempts).');
       assert.ok(!JSON.stringify(e.problems).includes(server.password));
@@ -92,7 +92,7 @@ describe('opening the SFTP connection', () => {
     try {
       const started = Date.now();
       await assert.rejects(connectSftp(config({ port: silent.port, timeoutSeconds: 1 }), FAST), (e: unknown) => {
-        return isProblemError(e) && e.code === 'SFTP_CONNECTION' && e.problems[0]!.detail === 'No answer within 1 s: the server accepted the TCP connection but sent no SSH banner.';
+        return isProblemError(e) && e.code === 'REMOTE_CONNECTION' && e.problems[0]!.detail === 'No answer within 1 s: the server accepted the TCP connection but sent no SSH banner.';
       });
       assert.ok(Date.now() - started < 4000, 'one attempt only');
     } finally {
@@ -104,7 +104,7 @@ describe('opening the SFTP connection', () => {
     const web = await rawServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     try {
       await assert.rejects(connectSftp(config({ port: web.port }), FAST), (e: unknown) => {
-        return isProblemError(e) && e.code === 'SFTP_CONNECTION' && e.problems[0]!.detail === 'The server closed the connection without an SSH banner: what it sent is not SSH (is this the SSH port?).';
+        return isProblemError(e) && e.code === 'REMOTE_CONNECTION' && e.problems[0]!.detail === 'The server closed the connection without an SSH banner: what it sent is not SSH (is this the SSH port?).';
       });
     } finally {
       await web.close();

@@ -49,7 +49,7 @@ describe('SFTP adapter failures', () => {
 
   it('reports a wrong password without showing it', async () => {
     await assert.rejects(openRemoteFolder(config({ password: new Secret('wrong-password-123') })), (e: unknown) => {
-      return isProblemError(e) && e.code === 'SFTP_AUTH' && e.message.includes(`${server.username}@127.0.0.1:${server.port}`) && !JSON.stringify(e.problems).includes('wrong-password-123');
+      return isProblemError(e) && e.code === 'REMOTE_AUTH' && e.message.includes(`${server.username}@127.0.0.1:${server.port}`) && !JSON.stringify(e.problems).includes('wrong-password-123');
     });
   });
 
@@ -60,11 +60,11 @@ describe('SFTP adapter failures', () => {
     await folder.close();
   });
 
-  it('reports a key the server does not accept, or a wrong passphrase, as SFTP_AUTH without the passphrase', async () => {
+  it('reports a key the server does not accept, or a wrong passphrase, as REMOTE_AUTH without the passphrase', async () => {
     const { password: _none, ...withoutPassword } = config();
-    await assert.rejects(openRemoteFolder({ ...withoutPassword, privateKey: otherKey.privatePath }), (e: unknown) => isProblemError(e) && e.code === 'SFTP_AUTH' && /private key/.test(e.problems[0]!.detail!));
+    await assert.rejects(openRemoteFolder({ ...withoutPassword, privateKey: otherKey.privatePath }), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_AUTH' && /private key/.test(e.problems[0]!.detail!));
     await assert.rejects(openRemoteFolder({ ...withoutPassword, privateKey: clientKey.privatePath, privateKeyPassphrase: new Secret('wrong staple') }), (e: unknown) => {
-      return isProblemError(e) && e.code === 'SFTP_AUTH' && !JSON.stringify(e.problems).includes('wrong staple') && !e.message.includes('wrong staple');
+      return isProblemError(e) && e.code === 'REMOTE_AUTH' && !JSON.stringify(e.problems).includes('wrong staple') && !e.message.includes('wrong staple');
     });
   });
 
@@ -80,13 +80,13 @@ describe('SFTP adapter failures', () => {
   });
 
   it('reports a refused connection', async () => {
-    await assert.rejects(openRemoteFolder(config({ port: 9 })), (e: unknown) => isProblemError(e) && e.code === 'SFTP_CONNECTION');
+    await assert.rejects(openRemoteFolder(config({ port: 9 })), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_CONNECTION');
   });
 
   it('names a missing folder and says it is never created', async () => {
     const folder = await openRemoteFolder(config({ folder: 'nope' }));
     try {
-      await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'SFTP_NO_SUCH_PATH' && /never creates it/.test(e.problems[0]!.hint!));
+      await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_NO_SUCH_PATH' && /never creates it/.test(e.problems[0]!.hint!));
     } finally {
       await folder.close();
     }
@@ -118,11 +118,11 @@ describe('SFTP adapter failures', () => {
     });
     const upload = folder.write('.drop.part', endless);
     setTimeout(() => server.dropConnections(), 150);
-    await assert.rejects(upload, (e: unknown) => isProblemError(e) && e.code === 'SFTP_CONNECTION');
+    await assert.rejects(upload, (e: unknown) => isProblemError(e) && e.code === 'REMOTE_CONNECTION');
     endless.destroy();
     const after = readdirSync(join(root, 'rki')).filter((n) => n !== '.drop.part').sort();
     assert.deepEqual(after, before, 'at most the temporary file, nothing under another name');
-    await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'SFTP_CONNECTION', 'later calls fail at once, no hang');
+    await assert.rejects(folder.list(), (e: unknown) => isProblemError(e) && e.code === 'REMOTE_CONNECTION', 'later calls fail at once, no hang');
     await folder.close();
   });
 
@@ -130,7 +130,7 @@ describe('SFTP adapter failures', () => {
     const folder = await openRemoteFolder(config());
     const pending = Promise.all(Array.from({ length: 50 }, () => folder.list()));
     server.dropConnections();
-    await assert.rejects(pending, (e: unknown) => isProblemError(e) && e.code === 'SFTP_CONNECTION' && e.message.includes('127.0.0.1'));
+    await assert.rejects(pending, (e: unknown) => isProblemError(e) && e.code === 'REMOTE_CONNECTION' && e.message.includes('127.0.0.1'));
     await folder.close();
   });
 });

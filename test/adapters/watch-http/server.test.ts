@@ -47,6 +47,8 @@ describe('watch HTTP server', () => {
       connected: true,
       lastSuccessfulCycle: '2026-01-01T10:00:00.000Z',
       lastCycle: { trigger: 'start', ok: true, at: '2026-01-01T10:00:00.000Z' },
+      failedCycles: 0,
+      failingSince: null,
       reasons: [],
     });
   });
@@ -60,8 +62,8 @@ describe('watch HTTP server', () => {
     const stale = await get('/healthz');
     assert.equal(stale.status, 503);
     assert.deepEqual(JSON.parse(stale.text).reasons, ['the last successful cycle is older than 7200 s']);
-    server.recordCycle(report({ outcome: { ok: false, error: new ProblemError(problem('SFTP_CONNECTION', 'down')), retryInMs: 1000 } }));
-    assert.equal(JSON.parse((await get('/healthz')).text).lastCycle.code, 'SFTP_CONNECTION');
+    server.recordCycle(report({ outcome: { ok: false, error: new ProblemError(problem('REMOTE_CONNECTION', 'down')), retryInMs: 1000 } }));
+    assert.equal(JSON.parse((await get('/healthz')).text).lastCycle.code, 'REMOTE_CONNECTION');
     server.recordCycle(report({ trigger: 'resync', scope: 'all' }));
     assert.equal((await get('/healthz')).status, 200);
   });
@@ -83,7 +85,7 @@ describe('watch HTTP server', () => {
     assert.equal(sample(t, 'aktin_sftp_watch_actions_total{kind="replace"}'), '1');
     assert.equal(sample(t, 'aktin_sftp_watch_actions_total{kind="delete"}'), undefined, 'zero counts add no series');
     assert.equal(sample(t, 'aktin_sftp_watch_uploaded_bytes_total'), '4096');
-    assert.equal(sample(t, 'aktin_sftp_watch_errors_total{code="SFTP_CONNECTION"}'), '1');
+    assert.equal(sample(t, 'aktin_sftp_watch_errors_total{code="REMOTE_CONNECTION"}'), '1');
     assert.equal(sample(t, 'aktin_sftp_watch_errors_total{code="UNEXPECTED"}'), '1');
     assert.equal(sample(t, 'aktin_sftp_watch_event_lag_seconds_bucket{le="2"}'), '0');
     assert.equal(sample(t, 'aktin_sftp_watch_event_lag_seconds_bucket{le="3"}'), '1');

@@ -99,10 +99,10 @@ async function writeAll(write: Write, plain: Buffer): Promise<number> {
 }
 
 function explain(error: unknown, input: string, output: string): unknown {
-  if (isProblemError(error) && error.code === 'DECRYPT_REFUSED') {
+  if (isProblemError(error) && error.code === 'DECRYPT_FAILED') {
     const p = error.problems[0]!;
     return new ProblemError(
-      problem('DECRYPT_REFUSED', `${input} is not a valid Fernet token for this key`, `${p.title}. Nothing was written to ${output}.`, 'Check that this is the right key file for this upload, and that the upload is complete.'),
+      problem('DECRYPT_FAILED', `${input} is not a valid Fernet token for this key`, `${p.title}. Nothing was written to ${output}.`, 'Check that this is the right key file for this upload, and that the upload is complete.'),
       { cause: error },
     );
   }

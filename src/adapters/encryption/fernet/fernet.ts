@@ -124,7 +124,7 @@ export function checkTimestamp(bytes: Buffer, options: { ttl?: number; now?: num
 }
 
 export function invalidToken(why: string, cause?: unknown): ProblemError {
-  return new ProblemError(problem('DECRYPT_REFUSED', `Invalid Fernet token: ${why}`), cause === undefined ? undefined : { cause });
+  return new ProblemError(problem('DECRYPT_FAILED', `Invalid Fernet token: ${why}`), cause === undefined ? undefined : { cause });
 }
 
 /** base64url with '=' padding, as Python writes it (Node's 'base64url' drops the padding). */

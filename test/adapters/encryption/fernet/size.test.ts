@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fernetTokenSize } from '../../src/core/fernet-size.js';
+import { fernetTokenSize } from '../../../../src/adapters/encryption/fernet/size.js';
 
 describe('fernetTokenSize', () => {
   it('matches the spec vector: 5 bytes of plaintext give a 100-character token', () => {
