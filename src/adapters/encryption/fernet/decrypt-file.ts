@@ -7,10 +7,10 @@
  * Any failure removes the temporary file.
  */
 import { createDecipheriv, createHmac, timingSafeEqual, type Decipher } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ProblemError, isProblemError, problem } from '../../../core/problem.js';
-import { replaceFileWith } from '../../files/index.js';
+import { fileProblem, openFile, replaceOutput } from '../output-file.js';
 import { checkTimestamp, invalidToken, type FernetKey } from './fernet.js';
 import { readTokenBytes } from './token-bytes.js';
 
@@ -27,14 +27,8 @@ export async function decryptFile(key: FernetKey, input: string, output: string,
   try {
     if (!(await source.stat()).isFile()) throw new ProblemError(problem('FILE_IO', `Cannot read the token file ${input}`, 'It is not a regular file.'));
     await scanToken(key, source, options);
-    try {
-      const bytes = await replaceFileWith(output, (target) => scanToken(key, source, options, (plain) => target.write(plain)), { mode: 0o600 });
-      return { bytes };
-    } catch (error) {
-      // Opening the temporary file beside the output (or its folder) failed: the output's folder is the problem.
-      if ((error as NodeJS.ErrnoException).syscall === 'open') throw fileProblem(`Cannot write ${output}`, error);
-      throw error;
-    }
+    const bytes = await replaceOutput(output, (target) => scanToken(key, source, options, (plain) => target.write(plain)));
+    return { bytes };
   } catch (error) {
     throw explain(error, input, output);
   } finally {
@@ -89,14 +83,6 @@ async function writeAll(write: Write, plain: Buffer): Promise<number> {
   return plain.length;
 }
 
-async function openFile(path: string, flags: string, mode: number | undefined, title: string): Promise<FileHandle> {
-  try {
-    return await open(path, flags, mode);
-  } catch (error) {
-    throw fileProblem(title, error);
-  }
-}
-
 function explain(error: unknown, input: string, output: string): unknown {
   if (isProblemError(error) && error.code === 'DECRYPT_FAILED') {
     const p = error.problems[0]!;
@@ -107,10 +93,4 @@ function explain(error: unknown, input: string, output: string): unknown {
   }
   if (!isProblemError(error) && typeof (error as NodeJS.ErrnoException)?.code === 'string') return fileProblem(`Cannot decrypt ${input} to ${output}`, error);
   return error;
-}
-
-function fileProblem(title: string, error: unknown): ProblemError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const detail = code === 'ENOENT' ? 'No such file or folder.' : code === 'EACCES' ? 'Permission denied.' : code === 'EISDIR' ? 'It is a folder.' : `The system said ${code}.`;
-  return new ProblemError(problem('FILE_IO', title, detail), { cause: error });
 }
