@@ -13,7 +13,14 @@
  * of the emulator (CPU time of this process during the run, and the sum of its answering times)
  * and of sshd (CPU of its sessions), so the tool's own overhead shows as a ratio.
  *
- *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS] [--hold]
+ * With --latency-ms the emulator waits that long before every call (a broker at a distance;
+ * --export-latency-ms more per export, --jitter-ms ± per call) and each run also prints the serial
+ * lower bound calls × RTT — what a client making one call at a time, as the original tool does,
+ * cannot beat — beside the wall time, and the peak of requests and connections in flight at the broker.
+ *
+ *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--broker-concurrency C]
+ *                    [--latency-ms MS] [--export-latency-ms MS] [--jitter-ms MS] [--node-flags FLAGS] [--hold]
+ *   npm run bench -- 1000 --latency-ms 10 --runs first,nochange   # a broker in another data centre
  *   npm run bench -- 200                     # a quick run
  *   npm run bench -- 2000 --cpu-prof DIR     # also a V8 CPU profile of each CLI run, in DIR
  *   npm run bench -- 2000 --concurrency 8    # with [APPLY] CONCURRENCY = 8 (default: the tool's)
@@ -47,13 +54,17 @@ const nodesPerRequest = Math.max(1, Number(option('nodes', '2')));
 const runs = option('runs', 'first,nochange,changed,startup').split(',');
 const profileDir = option('cpu-prof', '');
 const concurrency = option('concurrency', '');
+const brokerConcurrency = option('broker-concurrency', '');
+const latency = { latencyMs: Number(option('latency-ms', '0')), exportLatencyMs: Number(option('export-latency-ms', '0')), jitterMs: Number(option('jitter-ms', '0')) };
 const nodeFlags = option('node-flags', '').split(' ').filter(Boolean);
 const hold = args.includes('--hold') ? (args.splice(args.indexOf('--hold'), 1), true) : false;
 const sizes = args.length > 0 ? args.map(Number) : [200, 2000, 5000];
 // The emulator evaluates the tag's XPath per request: at 100,000 requests its list takes longer than the default 10 s.
 const brokerTimeout = process.env.AKTIN_SFTP_BROKER_TIMEOUT ? { AKTIN_SFTP_BROKER_TIMEOUT: process.env.AKTIN_SFTP_BROKER_TIMEOUT } : {};
-if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(size) || size <= 0) {
-  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--node-flags FLAGS] [--hold]');
+// [BROKER] comes first in the deployment's settings.toml: its CONCURRENCY is set through the environment.
+const brokerEnv = { ...brokerTimeout, ...(brokerConcurrency ? { AKTIN_SFTP_BROKER_CONCURRENCY: brokerConcurrency } : {}) };
+if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(size) || size <= 0 || Object.values(latency).some((ms) => !(ms >= 0))) {
+  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--broker-concurrency C] [--latency-ms MS] [--export-latency-ms MS] [--jitter-ms MS] [--node-flags FLAGS] [--hold]');
   process.exit(64);
 }
 
@@ -113,6 +124,9 @@ interface RunFigures {
   readonly wallS: number;
   readonly probe: Probe;
   readonly calls: number;
+  /** Exports among the calls: each waits exportLatencyMs more. */
+  readonly exports: number;
+  readonly inFlight: { readonly requests: number; readonly connections: number };
   readonly brokerBytes: number;
   readonly emulatorCpuS: number;
   readonly emulatorBusyS: number;
@@ -146,12 +160,13 @@ function profileFlags(name: string): string[] {
 async function runCli(name: string, dir: string, configFile: string, emulator: BrokerEmulator, sshdPid: number, remoteFolder: string): Promise<RunFigures> {
   const probeFile = join(dir, '.bench-probe.json');
   const before = { stats: emulator.stats(), cpu: process.cpuUsage(), sshd: cpuOfProcessTree(sshdPid), remote: remoteFiles(remoteFolder) };
+  emulator.resetPeaks();
   const watch = watchWrites(dir, ['.bench-probe.json']);
   const start = process.hrtime.bigint();
   const command = name === 'plan' ? ['plan'] : ['apply', '--auto-approve'];
   const child = spawn(process.execPath, [...nodeFlags, ...profileFlags(name), '--import', PROBE, CLI, ...command, '-c', configFile], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile, ...brokerTimeout },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', AKTIN_BENCH_PROBE: probeFile, ...brokerEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -175,6 +190,8 @@ async function runCli(name: string, dir: string, configFile: string, emulator: B
     wallS,
     probe: JSON.parse(readFileSync(probeFile, 'utf8')) as Probe,
     calls: after.requests - before.stats.requests,
+    exports: (after.calls.export ?? 0) - (before.stats.calls.export ?? 0),
+    inFlight: { requests: emulator.inFlight().peakRequests, connections: emulator.inFlight().peakConnections },
     brokerBytes: after.bytesIn + after.bytesOut - before.stats.bytesIn - before.stats.bytesOut,
     emulatorCpuS: (used.user + used.system) / 1e6,
     emulatorBusyS: (after.busyMs - before.stats.busyMs) / 1e3,
@@ -203,6 +220,13 @@ function report(n: number, r: RunFigures): void {
   console.log(
     `               broker: ${r.calls} calls, ${mib(r.brokerBytes)} MiB on the wire; emulator CPU ${r.emulatorCpuS.toFixed(2)} s, answering ${r.emulatorBusyS.toFixed(2)} s ` +
       `(tool CPU / emulator CPU ${(cpu / Math.max(r.emulatorCpuS, 1e-3)).toFixed(1)}×, wall / emulator CPU ${(r.wallS / Math.max(r.emulatorCpuS, 1e-3)).toFixed(1)}×)`,
+  );
+  // The original makes one call at a time: it cannot finish before every call's round trip has passed.
+  const serialS = (r.calls * latency.latencyMs + r.exports * latency.exportLatencyMs) / 1e3;
+  console.log(
+    `               distance: ${latency.latencyMs} ms per call${latency.exportLatencyMs ? ` (+${latency.exportLatencyMs} ms per export)` : ''}${latency.jitterMs ? ` ± ${latency.jitterMs} ms` : ''}; ` +
+      `serial lower bound calls × RTT ${serialS.toFixed(2)} s${serialS > 0 ? ` (${(serialS / r.wallS).toFixed(1)}× our wall)` : ''}; ` +
+      `peak in flight at the broker: ${r.inFlight.requests} requests, ${r.inFlight.connections} connections`,
   );
   console.log(`               sftp: ${r.uploads.files} files (${mib(r.uploads.bytes)} MiB) new or replaced; sshd CPU ${r.sshdCpuS.toFixed(2)} s`);
   console.log(
@@ -252,14 +276,14 @@ let failed = false;
 try {
   const target = sshdTarget();
   const remoteFolder = join(sshdEnv.SFTP_IT_CHROOT!, 'upload', target.folder);
-  console.log(`results of ${size} bytes, ${nodesPerRequest} node(s) per request; [APPLY] CONCURRENCY ${concurrency || 'default'}; sshd on port ${target.port}; ${new Date().toISOString()}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`results of ${size} bytes, ${nodesPerRequest} node(s) per request; [APPLY] CONCURRENCY ${concurrency || 'default'}, [BROKER] CONCURRENCY ${brokerConcurrency || 'default'}; ${latency.latencyMs} ms per call (+${latency.exportLatencyMs} per export, ± ${latency.jitterMs}); sshd on port ${target.port}; ${new Date().toISOString()}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const n of sizes) {
     for (const name of readdirSync(remoteFolder)) rmSync(join(remoteFolder, name), { recursive: true, force: true });
     const { seed, tagged } = seedFor(n);
-    const emulator = await startBrokerEmulator({ port: 0, seed });
+    const emulator = await startBrokerEmulator({ port: 0, seed, latency });
     const dir = mkdtempSync(join(tmpdir(), 'aktin-sftp-bench-'));
     try {
-      const extraToml = concurrency ? `\n[APPLY]\nCONCURRENCY = ${Number(concurrency)}\n` : '';
+      const extraToml = (concurrency ? `\n[APPLY]\nCONCURRENCY = ${Number(concurrency)}\n` : '');
       const { configFile } = createDeployment({ brokerUrl: emulator.url, tag: TAG, sftp: target, dir, extraToml });
       for (const run of runs) {
         if (run === 'startup') {

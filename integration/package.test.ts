@@ -1,6 +1,7 @@
 /**
  * The npm package works as a user gets it: `npm pack` from a clean copy of the checkout (no
- * dist/, so `prepack` must build), then `npm install -g --prefix DIR` of the tarball, then the
+ * dist/, so `prepack` must build), then `npm install -g --prefix DIR --omit=dev` of the tarball
+ * (runtime dependencies only, counted), then the
  * installed `aktin-sftp` runs `--version`, `validate` and `show` (which needs the packed schemas).
  * Dependencies come from the npm cache that `npm ci` filled (--prefer-offline); only package
  * metadata the cache lacks is asked of the npm registry. Install scripts are not run (npm 11
@@ -8,46 +9,35 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { tempDir } from '../test/support/temp-dir.js';
+import { npmEnv, packClean } from './support/pack-tarball.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-/** What a clean checkout does not have: build output, installed modules, local runs. */
-const NOT_IN_A_CHECKOUT = new Set(['node_modules', 'dist', '.git', '.aktin-sftp-demo']);
-
-/** npm's own lifecycle variables would point a nested npm at this checkout (npm_config_local_prefix…). */
-function npmEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) || keep.has(k.toLowerCase())));
-}
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = npmEnv()) {
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 240_000 });
   return { code: result.status, stdout: result.stdout ?? '', stderr: `${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
 }
 
+/** Every package folder under a node_modules tree (scoped ones and nested ones included). */
+function installedPackages(modules: string): string[] {
+  if (!existsSync(modules)) return [];
+  return readdirSync(modules).flatMap((name) => {
+    if (name.startsWith('.')) return [];
+    if (name.startsWith('@')) return readdirSync(join(modules, name)).flatMap((inner) => [`${name}/${inner}`, ...installedPackages(join(modules, name, inner, 'node_modules'))]);
+    return [name, ...installedPackages(join(modules, name, 'node_modules'))];
+  });
+}
+
 describe('npm package', () => {
   it('packs from a clean checkout, installs into a prefix and runs --version, validate and show', async (t) => {
     const work = tempDir('package', t);
-    const checkout = join(work, 'checkout');
-    cpSync(ROOT, checkout, {
-      recursive: true,
-      filter: (source) => {
-        const rel = relative(ROOT, source);
-        return rel === '' || !(NOT_IN_A_CHECKOUT.has(rel.split('/')[0]!) || rel.endsWith('.log'));
-      },
-    });
-    // The build needs the devDependencies (TypeScript); a checkout after `npm ci` has them.
-    symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
-
-    const pack = run('npm', ['pack', '--json', '--pack-destination', work], checkout);
-    assert.equal(pack.code, 0, pack.stderr);
-    const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
-    const files = packed.files.map((f) => f.path);
+    const { checkout, tarball, files } = packClean(work);
     for (const wanted of ['package.json', 'README.md', 'LICENSE', 'dist/main.js', 'dist/cli/program.js', 'schemas/plan.schema.json', 'schemas/config.schema.json', 'schemas/ledger.xsd', 'docs/configuration.md']) {
       assert.ok(files.includes(wanted), `${wanted} is not in the package`);
     }
@@ -60,8 +50,19 @@ describe('npm package', () => {
     assert.match(readFileSync(join(checkout, 'LICENSE'), 'utf8'), /^Apache License\s+Version 2\.0, January 2004/);
 
     const prefix = join(work, 'prefix');
-    const install = run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename)], work);
+    // As the README's "Getting it onto a host" says: without the development packages.
+    const install = run('npm', ['install', '-g', '--prefix', prefix, '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', tarball], work);
     assert.equal(install.code, 0, install.stderr);
+    const installed = installedPackages(join(prefix, 'lib', 'node_modules', 'aktin-sftp', 'node_modules'));
+    // A package the lock marks dev-only wherever it appears is a development tool (@types/node
+    // is not: a runtime dependency needs it).
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const entries = Object.entries(lock.packages).filter(([path]) => path !== '');
+    const nameOf = (path: string) => path.split('node_modules/').at(-1)!;
+    const runtime = new Set(entries.filter(([, p]) => !p.dev).map(([path]) => nameOf(path)));
+    t.diagnostic(`installed ${installed.length} packages; the checkout's npm ci installs ${entries.length}`);
+    assert.deepEqual(installed.filter((name) => !runtime.has(name)), [], 'a development package was installed');
+    assert.ok(installed.length <= 60, `${installed.length} packages installed: ${installed.join(' ')}`);
     const bin = join(prefix, 'bin', 'aktin-sftp');
     assert.ok(existsSync(bin), `${bin} was not installed`);
 

@@ -3,8 +3,8 @@
  * the admin API and a node can see (docs/broker-protocol.md): Bearer API keys with DN roles, ids
  * from 0, the XPath tag filter, status lists, synchronous export with a 10-minute download, the
  * node API to act as hospitals, the quirks of §11, a seed file, fault injection, the admin
- * websocket of §8 (websocket.ts), and counters of connections, requests and calls per route for
- * tests and benchmarks. It is test equipment: it never listens beyond 127.0.0.1 and keeps
+ * websocket of §8 (websocket.ts), latency per call (latency.ts), and counters of connections,
+ * requests, calls per route and of what is in flight at once for tests and benchmarks. It is test equipment: it never listens beyond 127.0.0.1 and keeps
  * everything in memory.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,6 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { adminRoutes } from './admin-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { Faults, type FaultConfig, type FaultRoute } from './faults.js';
+import { InFlight, Latency, type InFlightLoad, type LatencyConfig } from './latency.js';
 import { nodeRoutes } from './node-routes.js';
 import { createRouter, type Answer, type Context } from './router.js';
 import { applySeed, validateSeed, type EmulatorSeed } from './seed.js';
@@ -20,6 +21,7 @@ import { BrokerState } from './state.js';
 import { WEBSOCKET_PATH, createWebsocketHub, type WebsocketAids } from './websocket.js';
 
 export type { FaultConfig, FaultRoute, RouteFault } from './faults.js';
+export type { InFlightLoad, LatencyConfig } from './latency.js';
 export type { EmulatorSeed, SeedRequest } from './seed.js';
 export { validateSeed } from './seed.js';
 export type { WebsocketAids } from './websocket.js';
@@ -39,6 +41,8 @@ export interface BrokerEmulatorOptions {
   /** API key → client DN; a DN containing OU=admin is an admin, one ending in ,INACTIVE is refused. */
   readonly apiKeys?: Readonly<Record<string, string>>;
   readonly faults?: FaultConfig;
+  /** A broker at a distance: a wait before every call (latency.ts). */
+  readonly latency?: LatencyConfig;
   readonly seed?: EmulatorSeed;
   readonly clock?: () => Date;
   /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
@@ -58,6 +62,10 @@ export interface BrokerEmulator {
   /** The admin websocket at `/broker/websocket` and its test aids. */
   readonly websocket: WebsocketAids;
   setFaults(faults: FaultConfig): void;
+  setLatency(latency: LatencyConfig): void;
+  /** Requests and connections in flight now and at their peak (since the start or resetPeaks). */
+  inFlight(): InFlightLoad;
+  resetPeaks(): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +94,9 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   if (options.seed) applySeed(state, validateSeed(options.seed, keys), keys, now);
   const faults = new Faults();
   faults.set(options.faults ?? {});
+  const latency = new Latency();
+  latency.set(options.latency ?? {});
+  const inFlight = new InFlight();
   const route = createRouter([...adminRoutes(state, now), ...exportRoutes(state, now), ...nodeRoutes(state, now)]);
   let connections = 0;
   let requests = 0;
@@ -118,11 +129,16 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
     const number = requests;
     requests += 1;
-    const arrived = process.hrtime.bigint();
-    response.once('finish', () => (load.busyNs += process.hrtime.bigint() - arrived));
+    const answered = inFlight.request();
+    response.once('finish', answered);
+    response.once('close', answered);
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const resolved = route(request, url.pathname);
+      await latency.wait(resolved.kind === 'route' ? resolved.route.name : 'any');
+      // Busy time is the emulator's own work: the latency is the distance, not the broker.
+      const arrived = process.hrtime.bigint();
+      response.once('finish', () => (load.busyNs += process.hrtime.bigint() - arrived));
       if (resolved.kind === 'status') return void (await answer(response, 'any', { status: resolved.status }));
       const { route: chosen, params } = resolved;
       calls[chosen.name] = (calls[chosen.name] ?? 0) + 1;
@@ -147,6 +163,7 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
   server.on('connection', (socket: Socket) => {
     connections += 1;
     open.add(socket);
+    socket.once('close', inFlight.connection());
     socket.once('close', () => {
       open.delete(socket);
       load.bytesIn += socket.bytesRead;
@@ -175,6 +192,9 @@ export async function startBrokerEmulator(options: BrokerEmulatorOptions = {}): 
     callsSince: (mark) => log.filter((call) => call.number >= mark),
     websocket: hub,
     setFaults: (config) => faults.set(config),
+    setLatency: (config) => latency.set(config),
+    inFlight: () => inFlight.load(),
+    resetPeaks: () => inFlight.resetPeaks(),
     close: () =>
       new Promise<void>((resolve) => {
         hub.close();

@@ -67,6 +67,35 @@ export interface Deployment {
   readonly key: string;
 }
 
+/**
+ * The original tool's settings.toml for a test target. `secrets: false` leaves out the API key
+ * and the password, for a deployment that passes them as AKTIN_SFTP_…_FILE (the recipes do).
+ */
+export function settingsToml(options: { brokerUrl: string; tag: string; sftp: SftpTarget; keyFile: string; workingDir: string; secrets?: boolean; extraToml?: string }): string {
+  const s = options.sftp;
+  const secret = (line: string) => (options.secrets === false ? '' : `${line}\n`);
+  return `[BROKER]
+URL = "${options.brokerUrl}"
+${secret('API_KEY = "xxxAdmin1234"')}
+[REQUESTS]
+TAG = "${options.tag}"
+
+[SFTP]
+HOST = "${s.host}"
+USERNAME = "${s.username}"
+${secret(`PASSWORD = "${s.password}"`)}TIMEOUT = "25"
+FOLDERNAME = "${s.folder}"
+PORT = ${s.port}
+HOST_KEY_FINGERPRINTS = ["${s.hostKeyFingerprint}"]
+
+[SECURITY]
+PATH_ENCRYPTION_KEY = "${options.keyFile}"
+
+[MISC]
+WORKING_DIR = "${options.workingDir}"
+${options.extraToml ?? ''}`;
+}
+
 export function createDeployment(options: { brokerUrl: string; tag: string; sftp: SftpTarget; dir?: string; extraToml?: string }): Deployment {
   const dir = options.dir ?? tempDir('e2e');
   const workingDir = dir;
@@ -74,31 +103,9 @@ export function createDeployment(options: { brokerUrl: string; tag: string; sftp
   const key = generateFernetKey();
   writeFileSync(keyFile, key, { mode: 0o600 });
   const configFile = join(dir, 'settings.toml');
-  const s = options.sftp;
   writeFileSync(
     configFile,
-    `[BROKER]
-URL = "${options.brokerUrl}"
-API_KEY = "xxxAdmin1234"
-
-[REQUESTS]
-TAG = "${options.tag}"
-
-[SFTP]
-HOST = "${s.host}"
-USERNAME = "${s.username}"
-PASSWORD = "${s.password}"
-TIMEOUT = "25"
-FOLDERNAME = "${s.folder}"
-PORT = ${s.port}
-HOST_KEY_FINGERPRINTS = ["${s.hostKeyFingerprint}"]
-
-[SECURITY]
-PATH_ENCRYPTION_KEY = "${keyFile}"
-
-[MISC]
-WORKING_DIR = "${workingDir}"
-${options.extraToml ?? ''}`,
+    settingsToml({ ...options, keyFile, workingDir }),
     { mode: 0o600 }, // it holds a password and an API key, as an operator's should
   );
   return { dir, workingDir, keyFile, configFile, key };

@@ -23,6 +23,8 @@ export interface ApplyRequest {
   readonly identity: PlanIdentity;
   readonly source: PlanSource;
   readonly concurrency: number;
+  /** Bundles fetched ahead of their uploads: [BROKER] CONCURRENCY (apply-plan.ts). */
+  readonly exportsAhead?: number;
   /** Aborted on SIGINT/SIGTERM: no new action starts, the ones in flight finish. */
   readonly signal?: AbortSignal;
   /** How long to wait for a lock another run holds (--lock-timeout); without it, fail at once. */
@@ -61,7 +63,7 @@ export async function applyChanges(world: World, request: ApplyRequest): Promise
       const report = await applyPlan(
         { ...connection, ledgerStore: world.ledgerStore, clock: world.clock, encryptor, events: world.events, ...(request.signal ? { signal: request.signal } : {}) },
         plan,
-        { concurrency: request.concurrency, observation, planMadeNow: !('saved' in source) },
+        { concurrency: request.concurrency, observation, planMadeNow: !('saved' in source), ...(request.exportsAhead === undefined ? {} : { exportsAhead: request.exportsAhead }) },
       );
       return { plan, report };
     } finally {

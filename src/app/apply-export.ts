@@ -18,7 +18,7 @@ import type { LedgerWriter } from './ledger-writer.js';
 import type { BrokerReader, Clock, Encryptor, EventSink, RemoteFolder } from './ports.js';
 
 export interface ExportDeps {
-  readonly broker: BrokerReader;
+  readonly broker: Pick<BrokerReader, 'openBundle'>;
   readonly remote: RemoteFolder;
   readonly ledger: LedgerWriter;
   readonly clock: Clock;

@@ -6,7 +6,8 @@
  * 1. Refuse a stale plan (plan-freshness.ts), and one holding actions the planner does not make
  *    from the plan's own inputs (plan-provenance.ts), before touching anything.
  * 2. Uploads first, with bounded concurrency; each re-checks its precondition just before it
- *    runs and is recorded in the ledger (atomic write) as soon as it finished.
+ *    runs and is recorded in the ledger (atomic write) as soon as it finished. Their exports and
+ *    downloads run ahead of them (bundle-prefetch.ts): reads only, so no rule below moves.
  * 3. Removals only if every upload succeeded (a failed run never deletes).
  * 4. The ledger's own copy `status.xml` last, via temporary name and rename — also after a
  *    partly failed or interrupted run, so the remote copy never claims more or less than is there.
@@ -17,6 +18,7 @@ import { viewOf } from '../core/ledger-transitions.js';
 import { isCleanup, isPublish, isRemoval, isUpload } from '../core/action-kinds.js';
 import type { Observation } from '../core/observation.js';
 import type { ActionKind, PlannedAction, Plan, PublishLedgerAction } from '../core/plan.js';
+import { DEFAULT_BROKER_CONCURRENCY } from '../core/config.js';
 import { checkPlanFreshness } from '../core/plan-freshness.js';
 import { checkPlanProvenance } from '../core/plan-provenance.js';
 import { ProblemError, isProblemError, problem, type Problem } from '../core/problem.js';
@@ -24,6 +26,7 @@ import { Readable } from 'node:stream';
 import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
 import { runBounded } from '../core/run-bounded.js';
 import { runExportAction } from './apply-export.js';
+import { BundlePrefetch } from './bundle-prefetch.js';
 import { publishLedger, runRemoval } from './apply-removal.js';
 import { LedgerWriter } from './ledger-writer.js';
 import type { BrokerReader, Clock, Encryptor, EventSink, LedgerStore, RemoteFolder } from './ports.js';
@@ -45,6 +48,8 @@ export interface ApplyOptions {
   readonly observation: Observation;
   /** The plan was made from `observation` in this run: it needs no proof of where it came from. */
   readonly planMadeNow?: boolean;
+  /** Bundles fetched ahead of their uploads ([BROKER] CONCURRENCY); default DEFAULT_BROKER_CONCURRENCY, 0: none. */
+  readonly exportsAhead?: number;
 }
 
 /** Every action but the ledger upload, which runs on its own, last. */
@@ -105,6 +110,11 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     return false;
   });
 
+  const uploads = todo.filter(isUpload);
+  const prefetch = new BundlePrefetch(deps.broker, uploads.map((u) => u.request_id), {
+    ahead: options.exportsAhead ?? DEFAULT_BROKER_CONCURRENCY,
+    mayStart,
+  });
   const run = async (action: FileAction): Promise<void> => {
     // A temporary file belongs to no request (its request_id is null).
     const request = action.request_id === null ? {} : { request_id: action.request_id };
@@ -112,7 +122,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     try {
       await checkReadiness(deps.remote, ledger, action, plan.plan_id);
       const bytes = isUpload(action)
-        ? await runExportAction({ ...deps, ledger }, action, plan.plan_id, files.has(tempFileName(action.address, plan.plan_id)))
+        ? await runExportAction({ ...deps, broker: prefetch, ledger }, action, plan.plan_id, files.has(tempFileName(action.address, plan.plan_id)))
         : await runRemoval(deps, ledger, action, plan.plan_id);
       done.push({ ...record(action), ...(bytes === undefined ? {} : { bytes }) });
       deps.events({ type: 'action_done', address: action.address, kind: action.kind, ...request, ...(bytes === undefined ? {} : { bytes }) });
@@ -124,11 +134,11 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     }
   };
 
-  const uploads = todo.filter(isUpload);
   const temps = todo.filter(isCleanup);
   const removals = todo.filter(isRemoval);
   // One probe before the first export: a folder that takes no files costs no exports.
   if (uploads.length > 0) await probeWritable(deps.remote, plan.plan_id);
+  prefetch.start();
   await runBounded(uploads, options.concurrency, run, mayStart);
   await runBounded(temps, options.concurrency, run, mayStart);
   if (failed.length === 0) await runBounded(removals, options.concurrency, run, mayStart);

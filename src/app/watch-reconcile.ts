@@ -20,6 +20,8 @@ export interface ReconcileRequest {
   /** The safety options of every cycle (deletion cap, mass-delete override, orphans). */
   readonly options: Omit<PlanOptions, 'only'>;
   readonly concurrency: number;
+  /** Bundles fetched ahead of their uploads: [BROKER] CONCURRENCY. */
+  readonly exportsAhead?: number;
   /** --lock-timeout: how long a cycle waits for a lock a cron run holds before it fails (and is retried). */
   readonly lockWait?: LockWait;
 }
@@ -30,6 +32,7 @@ export function reconcilerFor(world: World, request: ReconcileRequest) {
       identity: request.identity,
       source: { options: scope === 'all' ? request.options : { ...request.options, only: scope }, approve: async () => true },
       concurrency: request.concurrency,
+      ...(request.exportsAhead === undefined ? {} : { exportsAhead: request.exportsAhead }),
       signal: context.signal,
       ...(request.lockWait ? { lockWait: request.lockWait } : {}),
     });

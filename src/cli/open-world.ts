@@ -44,7 +44,7 @@ async function connect(config: Config, events: EventSink, warn: (message: string
   const broker = createBrokerReader({
     broker: config.broker,
     ...(config.caBundle === undefined ? {} : { caBundle: config.caBundle }),
-    concurrency: config.apply.concurrency,
+    concurrency: config.broker.concurrency,
     onEvent: events,
   });
   let remote: RemoteFolder;

@@ -107,7 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(TOOL_VERSION)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(Math.min(80, process.stdout.columns ?? 80))
     .exitProcess(false)
     // Before yargs' own validation and before any command: every usage error stops the run here.
     .middleware(((args: Record<string, unknown> & { _: (string | number)[] }, y: { getOptions(): unknown }) => {

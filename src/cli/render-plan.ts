@@ -6,7 +6,6 @@
  * leftover temporary file as a destruction. Never prints a secret: a plan holds none.
  */
 import type { ChalkInstance } from 'chalk';
-import { isCleanup } from '../core/action-kinds.js';
 import { encodePlan } from '../core/plan-codec.js';
 import type { ActionKind, Plan, PlannedAction } from '../core/plan.js';
 
@@ -67,15 +66,10 @@ export function renderPlanJson(plan: Plan): string {
   return encodePlan(plan);
 }
 
-/**
- * Exactly Terraform's line (bots match it whole), counting every action: the ledger upload is a
- * change and removing a leftover temporary file a destruction, so a plan with only those never
- * reads "0 to add, 0 to change, 0 to destroy".
- */
-export function summaryLine(plan: Pick<Plan, 'summary' | 'actions'>): string {
-  const { add, change, destroy, publish_ledger } = plan.summary;
-  const temps = plan.actions.filter(isCleanup).length;
-  return `Plan: ${add} to add, ${change + (publish_ledger ? 1 : 0)} to change, ${destroy + temps} to destroy.`;
+/** Exactly Terraform's line (bots match it whole), from the plan's summary (core/plan-summary.ts). */
+export function summaryLine(plan: Pick<Plan, 'summary'>): string {
+  const { add, change, destroy } = plan.summary;
+  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;
 }
 
 export function describeAction(action: PlannedAction): string {

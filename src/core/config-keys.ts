@@ -44,6 +44,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   key('BROKER', 'URL', 'url', true, '"https://broker.example.org"'),
   key('BROKER', 'API_KEY', 'secret', true, '"<admin API key>"'),
   key('BROKER', 'TIMEOUT', 'seconds', false, '10'),
+  key('BROKER', 'CONCURRENCY', 'count', false, '16'),
   key('REQUESTS', 'TAG', 'text', true, '"rki"'),
   key('SFTP', 'HOST', 'text', true, '"sftp.example.org"'),
   key('SFTP', 'PORT', 'port', false, '22'),

@@ -6,7 +6,7 @@
  * Never puts a secret into a problem, a warning or the non-secret view.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { DEFAULT_FILE_MODE, formatFileMode, type Config } from './config.js';
+import { DEFAULT_BROKER_CONCURRENCY, DEFAULT_FILE_MODE, formatFileMode, type Config } from './config.js';
 import { CONFIG_KEYS, CONFIG_SCOPES, dottedName, envName, keyLabel, type ConfigKey } from './config-keys.js';
 import { describeValue, readValue } from './config-values.js';
 import { unknownKeyProblems } from './config-unknown-keys.js';
@@ -145,7 +145,7 @@ function buildConfig(source: string, got: Map<string, unknown>, pins: string[]):
   const caBundle = optional('REQUESTS_CA_BUNDLE', (v: string) => v);
   return {
     source,
-    broker: { url: str('BROKER.URL'), apiKey: new Secret(str('BROKER.API_KEY')), timeoutSeconds: (got.get('BROKER.TIMEOUT') as number) ?? 10 },
+    broker: { url: str('BROKER.URL'), apiKey: new Secret(str('BROKER.API_KEY')), timeoutSeconds: (got.get('BROKER.TIMEOUT') as number) ?? 10, concurrency: (got.get('BROKER.CONCURRENCY') as number) ?? DEFAULT_BROKER_CONCURRENCY },
     tag: str('REQUESTS.TAG'),
     sftp: {
       host: str('SFTP.HOST'),
@@ -172,7 +172,7 @@ function buildConfig(source: string, got: Map<string, unknown>, pins: string[]):
 export function nonSecretConfigView(config: Config): object {
   const { broker, sftp, apply, watch } = config;
   return {
-    broker: { url: broker.url, api_key_set: broker.apiKey !== undefined, timeout_seconds: broker.timeoutSeconds },
+    broker: { url: broker.url, api_key_set: broker.apiKey !== undefined, timeout_seconds: broker.timeoutSeconds, concurrency: broker.concurrency },
     tag: config.tag,
     sftp: {
       host: sftp.host,

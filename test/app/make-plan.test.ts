@@ -94,7 +94,7 @@ describe('makePlan', () => {
         'publish_ledger ledger_changed status.xml',
       ],
     );
-    assert.deepEqual(made.plan.summary, { add: 1, change: 2, destroy: 1, publish_ledger: true });
+    assert.deepEqual(made.plan.summary, { add: 1, change: 3, destroy: 1, publish_ledger: true });
     assert.equal(made.plan.inputs.ledger.sha256, made.observation.ledger.sha256);
   });
 

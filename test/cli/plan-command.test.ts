@@ -80,7 +80,7 @@ describe('plan and show commands', () => {
     assert.equal(JSON.parse(json.out).format_version, '1.0');
     writeFileSync(join(deployment.dir, 'stdout.json'), json.out);
     const plan = await readPlanFile(join(deployment.dir, 'stdout.json'));
-    assert.deepEqual(plan.summary, { add: 2, change: 0, destroy: 3, publish_ledger: true });
+    assert.deepEqual(plan.summary, { add: 2, change: 1, destroy: 3, publish_ledger: true });
     const diff = await cli('plan', '--diff');
     assert.match(diff.out, /^--- a\/status\.xml$/m);
     assert.match(diff.out, /^- {2}<request-status><id>4<\/id>/m);

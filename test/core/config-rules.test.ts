@@ -229,7 +229,7 @@ describe('config rules: secrets', () => {
     const text = JSON.stringify(view);
     for (const s of SECRETS) assert.ok(!text.includes(s), `${s} leaked`);
     assert.deepEqual(view, {
-      broker: { url: 'http://localhost:8080', api_key_set: true, timeout_seconds: 10 },
+      broker: { url: 'http://localhost:8080', api_key_set: true, timeout_seconds: 10, concurrency: 16 },
       tag: 'rki',
       sftp: {
         host: '127.0.0.1',

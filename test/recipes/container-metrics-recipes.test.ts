@@ -1,10 +1,12 @@
 /**
  * docs/recipes/Containerfile (only known instructions, a supported Node, files that exist, a
- * real default command), prometheus-alerts.yml (only metrics render-metrics.ts writes) and the
- * recipes' README (links that resolve). No container engine runs here; the image's `npm pack`
- * step is what integration/package.test.ts exercises.
+ * real default command), prometheus-alerts.yml (only metrics render-metrics.ts writes, a rule
+ * for a job that never reports, `promtool check rules` where promtool is installed) and the
+ * recipes' README (links that resolve). No container engine runs here:
+ * integration/recipe-container.test.ts builds the image in a scratch root and runs it.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -26,7 +28,7 @@ describe('recipes: Containerfile', () => {
     for (const copy of lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from'))) {
       for (const source of copy.split(/\s+/).slice(1, -1)) assert.ok(existsSync(join(ROOT, source)), `${copy}: ${source} does not exist`);
     }
-    assert.match(text, /^RUN npm pack /m, 'builds the package as npm would publish it');
+    assert.match(text, /^RUN .*npm pack /m, 'builds the package as npm would publish it');
   });
 
   it('runs apply --auto-approve as the default command', async () => {
@@ -50,6 +52,15 @@ describe('recipes: Prometheus alerts', () => {
       assert.ok(used.length > 0, `${rule.alert} uses no aktin-sftp metric`);
       for (const name of used) assert.ok(known.has(name), `${rule.alert}: ${name} is not a metric aktin-sftp writes`);
     }
+    // Every other rule compares values that must exist: a job that never reports fires only this.
+    assert.ok(all.some((r) => /^absent\(aktin_sftp_\w+\{command="apply"\}\)$/.test(r.expr)), 'no absent() rule for a job that never reports');
+  });
+
+  const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+  const skip = promtool.status === 0 ? false : 'promtool is not installed here (Debian package prometheus)';
+  it('passes promtool check rules', { skip }, () => {
+    const result = spawnSync('promtool', ['check', 'rules', join(RECIPES, 'prometheus-alerts.yml')], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The broker connection: one keep-alive http/https Agent (maxSockets = concurrency) reused by
- * every call, the Bearer header, a socket idle timeout (TIMEOUT) covering connect, the wait for
+ * every call, at most `concurrency` calls in flight (gate.ts), the Bearer header, a socket idle timeout (TIMEOUT) covering connect, the wait for
  * the answer and each read, a total deadline per call, the status check (only 200 passes), and
  * the retry policy for calls that are safe to repeat. Knows nothing of what the calls mean;
  * never puts the API key in a message.
@@ -20,6 +20,7 @@ import { ProblemError, problem } from '../../core/problem.js';
 import { seconds } from './pace.js';
 import { isPlainHttpAnswer, plainHttpProblem } from './plain-http.js';
 import { networkProblem, readBody, statusProblem } from './response.js';
+import { BrokerGate } from './gate.js';
 import { withRetries } from './retry.js';
 
 export interface TransportOptions {
@@ -56,6 +57,7 @@ export class BrokerTransport {
   readonly #base: URL;
   readonly #agent: http.Agent;
   readonly #transport: typeof http | typeof https;
+  readonly #gate: BrokerGate;
 
   constructor(private readonly options: TransportOptions) {
     this.#base = new URL(options.broker.url);
@@ -63,6 +65,7 @@ export class BrokerTransport {
     this.timeoutMs = options.broker.timeoutSeconds * 1000;
     this.deadlineMs = DEADLINE_TIMEOUTS * this.timeoutMs;
     const ca = options.caBundle === undefined ? undefined : readCaBundle(options.caBundle);
+    this.#gate = new BrokerGate(options.concurrency);
     this.#agent = new this.#transport.Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency, ...(ca ? { ca } : {}) });
   }
 
@@ -90,7 +93,18 @@ export class BrokerTransport {
   }
 
   /** Sends one call; resolves once the status is 200, with the body unread and the deadline running. */
-  send(call: Call): Promise<Exchange> {
+  async send(call: Call): Promise<Exchange> {
+    const release = await this.#gate.acquire();
+    try {
+      return await this.#sendNow(call, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** `release` frees the call's slot: called when the request closes (answer read or dropped, or failed). */
+  #sendNow(call: Call, release: () => void): Promise<Exchange> {
     const endpoint = `${call.method} ${call.path}`;
     const url = new URL(this.#base.pathname.replace(/\/+$/, '') + call.path + (call.query ? `?${call.query}` : ''), this.#base);
     return new Promise((resolve, reject) => {
@@ -107,6 +121,7 @@ export class BrokerTransport {
       }, this.deadlineMs);
       const endDeadline = () => clearTimeout(deadline);
       request.on('close', endDeadline);
+      request.on('close', release);
       request.on('timeout', () => {
         // Destroying the response, once there is one, is what makes its reader see this reason and not "aborted".
         const why = response ? `no data for ${seconds(this.timeoutMs)} s` : `no answer within ${seconds(this.timeoutMs)} s`;

@@ -88,6 +88,7 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
         return confirmApply(args['auto-approve'], io);
       } },
       concurrency: config.apply.concurrency,
+      exportsAhead: config.broker.concurrency,
       ...lockWaitFrom(args),
       ...(io.interrupt ? { signal: io.interrupt } : {}),
     });

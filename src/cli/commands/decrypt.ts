@@ -32,10 +32,11 @@ export const decryptCommand: CliCommand<DecryptArgs> = {
       .example('$0 decrypt -k rki.key export_2.zip', 'writes export_2.zip.decrypted')
       .example('$0 decrypt -k rki.key export_2.zip --ttl 86400', 'refuse a token older than a day'),
   epilog:
-    'The plaintext goes to a temporary file beside the output and is renamed onto it only after the\n' +
-    'whole token verified, so a wrong key or an altered or truncated upload leaves nothing behind.\n' +
-    'Exit codes: 0 decrypted; 1 invalid token (wrong key, altered or truncated file) or I/O error;\n' +
-    '64 invalid command line.',
+    'The plaintext goes to a temporary file beside the output and is renamed onto\n' +
+    'it only after the whole token verified, so a wrong key or an altered or\n' +
+    'truncated upload leaves nothing behind.\n' +
+    'Exit codes: 0 decrypted; 1 invalid token (wrong key, altered or truncated\n' +
+    'file) or I/O error; 64 invalid command line.',
   run: async (args, io) => {
     if (args.ttl !== undefined && !(Number.isInteger(args.ttl) && args.ttl >= 0)) {
       throw new ProblemError(problem('USAGE', `--ttl must be a whole number of seconds, got ${String(args.ttl)}`));

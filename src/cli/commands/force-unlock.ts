@@ -23,7 +23,8 @@ export const forceUnlockCommand: CliCommand<ForceUnlockArgs> = {
       .positional('lock_id', { type: 'string', demandOption: true, describe: 'The ID shown in the "Lock Info" of the LEDGER_LOCKED error' })
       .example('$0 force-unlock 9f1c2e4a-0b7d-4c3e-8a51-2d6f0e9b7c13 -c settings.toml', 'the ID as the LEDGER_LOCKED error showed it'),
   epilog:
-    'Only use it when you are sure no other run is active: two runs writing the ledger at once lose updates.\n' +
+    'Only use it when you are sure no other run is active: two runs writing the\n' +
+    'ledger at once lose updates.\n' +
     'Exit codes: 0 removed, 4 the ID does not match the lock, 64 no lock or invalid configuration.',
   run: async (args, io) => {
     // Only WORKING_DIR matters here: do not refuse because of a missing key file or pin.

@@ -21,8 +21,9 @@ export const keygenCommand: CliCommand<KeygenArgs> = {
       .example('$0 keygen -o /etc/aktin/rki.key', 'a new key file for [SECURITY] PATH_ENCRYPTION_KEY')
       .example('$0 keygen', 'print a new key'),
   epilog:
-    'Point [SECURITY] PATH_ENCRYPTION_KEY at the key file. Share the key with the recipients over a\n' +
-    'safe channel: every upload is a Fernet token they decrypt with Python, e.g.\n' +
+    'Point [SECURITY] PATH_ENCRYPTION_KEY at the key file. Share the key with the\n' +
+    'recipients over a safe channel: every upload is a Fernet token they decrypt\n' +
+    'with Python, e.g.\n' +
     "  Fernet(open('key','rb').read()).decrypt(open('export_2.zip','rb').read())\n" +
     "or with 'aktin-sftp decrypt -k key export_2.zip'.",
   run: async (args, io) => {

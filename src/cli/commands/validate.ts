@@ -82,7 +82,7 @@ function renderSummary(config: Config, { ledger: snapshot, ledgerPath, lock }: S
     : `${ledgerPath}: not created yet (the first apply creates it)`;
   return [
     `${chalk.green('✓')} ${chalk.bold(`Configuration ${config.source} is valid.`)}`,
-    `  Broker:    ${config.broker.url}, tag '${config.tag}', timeout ${config.broker.timeoutSeconds}s${config.caBundle ? `, CA bundle ${config.caBundle}` : ''}`,
+    `  Broker:    ${config.broker.url}, tag '${config.tag}', timeout ${config.broker.timeoutSeconds}s, concurrency ${config.broker.concurrency}${config.caBundle ? `, CA bundle ${config.caBundle}` : ''}`,
     `  SFTP:      ${sftp.username}@${sftp.host}:${sftp.port}, folder '${sftp.folder}', ${auth}, ${trust}`,
     `  Key file:  ${config.keyFile} (a valid Fernet key)`,
     `  Ledger:    ${ledgerLine}`,
