@@ -12,6 +12,7 @@ import { actionChange, pendingChange } from '../core/ledger-transitions.js';
 import type { UploadAction } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { tempFileName } from '../core/remote-names.js';
+import { ledgerKeyOf } from '../core/sealing-key.js';
 import { ByteMeter } from './byte-meter.js';
 import type { LedgerWriter } from './ledger-writer.js';
 import type { BrokerReader, Clock, Encryptor, EventSink, RemoteFolder } from './ports.js';
@@ -66,6 +67,7 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, pl
       tokenSize: token.bytes,
       tokenSha256: token.sha256,
       bundleSha256: plain.sha256,
+      ...keyOf(deps.encryptor),
     }),
   );
   return token.bytes;
@@ -86,4 +88,9 @@ async function verifyUpload(remote: RemoteFolder, encryptor: Encryptor, temp: st
       ),
     );
   }
+}
+
+function keyOf(encryptor: Encryptor): { key?: string } {
+  const key = ledgerKeyOf(encryptor.scheme, encryptor.keyId);
+  return key === undefined ? {} : { key };
 }

@@ -64,6 +64,7 @@ export function planFromObservation(
       tag: request.identity.tag,
       folder: request.identity.folder,
       remote: request.identity.remote,
+      ...(request.identity.encryption === undefined ? {} : { encryption: request.identity.encryption }),
     },
   });
   if (!outcome.ok) throw new ProblemError(outcome.problems);

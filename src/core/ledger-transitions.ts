@@ -18,6 +18,8 @@ export interface ActionOutcome {
   readonly tokenSize?: number;
   readonly tokenSha256?: string;
   readonly bundleSha256?: string;
+  /** The ledger's `key` for what sealed the upload (sealing-key.ts); none for Fernet. */
+  readonly key?: string;
 }
 
 /** What a step needs to read of the ledger. */
@@ -88,9 +90,11 @@ function uploadedEntry(entry: LedgerEntry | undefined, action: UploadAction, out
     ...(outcome.tokenSha256 === undefined ? {} : { tokenSha256: outcome.tokenSha256 }),
     ...(outcome.bundleSha256 === undefined ? {} : { bundleSha256: outcome.bundleSha256 }),
     plan: outcome.planId,
+    ...(outcome.key === undefined ? {} : { key: outcome.key }),
   };
   if (!entry) return { id: action.request_id, uploaded: now, ...facts };
-  const { deleted: _gone, ...kept } = entry;
+  // The key is the new upload's: a file re-sealed with Fernet loses the old scheme's key.
+  const { deleted: _gone, key: _sealedBefore, ...kept } = entry;
   return { ...kept, ...facts, lastUpdate: now };
 }
 

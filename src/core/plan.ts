@@ -7,11 +7,14 @@
  * completions, fingerprints, sizes, digests and remote file names.
  */
 import type { RequestId } from './model.js';
+import type { SchemeName } from './sealing-key.js';
 
 /**
  * Major.minor: a minor bump only adds fields; a reader rejects an unknown major version.
  * 1.1 added `options.only`; 1.2 added `remote`, which every plan carries (plans of 1.0 and 1.1
- * are still read and applied: their `folder` is checked instead).
+ * are still read and applied: their `folder` is checked instead). `encryption` came within 1.2
+ * and only with age or Crypt4GH, so Fernet plans stay byte for byte as they were; a reader that
+ * predates it drops it and refuses such a plan as not its own (PLAN_INVALID), never misapplies it.
  */
 export const PLAN_FORMAT_VERSION = '1.2';
 
@@ -125,6 +128,10 @@ export interface PlanOptions {
   readonly only?: readonly RequestId[];
 }
 
+export interface PlanEncryption {
+  readonly scheme: Exclude<SchemeName, 'fernet'>;
+}
+
 export interface PlanSummary {
   readonly add: number;
   readonly change: number;
@@ -146,6 +153,11 @@ export interface Plan {
   readonly folder: string;
   /** Which remote the plan is for (format 1.2), without user or secret: `sftp://host/folder`. Absent in older plans. */
   readonly remote?: string;
+  /**
+   * The scheme that seals this plan's uploads, which names their files (`export_<id>.zip.age`).
+   * Present only for the public-key schemes: a Fernet plan is as it was before they existed.
+   */
+  readonly encryption?: PlanEncryption;
   readonly inputs: PlanInputs;
   readonly options: PlanOptions;
   readonly actions: readonly PlannedAction[];

@@ -25,12 +25,13 @@ import type {
   RemoveTempAction,
   RequestSide,
   UploadAction,
+  PlanEncryption,
 } from './plan.js';
 import { PLAN_FORMAT_VERSION } from './plan.js';
 import { checkDeleteSafety } from './plan-safety.js';
 import { summarisePlan } from './plan-summary.js';
 import { failed, ok, type Outcome } from './problem.js';
-import { LEDGER_FILE_NAME, exportFileName, isTempFileName, requestIdOfExportFile, requestIdOfTempFile } from './remote-names.js';
+import { LEDGER_FILE_NAME, entryFileName, exportFileName, isTempFileName, requestIdOfExportFile, requestIdOfTempFile } from './remote-names.js';
 
 export interface PlannerInput {
   readonly observation: Pick<Observation, 'broker' | 'ledger' | 'listing'>;
@@ -44,6 +45,8 @@ export interface PlannerInput {
     readonly folder: string;
     /** Absent when replanning a plan of format 1.0 or 1.1. */
     readonly remote?: string;
+    /** The public-key scheme that seals the uploads; absent: Fernet. */
+    readonly encryption?: PlanEncryption;
   };
 }
 
@@ -55,17 +58,25 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   // A targeted plan (--only) looks at and acts on its requests alone, whatever else it sees.
   // A name held by a directory or symlink cannot be written: that request waits (reported as an obstacle).
   const blocked = new Set((listing.obstacles ?? []).map((o) => o.name));
-  const inScope = (id: string | null) => (only === null || (id !== null && only.has(id))) && (id === null || !blocked.has(exportFileName(id)));
+  // Uploads are written under the configured scheme's name; a live entry's file has its own
+  // scheme's name (the two differ only across a change of scheme). Either blocked holds the request.
+  const scheme = input.context.encryption?.scheme ?? 'fernet';
+  const namesOf = (id: string) => {
+    const entry = entries.get(id);
+    const own = exportFileName(id, scheme);
+    return entry && entry.deleted === undefined ? [own, entryFileName(entry)] : [own];
+  };
+  const inScope = (id: string | null) => (only === null || (id !== null && only.has(id))) && (id === null || !namesOf(id).some((n) => blocked.has(n)));
   const requests = broker.requests.filter((r) => inScope(r.id));
   const desired = new Set(requests.map((r) => r.id));
 
   const uploads = [...requests]
     .sort((a, b) => compareRequestIds(a.id, b.id))
-    .flatMap((r) => uploadFor(r, entries.get(r.id), files.get(exportFileName(r.id))));
+    .flatMap((r) => uploadFor(r, exportFileName(r.id, scheme), entries.get(r.id), files.get(exportFileName(r.id, scheme))));
   const deletes = [...ledger.ledger.entries]
     .filter((e) => e.deleted === undefined && !desired.has(e.id) && inScope(e.id))
     .sort((a, b) => compareRequestIds(a.id, b.id))
-    .map((e) => deleteFor(e, files.get(exportFileName(e.id))));
+    .map((e) => deleteFor(e, files.get(entryFileName(e))));
   const byName = [...listing.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const temps = byName.filter((f) => isTempFileName(f.name) && (only === null || inScope(requestIdOfTempFile(f.name)))).map(tempRemoval);
   const orphans = input.options.prune_orphans ? byName.flatMap((f) => orphanRemoval(f, desired, entries)).filter((a) => inScope(a.request_id)) : [];
@@ -87,6 +98,7 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
     tag: context.tag,
     folder: context.folder,
     ...(context.remote === undefined ? {} : { remote: context.remote }),
+    ...(context.encryption === undefined ? {} : { encryption: context.encryption }),
     inputs: planInputsOf(broker, ledger, listing),
     options: input.options,
     actions,
@@ -94,12 +106,12 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   });
 }
 
-function uploadFor(request: BrokerRequest, entry: LedgerEntry | undefined, remote: RemoteFile | undefined): UploadAction[] {
+function uploadFor(request: BrokerRequest, address: string, entry: LedgerEntry | undefined, remote: RemoteFile | undefined): UploadAction[] {
   const decision = decideUpload(request, entry, remote);
   if (!decision) return [];
   return [
     {
-      address: exportFileName(request.id),
+      address,
       kind: decision.kind,
       reason: decision.reason,
       request_id: request.id,
@@ -126,7 +138,7 @@ export function decideUpload(
 }
 
 function deleteFor(entry: LedgerEntry, remote: RemoteFile | undefined): DeleteAction {
-  const address = exportFileName(entry.id);
+  const address = entryFileName(entry);
   return { address, kind: 'delete', reason: 'request_gone', request_id: entry.id, before: liveSide(entry), after: null, precondition: { remote: expectationOf(remote) } };
 }
 

@@ -15,7 +15,7 @@ import { RULES } from './xml-rules.js';
 import { firstForbiddenByte, XmlCursor } from '../xml/index.js';
 
 const ROOT_ATTRIBUTES = new Set(['lineage', 'serial', 'plan', 'pending']);
-const ENTRY_ATTRIBUTES = new Set(['fingerprint', 'token-size', 'token-sha256', 'bundle-sha256', 'plan']);
+const ENTRY_ATTRIBUTES = new Set(['fingerprint', 'token-size', 'token-sha256', 'bundle-sha256', 'plan', 'key']);
 const CHILDREN = new Set(['id', 'completion', 'uploaded', 'last-update', 'deleted']);
 const NAMES = ['status', 'request-status', ...ROOT_ATTRIBUTES, ...ENTRY_ATTRIBUTES, ...CHILDREN];
 
@@ -92,6 +92,7 @@ function readEntry(c: XmlCursor, position: number, intern: (value: string) => st
   const tokenSha256 = a['token-sha256'];
   const bundleSha256 = a['bundle-sha256'];
   const plan = a.plan;
+  const key = a.key;
   const bad =
     !RULES.completion.test(completion) ? 'a <completion> that is not a number like 0.5 or 1.0'
     : !RULES.time.test(uploaded) ? 'an <uploaded> that is not a time like 2026-11-22 10:47:20'
@@ -102,6 +103,7 @@ function readEntry(c: XmlCursor, position: number, intern: (value: string) => st
     : tokenSha256 !== undefined && !RULES.hex64.test(tokenSha256) ? 'a token-sha256 that is not 64 hex digits'
     : bundleSha256 !== undefined && !RULES.hex64.test(bundleSha256) ? 'a bundle-sha256 that is not 64 hex digits'
     : plan !== undefined && !RULES.plan.test(plan) ? 'a plan attribute that is not a plan id'
+    : key !== undefined && !RULES.key.test(key) ? 'a key attribute that is not a scheme and key id like age:0123456789abcdef'
     : undefined;
   if (bad !== undefined) c.fail(`request ${id} has ${bad}`, tag.at);
   return {
@@ -115,6 +117,7 @@ function readEntry(c: XmlCursor, position: number, intern: (value: string) => st
     ...(tokenSha256 === undefined ? {} : { tokenSha256 }),
     ...(bundleSha256 === undefined ? {} : { bundleSha256 }),
     ...(plan === undefined ? {} : { plan: intern(plan) }),
+    ...(key === undefined ? {} : { key: intern(key) }),
   };
 }
 
