@@ -2,6 +2,7 @@
 /** Runs the CLI and sets the exit code; nothing else. */
 import { createInterface } from 'node:readline/promises';
 import { runCli } from './cli/program.js';
+import { askHidden } from './cli/secret-prompt.js';
 
 const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
 
@@ -24,6 +25,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   interrupt: interrupt.signal,
   ...(interactive
     ? {
+        askSecret: (question: string) => askHidden(process.stdin, process.stderr, question),
         confirm: async (question: string) => {
           const rl = createInterface({ input: process.stdin, output: process.stderr });
           try {

@@ -39,6 +39,9 @@ export function exitCodeFor(code: ProblemCode): ExitCode {
       return EXIT.USAGE;
     case 'INTERRUPTED':
       return EXIT.INTERRUPTED;
+    // decrypt: a file that does not open with the key, of any scheme (Fernet's code before it).
+    case 'DECRYPT_FAILED':
+      return EXIT.ERROR;
     default:
       return EXIT.ERROR;
   }

@@ -14,6 +14,8 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** Asks a yes/no question on the terminal; undefined when there is no terminal to ask. */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Reads a line on the terminal without echoing it (a passphrase); undefined without a terminal. */
+  readonly askSecret?: (question: string) => Promise<string>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Aborted on SIGINT/SIGTERM: long commands stop starting new work and exit 130. */
   readonly interrupt?: AbortSignal;

@@ -13,13 +13,26 @@ import { renderCommandLine, type RunOptions } from '../core/command-line.js';
 import type { Config, EncryptionConfig } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { loadConfig } from '../adapters/config/index.js';
-import { ageEncryptor, crypt4ghEncryptor, decryptFile, fernetEncryptor, generateFernetKey, readAgeRecipients, readCrypt4ghRecipients, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
+import { ageEncryptor, crypt4ghEncryptor, fernetEncryptor, generateFernetKey, readAgeRecipients, readCrypt4ghRecipients, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
+import {
+  checkKeyFitsFile,
+  decryptSealedFile,
+  detectFileScheme,
+  newAgeIdentity,
+  readDecryptionKeyFile,
+  readPassphraseFile,
+  readSenderKeyFile,
+  refuseExistingCrypt4ghKeyFiles,
+  writeNewAgeIdentity,
+  writeNewCrypt4ghKeyPair,
+} from '../adapters/encryption/index.js';
 import { identifyFile, readMetricsFile, readPlanFile, writeMetricsFile, writePlanFile } from '../adapters/files/index.js';
 import { acquireLedgerLock, createLedgerStore, forceUnlock, formatLedgerXml, ledgerFiles, readLedgerLock } from '../adapters/ledger/index.js';
 import { newPlanId, systemClock } from '../adapters/system/index.js';
 import type { WatchHttp, WatchHttpOptions } from '../adapters/watch-http/index.js';
 
-export { decryptFile, generateFernetKey, identifyFile, ledgerFiles, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
+export { checkKeyFitsFile, decryptSealedFile, detectFileScheme, newAgeIdentity, readDecryptionKeyFile, readPassphraseFile, readSenderKeyFile, refuseExistingCrypt4ghKeyFiles, systemClock, writeNewAgeIdentity, writeNewCrypt4ghKeyPair };
+export { generateFernetKey, identifyFile, ledgerFiles, loadConfig, readKeyFile, readMetricsFile, readPlanFile, writeMetricsFile, writeNewKeyFile, writePlanFile };
 
 /** `run`: this run's options, repeated in the commands its messages suggest (force-unlock). */
 export function openWorld(config: Config, events: EventSink, run: RunOptions = {}): World {

@@ -32,13 +32,16 @@ export const PLACEHOLDERS: Readonly<Record<string, string>> = {
   color: 'WHEN',
   'log-format': 'FORMAT',
   ttl: 'SECONDS',
+  'passphrase-env': 'NAME',
+  'passphrase-file': 'FILE',
+  'sender-pk': 'FILE',
   'lock-timeout': 'DURATION',
 };
 
 /** What a missing required argument is, in words; the others are named by their option. */
 export const NOUNS: Readonly<Record<string, string>> = {
   key: 'the key file',
-  input: 'the token file',
+  input: 'the file to decrypt',
   lock_id: 'the lock ID',
   planfile: 'the plan file',
 };

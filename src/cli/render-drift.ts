@@ -3,6 +3,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { DriftReport } from '../app/detect-drift.js';
+import { renderCommandLine, type RunOptions } from '../core/command-line.js';
 import { isDrift, type DriftItem } from '../core/drift.js';
 
 const SYMBOL: Record<DriftItem['kind'], string> = {
@@ -46,7 +47,8 @@ function sentence(item: DriftItem): string {
   }
 }
 
-export function renderDrift(report: DriftReport, chalk: ChalkInstance): string {
+/** `run`: this run's options, repeated in the command it suggests. */
+export function renderDrift(report: DriftReport, chalk: ChalkInstance, run: RunOptions = {}): string {
   const lines = report.items.map((item) => {
     const colour = !isDrift(item) ? chalk.dim : item.kind === 'orphan' || item.kind === 'stray_temp' ? chalk.yellow : chalk.red;
     return `${colour(SYMBOL[item.kind])} ${chalk.bold(item.name)}: ${sentence(item)}`;
@@ -59,7 +61,7 @@ export function renderDrift(report: DriftReport, chalk: ChalkInstance): string {
   lines.push(
     '',
     `Drift: ${drift} finding(s) against the ledger ${report.ledgerPath}.`,
-    "Run 'aktin-sftp plan' to see the repairs (missing and wrong-sized files are replaced).",
+    `Run '${renderCommandLine(['plan'], run)}' to see the repairs (missing and wrong-sized files are replaced).`,
   );
   return lines.join('\n') + '\n';
 }

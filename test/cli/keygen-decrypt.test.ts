@@ -126,7 +126,7 @@ describe('aktin-sftp decrypt', () => {
     assert.match(t.err(), /\[DECRYPT_FAILED\]/);
     const m = io(dir);
     assert.equal(await runCli(['decrypt', '-k', 'rki.key', 'nope.zip'], m), 1);
-    assert.match(m.err(), /Cannot read the token file .*nope\.zip.*\[FILE_IO\]/);
+    assert.match(m.err(), /Cannot read the file .*nope\.zip.*\[FILE_IO\]/);
     assert.deepEqual(readdirSync(dir).sort(), ['export_2.zip', 'other.key', 'rki.key']);
   });
 
@@ -173,7 +173,7 @@ describe('aktin-sftp decrypt', () => {
       [['decrypt', 'export_2.zip'], /needs the key file: -k KEYFILE/],
       [['decrypt', '-k', 'rki.key', 'export_2.zip', '-o', 'export_2.zip', '--force'], /-o .*export_2\.zip is the input file .*export_2\.zip/],
       [['decrypt', '-k', 'rki.key', 'export_2.zip', '--ttl', '1.5'], /--ttl must be a whole number of seconds, got 1\.5/],
-      [['decrypt', '-k', 'rki.key'], /decrypt needs the token file: aktin-sftp decrypt INPUT/],
+      [['decrypt', '-k', 'rki.key'], /decrypt needs the file to decrypt: aktin-sftp decrypt INPUT/],
     ];
     for (const [argv, why] of cases) {
       const t = io(dir);
@@ -226,7 +226,7 @@ describe('aktin-sftp keygen and decrypt as a process', () => {
     writeFileSync(join(dir, 'bad'), readFileSync(join(dir, 'small'), 'utf8').replace(/^gAAAAA/, 'gAAAAB'));
     const bad = await spawnCli(['decrypt', '-k', 'rki.key', 'bad'], dir);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /bad is not a valid Fernet token for this key \[DECRYPT_FAILED\]/);
+    assert.match(bad.stderr, /bad is not an age, Crypt4GH or Fernet file \[DECRYPT_FAILED\]/);
     assert.ok(!bad.stderr.includes(keygen.stdout.trim()));
     assert.ok(!readdirSync(dir).includes('bad.decrypted'));
   });

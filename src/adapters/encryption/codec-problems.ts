@@ -10,7 +10,7 @@ const REFUSED_FILE: ProblemCode = 'DECRYPT_FAILED';
 
 export function refusedFile(format: string, why: string, cause?: unknown): ProblemError {
   return new ProblemError(
-    problem(REFUSED_FILE, `Not a valid ${format} file for this key: ${why}`, undefined, 'Check that this is the right secret key for this file, and that the file is complete.'),
+    problem(REFUSED_FILE, `Not a valid ${format} file for this key: ${why}`, `${why.charAt(0).toUpperCase()}${why.slice(1)}.`, 'Check that this is the right secret key for this file, and that the file is complete.'),
     cause === undefined ? undefined : { cause },
   );
 }

@@ -103,7 +103,7 @@ async function applyWith(args: ApplyArgs & GlobalArgs, io: CliIo): Promise<RunOu
       identity: planIdentityOf(config),
       source: saved ?? { options: planOptionsFrom(args, config), approve: (plan) => {
         showPlan(plan);
-        return confirmApply(args['auto-approve'], io);
+        return confirmApply(args['auto-approve'], io, runOptionsOf(args, io));
       } },
       concurrency: config.apply.concurrency,
       exportsAhead: config.broker.concurrency,

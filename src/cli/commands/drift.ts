@@ -38,7 +38,7 @@ export const driftCommand: CliCommand<DriftArgs> = {
       ...(io.interrupt ? { signal: io.interrupt } : {}),
     });
     if (args.json) io.stdout.write(JSON.stringify(driftToJson(report), null, 2) + '\n');
-    else io.stdout.write(renderDrift(report, chalkFor(io, args.color)));
+    else io.stdout.write(renderDrift(report, chalkFor(io, args.color), runOptionsOf(args, io)));
     return driftExitCode(report);
   },
 };

@@ -6,10 +6,11 @@
  * between), fsyncs, and only then renames it onto the output. Any failure removes the
  * temporary file.
  */
-import { createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Decipher } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { createDecipheriv, createHmac, timingSafeEqual, type Decipher } from 'node:crypto';
+import { rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ProblemError, isProblemError, problem } from '../../../core/problem.js';
+import { fileProblem, openFile, syncFolder, tempPathBeside } from '../output-file.js';
 import { checkTimestamp, invalidToken, type FernetKey } from './fernet.js';
 import { readTokenBytes } from './token-bytes.js';
 
@@ -26,7 +27,7 @@ export async function decryptFile(key: FernetKey, input: string, output: string,
   try {
     if (!(await source.stat()).isFile()) throw new ProblemError(problem('FILE_IO', `Cannot read the token file ${input}`, 'It is not a regular file.'));
     await scanToken(key, source, options);
-    const temp = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = tempPathBeside(output);
     const target = await openFile(temp, 'wx', 0o600, `Cannot write ${output}`);
     try {
       let bytes: number;
@@ -97,21 +98,6 @@ async function writeAll(write: Write, plain: Buffer): Promise<number> {
   return plain.length;
 }
 
-async function openFile(path: string, flags: string, mode: number | undefined, title: string): Promise<FileHandle> {
-  try {
-    return await open(path, flags, mode);
-  } catch (error) {
-    throw fileProblem(title, error);
-  }
-}
-
-/** The rename is durable only once the folder's entry is on disk; best effort where unsupported. */
-async function syncFolder(path: string): Promise<void> {
-  const folder = await open(path, 'r').catch(() => undefined);
-  await folder?.sync().catch(() => undefined);
-  await folder?.close();
-}
-
 function explain(error: unknown, input: string, output: string): unknown {
   if (isProblemError(error) && error.code === 'DECRYPT_FAILED') {
     const p = error.problems[0]!;
@@ -122,10 +108,4 @@ function explain(error: unknown, input: string, output: string): unknown {
   }
   if (!isProblemError(error) && typeof (error as NodeJS.ErrnoException)?.code === 'string') return fileProblem(`Cannot decrypt ${input} to ${output}`, error);
   return error;
-}
-
-function fileProblem(title: string, error: unknown): ProblemError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const detail = code === 'ENOENT' ? 'No such file or folder.' : code === 'EACCES' ? 'Permission denied.' : code === 'EISDIR' ? 'It is a folder.' : `The system said ${code}.`;
-  return new ProblemError(problem('FILE_IO', title, detail), { cause: error });
 }
