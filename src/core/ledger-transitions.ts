@@ -11,6 +11,7 @@
  */
 import type { Ledger, LedgerEntry, RequestId } from './model.js';
 import type { Plan, PlannedAction, UploadAction } from './plan.js';
+import { ledgerKeyOf } from './sealing-key.js';
 
 export interface ActionOutcome {
   readonly at: Date;
@@ -109,12 +110,13 @@ function existing(ledger: LedgerView, id: RequestId): LedgerEntry {
  * the plan's own time. What only apply knows (token sizes and digests, the serial, a lineage for
  * a first ledger, pending marks) keeps its value from before, so only entries show as changed.
  */
-export function previewLedger(ledger: Ledger, plan: Pick<Plan, 'actions' | 'created_at' | 'plan_id'>): Ledger {
+export function previewLedger(ledger: Ledger, plan: Pick<Plan, 'actions' | 'created_at' | 'plan_id' | 'encryption'>): Ledger {
   const at = new Date(plan.created_at);
   const entries = new Map(ledger.entries.map((e) => [e.id, e] as const));
   const view: LedgerView = { entry: (id) => entries.get(id) };
+  const key = plan.encryption === undefined ? {} : { key: ledgerKeyOf(plan.encryption.scheme, plan.encryption.key_id)! };
   for (const action of plan.actions) {
-    const entry = actionChange(view, action, { at, planId: plan.plan_id })?.entry;
+    const entry = actionChange(view, action, { at, planId: plan.plan_id, ...key })?.entry;
     if (entry) entries.set(entry.id, entry); // a Map keeps the first insertion's place: file order holds
   }
   return { ...ledger, entries: [...entries.values()] };

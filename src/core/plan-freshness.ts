@@ -27,8 +27,29 @@ export interface PlanIdentity {
   /** The remote's folder: what plans of format 1.0 and 1.1 name instead of the remote. */
   readonly folder: string;
   readonly configSha256: string;
-  /** The public-key scheme that seals uploads; absent for Fernet. */
-  readonly encryption?: PlanEncryption;
+  /** The public-key scheme that seals uploads (its key id comes from the loaded encryptor); absent for Fernet. */
+  readonly encryption?: Pick<PlanEncryption, 'scheme'>;
+}
+
+/** The plan's encryption: the configured public-key scheme with the key id of its loaded recipients. */
+export function planEncryptionOf(identity: PlanIdentity, keyId: string): PlanEncryption | undefined {
+  return identity.encryption === undefined ? undefined : { scheme: identity.encryption.scheme, key_id: keyId };
+}
+
+/**
+ * A saved plan was made for one recipient set: after a rotation (another RECIPIENTS_FILE or key
+ * file content, which the configuration digest does not see) it would seal for the old set.
+ */
+export function checkPlanSealing(plan: Plan, encryption: PlanEncryption | undefined, source: string): Problem[] {
+  if (plan.encryption?.key_id === encryption?.key_id) return [];
+  return [
+    problem(
+      'PLAN_STALE',
+      `The saved plan ${source} was made for other recipients`,
+      `It seals for key id ${plan.encryption?.key_id ?? '(none: Fernet)'}; the configured recipients have ${encryption?.key_id ?? '(none: Fernet)'}. Nothing was changed.`,
+      "Run 'aktin-sftp plan' with the current recipients, review it, and apply the new plan.",
+    ),
+  ];
 }
 
 export function planIdentityOf(config: Config): PlanIdentity {

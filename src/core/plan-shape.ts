@@ -48,7 +48,7 @@ const PLAN: Shape = {
         broker: { keys: keysOf<Plan['inputs']['broker']>()(['sha256', 'requests']) },
       },
     },
-    encryption: { keys: keysOf<NonNullable<Plan['encryption']>>()(['scheme']) },
+    encryption: { keys: keysOf<NonNullable<Plan['encryption']>>()(['scheme', 'key_id']) },
     options: { keys: keysOf<Plan['options']>()(['max_delete', 'allow_mass_delete', 'prune_orphans', 'only']) },
     actions: { keys: [], items: ACTION },
     summary: { keys: keysOf<Plan['summary']>()(['add', 'change', 'destroy', 'publish_ledger']) },

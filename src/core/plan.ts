@@ -45,7 +45,15 @@ export type ActionReason =
   | 'orphan_file'
   | 'ledger_changed'
   | 'remote_ledger_missing'
-  | 'remote_ledger_stale';
+  | 'remote_ledger_stale'
+  /** The configured recipient set is not the one that sealed the file (a rotation). */
+  | 'recipients_changed'
+  /** The configured scheme is not the one that sealed the file (e.g. Fernet → Crypt4GH). */
+  | 'scheme_changed'
+  /** plan --replace / --replace-all asked for a fresh upload. */
+  | 'replace_requested'
+  /** A file of a live request under another scheme's name, removed once its replacement is in place. */
+  | 'superseded_file';
 
 /** What the remote file must look like just before the action runs (compare-and-swap). */
 export type RemoteExpectation =
@@ -130,6 +138,8 @@ export interface PlanOptions {
 
 export interface PlanEncryption {
   readonly scheme: Exclude<SchemeName, 'fernet'>;
+  /** The recipient set's key id the plan was made for: a plan made before a rotation is refused after it. */
+  readonly key_id: string;
 }
 
 export interface PlanSummary {

@@ -31,6 +31,7 @@ import { PLAN_FORMAT_VERSION } from './plan.js';
 import { checkDeleteSafety } from './plan-safety.js';
 import { summarisePlan } from './plan-summary.js';
 import { failed, ok, type Outcome } from './problem.js';
+import { liveFileName, resealReason, supersededRemovals } from './planner-sealing.js';
 import { LEDGER_FILE_NAME, entryFileName, exportFileName, isTempFileName, requestIdOfExportFile, requestIdOfTempFile } from './remote-names.js';
 
 export interface PlannerInput {
@@ -70,9 +71,18 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   const requests = broker.requests.filter((r) => inScope(r.id));
   const desired = new Set(requests.map((r) => r.id));
 
+  const encryption = input.context.encryption;
   const uploads = [...requests]
     .sort((a, b) => compareRequestIds(a.id, b.id))
-    .flatMap((r) => uploadFor(r, exportFileName(r.id, scheme), entries.get(r.id), files.get(exportFileName(r.id, scheme))));
+    .flatMap((r) => {
+      const entry = entries.get(r.id);
+      const address = exportFileName(r.id, scheme);
+      // Decided on the file the entry has (its own scheme's name); written to the configured one's.
+      const decision = decideUpload(r, entry, files.get(liveFileName(entry) ?? address)) ?? reseal(entry, encryption);
+      return decision ? [uploadFor(r, address, entry, files.get(address), decision)] : [];
+    });
+  // The name each desired request's file has, or gets with this plan: any other of its names goes.
+  const current = new Map(requests.map((r) => [r.id, uploads.find((u) => u.request_id === r.id)?.address ?? liveFileName(entries.get(r.id)) ?? exportFileName(r.id, scheme)] as const));
   const deletes = [...ledger.ledger.entries]
     .filter((e) => e.deleted === undefined && !desired.has(e.id) && inScope(e.id))
     .sort((a, b) => compareRequestIds(a.id, b.id))
@@ -80,8 +90,9 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   const byName = [...listing.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const temps = byName.filter((f) => isTempFileName(f.name) && (only === null || inScope(requestIdOfTempFile(f.name)))).map(tempRemoval);
   const orphans = input.options.prune_orphans ? byName.flatMap((f) => orphanRemoval(f, desired, entries)).filter((a) => inScope(a.request_id)) : [];
+  const superseded = supersededRemovals(byName, current, expectationOf);
 
-  const changes: PlannedAction[] = [...uploads, ...deletes, ...temps, ...orphans];
+  const changes: PlannedAction[] = [...uploads, ...deletes, ...temps, ...orphans, ...superseded];
   const publish = blocked.has(LEDGER_FILE_NAME) ? null : publishFor(changes.length > 0, ledger.sha256, listing, files.get(LEDGER_FILE_NAME));
   const actions = publish ? [...changes, publish] : changes;
 
@@ -106,20 +117,24 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   });
 }
 
-function uploadFor(request: BrokerRequest, address: string, entry: LedgerEntry | undefined, remote: RemoteFile | undefined): UploadAction[] {
-  const decision = decideUpload(request, entry, remote);
-  if (!decision) return [];
-  return [
-    {
-      address,
-      kind: decision.kind,
-      reason: decision.reason,
-      request_id: request.id,
-      before: entry && entry.deleted === undefined ? liveSide(entry) : null,
-      after: { completion: request.completion, fingerprint: request.fingerprint },
-      precondition: { remote: expectationOf(remote) },
-    },
-  ];
+function uploadFor(request: BrokerRequest, address: string, entry: LedgerEntry | undefined, remote: RemoteFile | undefined, decision: UploadDecision): UploadAction {
+  return {
+    address,
+    kind: decision.kind,
+    reason: decision.reason,
+    request_id: request.id,
+    before: entry && entry.deleted === undefined ? liveSide(entry) : null,
+    after: { completion: request.completion, fingerprint: request.fingerprint },
+    precondition: { remote: expectationOf(remote) },
+  };
+}
+
+type UploadDecision = { kind: UploadAction['kind']; reason: ActionReason };
+
+/** A file sealed by another key or scheme is sealed again, in place of the old one: an update. */
+function reseal(entry: LedgerEntry | undefined, encryption: PlanEncryption | undefined): UploadDecision | null {
+  const reason = resealReason(entry, encryption);
+  return reason === null ? null : { kind: 'update', reason };
 }
 
 /** Whether a request needs an upload, and why; plan freshness asks it too, to name what moved. */

@@ -12,7 +12,7 @@ const KEY = 'crypt4gh:0123456789abcdef';
 
 function withScheme(world: WorldSketch): PlannerInput {
   const input = plannerInput(world);
-  return { ...input, context: { ...input.context, encryption: { scheme: 'crypt4gh' } } };
+  return { ...input, context: { ...input.context, encryption: { scheme: 'crypt4gh', key_id: '0123456789abcdef' } } };
 }
 
 function planned(input: PlannerInput): { lines: string[]; encryption: unknown } {
@@ -25,7 +25,7 @@ describe('planner: remote names follow the scheme', () => {
   it('uploads a new request as export_<id>.zip.c4gh and names the scheme in the plan', () => {
     const { lines, encryption } = planned(withScheme({ requests: [req('7')] }));
     assert.deepEqual(lines, ['create new_request export_7.zip.c4gh', 'publish_ledger ledger_changed status.xml']);
-    assert.deepEqual(encryption, { scheme: 'crypt4gh' });
+    assert.deepEqual(encryption, { scheme: 'crypt4gh', key_id: '0123456789abcdef' });
   });
 
   it('finds a sealed entry under its own name: in place, nothing to do; missing, replaced', () => {
@@ -58,5 +58,42 @@ describe('planner: remote names follow the scheme', () => {
 
   it('leaves a Fernet plan without the encryption field', () => {
     assert.equal(planned(plannerInput({ requests: [req('7')] })).encryption, undefined);
+  });
+
+  it('re-encrypts a file sealed for another recipient set: a rotation is an update with its own reason', () => {
+    const entries = [tracked('7', '1.0', { key: 'crypt4gh:ffffffffffffffff' })];
+    const { lines } = planned(withScheme({ requests: [req('7')], entries, files: [file('export_7.zip.c4gh')], ledgerSha256: null }));
+    assert.deepEqual(lines, ['update recipients_changed export_7.zip.c4gh', 'publish_ledger ledger_changed status.xml']);
+  });
+
+  it('switches Fernet to Crypt4GH in one plan: new names uploaded, old files removed after, not counted as deletions', () => {
+    const input = withScheme({ requests: [req('7'), req('8')], entries: [tracked('7'), tracked('8')], files: [file('export_7.zip'), file('export_8.zip')], ledgerSha256: null, options: { max_delete: 0 } });
+    const outcome = planChanges(input);
+    assert.ok(outcome.ok);
+    assert.deepEqual(outcome.value.actions.map((a) => `${a.kind} ${a.reason} ${a.address} ${a.precondition.remote.state}`), [
+      'update scheme_changed export_7.zip.c4gh absent',
+      'update scheme_changed export_8.zip.c4gh absent',
+      'remove_orphan superseded_file export_7.zip present',
+      'remove_orphan superseded_file export_8.zip present',
+      'publish_ledger ledger_changed status.xml absent',
+    ]);
+    assert.deepEqual(outcome.value.summary, { add: 0, change: 3, destroy: 2, publish_ledger: true });
+  });
+
+  it('removes an old-name file a crashed switch left once the new file is recorded', () => {
+    const entries = [tracked('7', '1.0', { key: KEY })];
+    assert.deepEqual(planned(withScheme({ requests: [req('7')], entries, files: [file('export_7.zip'), file('export_7.zip.c4gh')], ledgerSha256: null })).lines, [
+      'remove_orphan superseded_file export_7.zip',
+      'publish_ledger ledger_changed status.xml',
+    ]);
+  });
+
+  it('switches back to Fernet: the age file is re-sealed as export_<id>.zip', () => {
+    const entries = [tracked('7', '1.0', { key: 'age:0123456789abcdef' })];
+    assert.deepEqual(planned(plannerInput({ requests: [req('7')], entries, files: [file('export_7.zip.age')], ledgerSha256: null })).lines, [
+      'update scheme_changed export_7.zip',
+      'remove_orphan superseded_file export_7.zip.age',
+      'publish_ledger ledger_changed status.xml',
+    ]);
   });
 });
