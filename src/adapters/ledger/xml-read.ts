@@ -6,87 +6,91 @@
  * (test/adapters/ledger/xml-schema.test.ts holds both to the same verdicts).
  *
  * Tolerates what the original and hand edits leave: a BOM, an XML declaration, comments,
- * `<status/>`, lxml indentation, children in any order.
+ * `<status/>`, lxml indentation, children in any order. Well-formedness is saxes' (through
+ * xml/strict-reader.ts); the rules here run on its events.
  */
-import { isUtf8 } from 'node:buffer';
 import { interning } from '../../core/interning.js';
 import { isRequestId, type Ledger, type LedgerEntry } from '../../core/model.js';
 import { RULES } from './xml-rules.js';
-import { firstForbiddenByte, XmlCursor } from '../xml/index.js';
+import { StrictXmlReader, type XmlTag } from '../xml/index.js';
 
 const ROOT_ATTRIBUTES = new Set(['lineage', 'serial', 'plan', 'pending']);
 const ENTRY_ATTRIBUTES = new Set(['fingerprint', 'token-size', 'token-sha256', 'bundle-sha256', 'plan', 'key']);
 const CHILDREN = new Set(['id', 'completion', 'uploaded', 'last-update', 'deleted']);
-const NAMES = ['status', 'request-status', ...ROOT_ATTRIBUTES, ...ENTRY_ATTRIBUTES, ...CHILDREN];
+const WORDING = { document: 'a ledger', whole: 'the file', root: '<status> element' };
+
+type Values = Record<string, string>;
 
 export function readLedgerXml(input: Buffer | string): Ledger {
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  const c = new XmlCursor(buf, NAMES);
-  if (!isUtf8(buf)) c.fail('the file is not UTF-8 text', firstNonUtf8(buf));
-  const forbidden = firstForbiddenByte(buf);
-  if (forbidden >= 0) c.fail('a control character that XML does not allow', forbidden);
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) c.pos = 3; // a BOM
-  skipProlog(c);
-  if (c.done) c.fail('the file holds no <status> element');
-  const root = c.startTag();
-  if (root.name !== 'status') c.fail('the root element must be <status>', root.at);
-  for (const name in root.attributes) if (!ROOT_ATTRIBUTES.has(name)) c.fail('an attribute that <status> does not have', root.at);
+  const r = new StrictXmlReader(buf, WORDING);
   const entries: LedgerEntry[] = [];
-  if (!root.empty) {
-    const ids = new Set<string>();
-    const intern = interning(); // a first sync records one plan id and a few hundred distinct times
-    for (;;) {
-      if (c.text().trim() !== '') c.fail('text directly inside <status>');
-      if (c.startsWith('</')) break;
-      const entry = readEntry(c, entries.length + 1, intern);
-      if (ids.has(entry.id)) c.fail(`request ${entry.id} has more than one <request-status> entry`);
-      ids.add(entry.id);
-      entries.push(entry);
-    }
-    c.endTag('status');
-  }
-  skipProlog(c);
-  if (!c.done) c.fail('content after the end of <status>');
-  return rootOf(c, root.attributes, entries, root.at);
+  const ids = new Set<string>();
+  const intern = interning(detach); // a first sync records one plan id and a few hundred distinct times
+  let root: { attributes: Values; at: number } | undefined;
+  let entry: { attributes: Values; at: number; text: Values } | undefined;
+  let child: { name: string; value: string } | undefined;
+  let depth = 0;
+  r.read({
+    open(tag, at) {
+      depth++;
+      if (depth === 1) {
+        if (tag.name !== 'status') r.fail('the root element must be <status>', at);
+        root = { attributes: attributesOf(r, tag, ROOT_ATTRIBUTES, 'an attribute that <status> does not have', at), at };
+      } else if (depth === 2) {
+        const where = `<request-status> number ${entries.length + 1}`;
+        if (tag.name !== 'request-status') r.fail('an element other than <request-status> inside <status>', at);
+        entry = { attributes: attributesOf(r, tag, ENTRY_ATTRIBUTES, `an attribute that ${where} does not have`, at), at, text: Object.create(null) as Values };
+      } else if (depth === 3) {
+        const where = `<request-status> number ${entries.length + 1}`;
+        if (!CHILDREN.has(tag.name)) r.fail(`an element that ${where} does not have`, at);
+        if (entry!.text[tag.name] !== undefined) r.fail(`${where} has <${tag.name}> twice`, at);
+        for (const _ in tag.attributes) r.fail(`<${tag.name}> has an attribute`, at);
+        child = { name: tag.name, value: '' };
+      } else r.fail(`expected the end tag of <${child!.name}>`, at);
+    },
+    text(text) {
+      if (depth === 3) child!.value += text;
+      else if (depth === 2 && text.trim() !== '') r.fail(`text directly inside <request-status> number ${entries.length + 1}`);
+      else if (depth === 1 && text.trim() !== '') r.fail('text directly inside <status>');
+    },
+    close() {
+      if (depth === 3) entry!.text[child!.name] = child!.value;
+      else if (depth === 2) {
+        const read = readEntry(r, entry!, entries.length + 1, intern);
+        if (ids.has(read.id)) r.fail(`request ${read.id} has more than one <request-status> entry`);
+        ids.add(read.id);
+        entries.push(read);
+      }
+      depth--;
+    },
+  });
+  return rootOf(r, root!.attributes, entries, root!.at);
 }
 
-function skipProlog(c: XmlCursor): void {
-  for (;;) {
-    c.skipSpace();
-    if (!c.skipMisc()) return;
+/** The attribute values by name; fails on a name not in `known` (xmlns declarations among them). */
+function attributesOf(r: StrictXmlReader, tag: XmlTag, known: ReadonlySet<string>, unknown: string, at: number): Values {
+  const values = Object.create(null) as Values;
+  for (const name in tag.attributes) {
+    if (!known.has(name)) r.fail(unknown, at);
+    values[name] = detach(tag.attributes[name]!.value);
   }
+  return values;
 }
 
-function readEntry(c: XmlCursor, position: number, intern: (value: string) => string): LedgerEntry {
+function readEntry(r: StrictXmlReader, entry: { attributes: Values; at: number; text: Values }, position: number, intern: (value: string) => string): LedgerEntry {
   const where = `<request-status> number ${position}`;
-  const tag = c.startTag();
-  if (tag.name !== 'request-status') c.fail('an element other than <request-status> inside <status>', tag.at);
-  for (const name in tag.attributes) if (!ENTRY_ATTRIBUTES.has(name)) c.fail(`an attribute that ${where} does not have`, tag.at);
-  const text: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (!tag.empty) {
-    for (;;) {
-      if (c.text().trim() !== '') c.fail(`text directly inside ${where}`);
-      if (c.startsWith('</')) break;
-      const child = c.startTag();
-      if (!CHILDREN.has(child.name)) c.fail(`an element that ${where} does not have`, child.at);
-      if (text[child.name] !== undefined) c.fail(`${where} has <${child.name}> twice`, child.at);
-      if (child.attributeCount > 0) c.fail(`<${child.name}> has an attribute`, child.at);
-      const value = child.empty ? '' : c.text();
-      if (!child.empty) c.endTag(child.name);
-      text[child.name] = value;
-    }
-    c.endTag('request-status');
-  }
+  const { text, at } = entry;
   const id = text.id;
   const completion = text.completion;
   const uploaded = text.uploaded;
-  if (id === undefined) c.fail(`${where} has no <id>`, tag.at);
-  if (completion === undefined) c.fail(`${where} has no <completion>`, tag.at);
-  if (uploaded === undefined) c.fail(`${where} has no <uploaded>`, tag.at);
-  if (!isRequestId(id)) c.fail(`${where} has an <id> that is not a request id (decimal digits, no leading zero)`, tag.at);
+  if (id === undefined) r.fail(`${where} has no <id>`, at);
+  if (completion === undefined) r.fail(`${where} has no <completion>`, at);
+  if (uploaded === undefined) r.fail(`${where} has no <uploaded>`, at);
+  if (!isRequestId(id)) r.fail(`${where} has an <id> that is not a request id (decimal digits, no leading zero)`, at);
   const lastUpdate = text['last-update'];
   const deleted = text.deleted;
-  const a = tag.attributes;
+  const a = entry.attributes;
   const tokenSize = a['token-size']?.trim();
   const fingerprint = a.fingerprint;
   const tokenSha256 = a['token-sha256'];
@@ -105,7 +109,7 @@ function readEntry(c: XmlCursor, position: number, intern: (value: string) => st
     : plan !== undefined && !RULES.plan.test(plan) ? 'a plan attribute that is not a plan id'
     : key !== undefined && !RULES.key.test(key) ? 'a key attribute that is not a scheme and key id like age:0123456789abcdef'
     : undefined;
-  if (bad !== undefined) c.fail(`request ${id} has ${bad}`, tag.at);
+  if (bad !== undefined) r.fail(`request ${id} has ${bad}`, at);
   return {
     id,
     completion: intern(completion),
@@ -121,15 +125,15 @@ function readEntry(c: XmlCursor, position: number, intern: (value: string) => st
   };
 }
 
-function rootOf(c: XmlCursor, a: Record<string, string>, entries: LedgerEntry[], at: number): Ledger {
+function rootOf(r: StrictXmlReader, a: Record<string, string>, entries: LedgerEntry[], at: number): Ledger {
   const serial = a.serial?.trim();
-  if (serial !== undefined && !RULES.serial.test(serial)) c.fail('<status> has a serial that is not a whole number', at);
+  if (serial !== undefined && !RULES.serial.test(serial)) r.fail('<status> has a serial that is not a whole number', at);
   const lineage = a.lineage;
-  if (lineage !== undefined && !RULES.lineage.test(lineage)) c.fail('<status> has a lineage that is not a UUID', at);
+  if (lineage !== undefined && !RULES.lineage.test(lineage)) r.fail('<status> has a lineage that is not a UUID', at);
   const plan = a.plan;
-  if (plan !== undefined && !RULES.plan.test(plan)) c.fail('<status> has a plan attribute that is not a plan id', at);
+  if (plan !== undefined && !RULES.plan.test(plan)) r.fail('<status> has a plan attribute that is not a plan id', at);
   const pending = a.pending?.split(' ').filter((p) => p !== '');
-  if (pending?.some((p) => !RULES.address.test(p))) c.fail('<status> has a pending list with an entry that is not a file name', at);
+  if (pending?.some((p) => !RULES.address.test(p))) r.fail('<status> has a pending list with an entry that is not a file name', at);
   return {
     ...(lineage === undefined ? {} : { lineage }),
     serial: serial === undefined ? 0 : Number(serial),
@@ -139,9 +143,10 @@ function rootOf(c: XmlCursor, a: Record<string, string>, entries: LedgerEntry[],
   };
 }
 
-/** Where the UTF-8 goes wrong, for the message (an error path: a second decode is fine). */
-function firstNonUtf8(buf: Buffer): number {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  const bad = text.indexOf('\uFFFD');
-  return bad < 0 ? 0 : Buffer.byteLength(text.slice(0, bad));
+/**
+ * A copy of a value the ledger keeps: saxes hands out slices of the text it was fed, and one
+ * kept slice would keep its whole 256 KiB piece of the file alive.
+ */
+function detach(value: string): string {
+  return value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8');
 }

@@ -25,4 +25,14 @@ export class XmlFormatError extends Error {
     }
     return new XmlFormatError(line, buf.toString('utf8', lineStart, at).length + 1, reason);
   }
+
+  /** The error at character `offset` (UTF-16 units, as the parser counts) of the UTF-8 text in `buf`. */
+  static atCharacter(buf: Buffer, offset: number, reason: string): XmlFormatError {
+    const text = buf.toString('utf8'); // an error path: decoding the whole once is fine
+    const at = Math.max(0, Math.min(offset, text.length));
+    const lineStart = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
+    return new XmlFormatError(line, at - lineStart + 1, reason);
+  }
 }

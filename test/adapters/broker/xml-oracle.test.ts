@@ -1,5 +1,5 @@
 /**
- * broker-xml.ts reads broker answers with its own cursor; it used fast-xml-parser before. Here
+ * broker/xml.ts reads broker answers with saxes (xml/strict-reader.ts); it used fast-xml-parser before. Here
  * fast-xml-parser, configured as it was, is the oracle: on generated broker answers (default or
  * prefixed namespace, indentation, comments, unknown elements, rows in any order) both must
  * read the same values. The cases where they differ on purpose (entities decoded, trailing
