@@ -119,5 +119,13 @@ describe('rotation and scheme change as plans', () => {
     assert.deepEqual((await folder.list()).map((f) => f.name).sort(), [...ids.map((id) => `export_${id}.zip.c4gh`), 'status.xml'].sort());
     for (const id of ids) assert.equal(await opens(reader, (await folder.read(`export_${id}.zip.c4gh`, 1 << 20))!), true);
     assert.equal((await cli('plan', '--detailed-exitcode')).code, 0);
+
+    const replace = await cli('plan', '--replace', ids[0]!, '--detailed-exitcode');
+    assert.equal(replace.code, 2, replace.combined);
+    assert.match(replace.stdout, new RegExp(`-/\\+ export_${ids[0]}\\.zip\\.c4gh will be uploaded again: replacement requested`));
+    assert.match(replace.stdout, /Plan: 1 to add, 1 to change, 1 to destroy\./);
+    const typo = await cli('plan', '--replace', '99');
+    assert.equal(typo.code, 64, typo.combined);
+    assert.match(typo.stderr, /--replace 99: request 99 has no file to replace/);
   });
 });

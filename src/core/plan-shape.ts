@@ -49,7 +49,7 @@ const PLAN: Shape = {
       },
     },
     encryption: { keys: keysOf<NonNullable<Plan['encryption']>>()(['scheme', 'key_id']) },
-    options: { keys: keysOf<Plan['options']>()(['max_delete', 'allow_mass_delete', 'prune_orphans', 'only']) },
+    options: { keys: keysOf<Plan['options']>()(['max_delete', 'allow_mass_delete', 'prune_orphans', 'only', 'replace']) },
     actions: { keys: [], items: ACTION },
     summary: { keys: keysOf<Plan['summary']>()(['add', 'change', 'destroy', 'publish_ledger']) },
   },

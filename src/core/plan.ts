@@ -134,6 +134,8 @@ export interface PlanOptions {
   readonly prune_orphans: boolean;
   /** Targeting (`--only`, format 1.1): only these requests are read and acted on, plus the ledger upload. */
   readonly only?: readonly RequestId[];
+  /** `--replace ID…` (Terraform's -replace): upload these live requests again whatever else holds; `all` for `--replace-all`. */
+  readonly replace?: readonly RequestId[] | 'all';
 }
 
 export interface PlanEncryption {

@@ -4,10 +4,12 @@
  * other change), and after a change of scheme the file under the old name is removed once its
  * replacement is in place. Removals run after every upload of the apply and only when all
  * succeeded (apply-plan.ts), so no moment leaves a request without a file on the server.
- * Fernet entries record no key (sealing-key.ts): a Fernet key change is not seen here.
+ * Fernet entries record no key (sealing-key.ts): a Fernet key change is not seen here; for that,
+ * and any other reason, `plan --replace ID…` re-uploads named requests.
  */
 import type { LedgerEntry, RemoteFile } from './model.js';
-import type { ActionReason, PlanEncryption, RemoveOrphanAction, RemoteExpectation } from './plan.js';
+import type { ActionReason, PlanEncryption, PlanOptions, RemoveOrphanAction, RemoteExpectation } from './plan.js';
+import { problem, type Problem } from './problem.js';
 import { entryFileName, requestIdOfExportFile } from './remote-names.js';
 import { ledgerKeyOf, schemeOfEntry } from './sealing-key.js';
 
@@ -35,6 +37,27 @@ export function supersededRemovals(files: readonly RemoteFile[], current: Readon
     if (id === null || name === undefined || name === file.name) return [];
     return [{ address: file.name, kind: 'remove_orphan', reason: 'superseded_file', request_id: id, before: null, after: null, precondition: { remote: expectationOf(file) } }];
   });
+}
+
+/** `--replace`: a live request named (or every one, `all`) is uploaded again, though nothing else asks for it. */
+export function replaceRequested(entry: LedgerEntry | undefined, replace: PlanOptions['replace']): { kind: 'replace'; reason: ActionReason } | null {
+  if (!entry || entry.deleted !== undefined || replace === undefined) return null;
+  return replace === 'all' || replace.includes(entry.id) ? { kind: 'replace', reason: 'replace_requested' } : null;
+}
+
+/** A request `--replace` names must have a file to replace: a typo must not plan silently without it. */
+export function replaceProblems(replace: PlanOptions['replace'], entries: ReadonlyMap<string, LedgerEntry>, desired: ReadonlySet<string>, tag: string): Problem[] {
+  if (replace === undefined || replace === 'all') return [];
+  return replace
+    .filter((id) => !desired.has(id) || entries.get(id)?.deleted !== undefined || !entries.has(id))
+    .map((id) =>
+      problem(
+        'USAGE',
+        `--replace ${id}: request ${id} has no file to replace`,
+        `Only a request the broker lists under tag '${tag}' (and --only, if given) whose file aktin-sftp uploaded can be replaced.`,
+        "Check the id ('aktin-sftp ledger' lists them); a new request is uploaded without --replace.",
+      ),
+    );
 }
 
 /** The name a live entry's file has now. */

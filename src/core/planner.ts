@@ -31,7 +31,7 @@ import { PLAN_FORMAT_VERSION } from './plan.js';
 import { checkDeleteSafety } from './plan-safety.js';
 import { summarisePlan } from './plan-summary.js';
 import { failed, ok, type Outcome } from './problem.js';
-import { liveFileName, resealReason, supersededRemovals } from './planner-sealing.js';
+import { liveFileName, replaceProblems, replaceRequested, resealReason, supersededRemovals } from './planner-sealing.js';
 import { LEDGER_FILE_NAME, entryFileName, exportFileName, isTempFileName, requestIdOfExportFile, requestIdOfTempFile } from './remote-names.js';
 
 export interface PlannerInput {
@@ -78,7 +78,7 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
       const entry = entries.get(r.id);
       const address = exportFileName(r.id, scheme);
       // Decided on the file the entry has (its own scheme's name); written to the configured one's.
-      const decision = decideUpload(r, entry, files.get(liveFileName(entry) ?? address)) ?? reseal(entry, encryption);
+      const decision = decideUpload(r, entry, files.get(liveFileName(entry) ?? address)) ?? reseal(entry, encryption) ?? replaceRequested(entry, input.options.replace);
       return decision ? [uploadFor(r, address, entry, files.get(address), decision)] : [];
     });
   // The name each desired request's file has, or gets with this plan: any other of its names goes.
@@ -96,7 +96,7 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   const publish = blocked.has(LEDGER_FILE_NAME) ? null : publishFor(changes.length > 0, ledger.sha256, listing, files.get(LEDGER_FILE_NAME));
   const actions = publish ? [...changes, publish] : changes;
 
-  const problems = checkDeleteSafety(actions, broker, input.options);
+  const problems = [...replaceProblems(input.options.replace, entries, desired, broker.tag), ...checkDeleteSafety(actions, broker, input.options)];
   if (problems.length > 0) return failed(problems);
 
   const { context } = input;

@@ -96,4 +96,17 @@ describe('planner: remote names follow the scheme', () => {
       'publish_ledger ledger_changed status.xml',
     ]);
   });
+
+  it('--replace re-uploads named live requests for any reason; --replace-all every one; a name without a file is refused', () => {
+    const world = { requests: [req('7'), req('8')], entries: [tracked('7'), tracked('8')], files: [file('export_7.zip'), file('export_8.zip')], ledgerSha256: null };
+    assert.deepEqual(planned(plannerInput({ ...world, options: { replace: ['8'] } })).lines, ['replace replace_requested export_8.zip', 'publish_ledger ledger_changed status.xml']);
+    assert.deepEqual(planned(plannerInput({ ...world, options: { replace: 'all' } })).lines, [
+      'replace replace_requested export_7.zip',
+      'replace replace_requested export_8.zip',
+      'publish_ledger ledger_changed status.xml',
+    ]);
+    const refused = planChanges(plannerInput({ ...world, options: { replace: ['9'] } }));
+    assert.ok(!refused.ok);
+    assert.deepEqual(refused.problems.map((p) => `${p.code} ${p.title}`), ['USAGE --replace 9: request 9 has no file to replace']);
+  });
 });
