@@ -9,13 +9,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RemoteFolder } from '../src/app/ports.js';
-import { BrokerDriver } from './broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
+import type { BrokerEmulator } from './broker-emulator/index.js';
 import { runCliProcess } from './support/cli-process.js';
-import { createDeployment, openTargetFolder, sshdTarget, type Deployment, type SftpTarget } from './support/e2e-world.js';
-import { tempDir } from '../test/support/temp-dir.js';
+import type { Deployment, SftpTarget } from './support/e2e-world.js';
+import { startSshdWorld, type SshdWorld } from './support/sshd-world.js';
 
 describe('apply refusals on real parts', () => {
+  let world: SshdWorld;
   let emulator: BrokerEmulator;
   let target: SftpTarget;
   let deployment: Deployment;
@@ -28,22 +28,10 @@ describe('apply refusals on real parts', () => {
   const noLock = () => assert.ok(!existsSync(join(deployment.workingDir, 'status.xml.lock')), 'no lock left behind');
 
   before(async () => {
-    emulator = await startBrokerEmulator({ port: 0 });
-    const driver = new BrokerDriver(emulator.url);
-    for (let i = 0; i < 2; i++) {
-      const id = await driver.createRequest({ tags: ['rki'] });
-      await driver.node('xxxApiKey123').putResult(id, Buffer.from(`result ${id}`), 'text/plain');
-      await driver.node('xxxApiKey123').postStatus(id, 'completed');
-    }
-    target = sshdTarget({ own: 'refusals' });
-    deployment = createDeployment({ brokerUrl: emulator.url, tag: 'rki', sftp: target, dir: tempDir('refusals') });
-    folder = await openTargetFolder(target);
-    for (const file of await folder.list()) await folder.remove(file.name);
+    world = await startSshdWorld({ own: 'refusals', results: 2 });
+    ({ emulator, target, deployment, folder } = world);
   });
-  after(async () => {
-    await folder?.close();
-    await emulator?.close();
-  });
+  after(() => world?.close());
 
   it('a folder that takes no files: exit 1 after one probe, no export made', async () => {
     const readOnly = join(deployment.dir, 'read-only.toml');

@@ -95,7 +95,7 @@ async function brokerClientCpu(): Promise<void> {
 
 console.log(`per tagged request (status list of ${statusXml.length} bytes, 2 nodes)`);
 await brokerClientCpu();
-await cpu('  parseStatusList (broker-xml.ts)', 20_000, () => parseStatusList(statusXml, 'bench'));
+await cpu('  parseStatusList (broker/xml.ts)', 20_000, () => parseStatusList(statusXml, 'bench'));
 await cpu('  fingerprintOf (broker-fingerprint.ts)', 20_000, () => fingerprintOf(statuses));
 await cpu('  nodeCounts + completionOf (completion.ts)', 20_000, () => {
   const { nodes, completed } = nodeCounts(statuses);
@@ -120,13 +120,13 @@ const ledger: Ledger = {
 };
 const ledgerXml = formatLedgerXml(ledger);
 console.log(`per run, for ${n} requests / ledger entries (status.xml ${(ledgerXml.length / 1024).toFixed(0)} KiB)`);
-await cpu(`  parseRequestIds, ${n} ids (broker-xml.ts)`, 5, () => parseRequestIds(listXml, 'bench'));
+await cpu(`  parseRequestIds, ${n} ids (broker/xml.ts)`, 5, () => parseRequestIds(listXml, 'bench'));
 const snapshot = { tag: 'rki', requests: ledger.entries.map((e) => ({ id: e.id, completion: e.completion, fingerprint: e.fingerprint!, nodes: 2, completed: 1 })) };
 await cpu('  brokerDigest (digests.ts)', 5, () => brokerDigest(snapshot));
 const listing = { files: ledger.entries.map((e) => ({ name: `export_${e.id}.zip`, size: e.tokenSize!, mtime: 1_714_557_600 })), ledgerSha256: hex() };
 await cpu('  listingDigest (digests.ts)', 5, () => listingDigest(listing));
-await cpu('  parseLedgerXml (ledger-xml.ts)', 5, () => parseLedgerXml(ledgerXml));
-await cpu('  formatLedgerXml (ledger-xml.ts)', 5, () => formatLedgerXml(ledger));
+await cpu('  parseLedgerXml (ledger/xml.ts)', 5, () => parseLedgerXml(ledgerXml));
+await cpu('  formatLedgerXml (ledger/xml.ts)', 5, () => formatLedgerXml(ledger));
 const first = process.cpuUsage();
 await ledgerSchemaErrors(ledgerXml);
 const used = process.cpuUsage(first);

@@ -13,7 +13,7 @@ import { lstat, mkdir, open, readdir, rename, rmdir, unlink, type FileHandle } f
 import type { AddressInfo } from 'node:net';
 import { join, posix } from 'node:path';
 import ssh2, { type AuthContext, type Connection, type ParsedKey, type SFTPWrapper } from 'ssh2';
-import { fingerprintOf } from '../src/adapters/sftp/host-key.js';
+import { hostKeyFingerprintOf } from '../src/adapters/sftp/host-key.js';
 import { hostKey } from '../test/support/ssh-keys.js';
 
 const { Server, utils } = ssh2;
@@ -67,7 +67,7 @@ export async function startLocalSftpServer(options: { root: string; username?: s
     port: (server.address() as AddressInfo).port,
     username,
     password,
-    hostKeyFingerprint: fingerprintOf(publicKey.getPublicSSH()),
+    hostKeyFingerprint: hostKeyFingerprintOf(publicKey.getPublicSSH()),
     root: options.root,
     dropConnections: () => clients.forEach((c) => c.end()),
     close: async () => {

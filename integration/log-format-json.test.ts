@@ -7,13 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RemoteFolder } from '../src/app/ports.js';
-import { BrokerDriver } from './broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
 import { runCliProcess, startCli } from './support/cli-process.js';
-import { createDeployment, openTargetFolder, sshdTarget, type Deployment } from './support/e2e-world.js';
+import type { Deployment } from './support/e2e-world.js';
+import { startSshdWorld, type SshdWorld } from './support/sshd-world.js';
 import { check, jsonLines } from '../test/support/json-schemas.js';
-import { tempDir } from '../test/support/temp-dir.js';
 
 type Line = Record<string, unknown>;
 
@@ -37,29 +34,15 @@ function events(stderr: string): Line[] {
 }
 
 describe('log formats through the built CLI', () => {
-  let emulator: BrokerEmulator;
+  let world: SshdWorld;
   let deployment: Deployment;
-  let folder: RemoteFolder;
-  const driver = () => new BrokerDriver(emulator.url);
-  const addResult = async () => {
-    const id = await driver().createRequest({ tags: ['rki'] });
-    await driver().node('xxxApiKey123').putResult(id, Buffer.from(`result ${id}`), 'text/plain');
-    await driver().node('xxxApiKey123').postStatus(id, 'completed');
-    return id;
-  };
+  const addResult = () => world.addResult();
 
   before(async () => {
-    emulator = await startBrokerEmulator({ port: 0 });
-    await addResult();
-    const target = sshdTarget({ own: 'log-format' });
-    deployment = createDeployment({ brokerUrl: emulator.url, tag: 'rki', sftp: target, dir: tempDir('log-format'), extraToml: '[WATCH]\nDEBOUNCE = 1\n' });
-    folder = await openTargetFolder(target);
-    for (const file of await folder.list()) await folder.remove(file.name);
+    world = await startSshdWorld({ own: 'log-format', results: 1, extraToml: '[WATCH]\nDEBOUNCE = 1\n' });
+    ({ deployment } = world);
   });
-  after(async () => {
-    await folder?.close();
-    await emulator?.close();
-  });
+  after(() => world?.close());
 
   it('apply --json --log-format json: the report on stdout, the events on stderr', async () => {
     const run = await runCliProcess(['apply', '-c', deployment.configFile, '--auto-approve', '--json', '--log-format', 'json'], { cwd: deployment.dir });

@@ -12,13 +12,14 @@ import { after, before, describe, it } from 'node:test';
 import { fernetDecrypt, parseFernetKey } from '../src/adapters/encryption/fernet/fernet.js';
 import type { RemoteFolder } from '../src/app/ports.js';
 import { BrokerDriver } from './broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
+import type { BrokerEmulator } from './broker-emulator/index.js';
 import { startCli } from './support/cli-process.js';
-import { createDeployment, openTargetFolder, sshdTarget, type Deployment } from './support/e2e-world.js';
+import type { Deployment } from './support/e2e-world.js';
+import { startSshdWorld, type SshdWorld } from './support/sshd-world.js';
 import { eventually } from './support/eventually.js';
-import { tempDir } from '../test/support/temp-dir.js';
 
 describe('aktin-sftp watch', () => {
+  let world: SshdWorld;
   let emulator: BrokerEmulator;
   let deployment: Deployment;
   let folder: RemoteFolder;
@@ -26,21 +27,10 @@ describe('aktin-sftp watch', () => {
   const hospital = () => driver().node('xxxApiKey123');
 
   before(async () => {
-    emulator = await startBrokerEmulator({ port: 0 });
-    for (let i = 0; i < 2; i++) {
-      const id = await driver().createRequest({ tags: ['rki'] });
-      await hospital().putResult(id, Buffer.from(`result ${id}`), 'text/plain');
-      await hospital().postStatus(id, 'completed');
-    }
-    const target = sshdTarget({ own: 'watch' });
-    deployment = createDeployment({ brokerUrl: emulator.url, tag: 'rki', sftp: target, dir: tempDir('watch-cli'), extraToml: '[WATCH]\nDEBOUNCE = 1\n' });
-    folder = await openTargetFolder(target);
-    for (const file of await folder.list()) await folder.remove(file.name);
+    world = await startSshdWorld({ own: 'watch', results: 2, extraToml: '[WATCH]\nDEBOUNCE = 1\n' });
+    ({ emulator, deployment, folder } = world);
   });
-  after(async () => {
-    await folder?.close();
-    await emulator?.close();
-  });
+  after(() => world?.close());
 
   it('reconciles at start, then uploads a new result after a targeted cycle, and stops cleanly on SIGTERM', async () => {
     const run = startCli(['watch', '-c', deployment.configFile, '--listen', '127.0.0.1:0'], { cwd: deployment.dir });

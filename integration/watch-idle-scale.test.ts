@@ -11,16 +11,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RemoteFolder } from '../src/app/ports.js';
 import { BrokerDriver } from './broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator, type SeedRequest } from './broker-emulator/index.js';
+import type { BrokerEmulator, SeedRequest } from './broker-emulator/index.js';
 import { startCli } from './support/cli-process.js';
-import { createDeployment, openTargetFolder, sshdTarget, type Deployment } from './support/e2e-world.js';
+import type { Deployment } from './support/e2e-world.js';
+import { startSshdWorld, type SshdWorld } from './support/sshd-world.js';
 import { eventually } from './support/eventually.js';
-import { tempDir } from '../test/support/temp-dir.js';
 
 const REQUESTS = 2000;
 const DEBOUNCE_S = 1;
 
 describe('aktin-sftp watch with 2,000 tagged requests', () => {
+  let world: SshdWorld;
   let emulator: BrokerEmulator;
   let deployment: Deployment;
   let folder: RemoteFolder;
@@ -32,23 +33,15 @@ describe('aktin-sftp watch with 2,000 tagged requests', () => {
       tags: ['rki'],
       nodes: [{ key: 'xxxApiKey123', result: `r;${i}\n`, status: 'completed', date: '2024-05-01T10:00:00Z' }],
     }));
-    emulator = await startBrokerEmulator({ port: 0, seed: { requests } });
-    const target = sshdTarget({ own: 'watch-idle-scale' });
-    deployment = createDeployment({
-      brokerUrl: emulator.url,
-      tag: 'rki',
-      sftp: target,
-      dir: tempDir('watch-idle-scale'),
+    world = await startSshdWorld({
+      own: 'watch-idle-scale',
+      emulator: { seed: { requests } },
       // RESYNC an hour: no periodic full reconcile falls into the test's windows.
       extraToml: `[WATCH]\nDEBOUNCE = ${DEBOUNCE_S}\nRESYNC = 3600\n`,
     });
-    folder = await openTargetFolder(target);
-    for (const file of await folder.list()) await folder.remove(file.name);
+    ({ emulator, deployment, folder } = world);
   });
-  after(async () => {
-    await folder?.close();
-    await emulator?.close();
-  });
+  after(() => world?.close());
 
   it('asks the broker nothing while idle, and only about the request an event names', async () => {
     const run = startCli(['watch', '-c', deployment.configFile], { cwd: deployment.dir });

@@ -15,28 +15,23 @@ import { after, before, describe, it } from 'node:test';
 import { acquireLedgerLock } from '../src/adapters/ledger/lock.js';
 import type { RemoteFolder } from '../src/app/ports.js';
 import { BrokerDriver } from './broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
+import type { BrokerEmulator } from './broker-emulator/index.js';
 import { runCliProcess, startCli } from './support/cli-process.js';
-import { createDeployment, openTargetFolder, sshdTarget, type Deployment } from './support/e2e-world.js';
+import type { Deployment } from './support/e2e-world.js';
+import { startSshdWorld, type SshdWorld } from './support/sshd-world.js';
 import { eventually } from './support/eventually.js';
-import { tempDir } from '../test/support/temp-dir.js';
 
 describe('aktin-sftp watch and a cron apply', () => {
+  let world: SshdWorld;
   let emulator: BrokerEmulator;
   let deployment: Deployment;
   let folder: RemoteFolder;
 
   before(async () => {
-    emulator = await startBrokerEmulator({ port: 0 });
-    const target = sshdTarget({ own: 'watch-lock' });
-    deployment = createDeployment({ brokerUrl: emulator.url, tag: 'rki', sftp: target, dir: tempDir('watch-lock'), extraToml: '[WATCH]\nDEBOUNCE = 1\nRESYNC = 3600\n' });
-    folder = await openTargetFolder(target);
-    for (const file of await folder.list()) await folder.remove(file.name);
+    world = await startSshdWorld({ own: 'watch-lock', extraToml: '[WATCH]\nDEBOUNCE = 1\nRESYNC = 3600\n' });
+    ({ emulator, deployment, folder } = world);
   });
-  after(async () => {
-    await folder?.close();
-    await emulator?.close();
-  });
+  after(() => world?.close());
 
   it('retries a cycle that meets the lock until it is free, then does the work', async () => {
     const run = startCli(['watch', '-c', deployment.configFile, '--listen', '127.0.0.1:0'], { cwd: deployment.dir });

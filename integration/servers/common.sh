@@ -28,7 +28,7 @@ wait_for_log() {
 # A host key of our own; the tests pin its SHA256 fingerprint, as users do.
 new_host_key() { ssh-keygen -q -t "$1" -N '' -C "aktin-it-$1" ${2:+-m "$2"} -f "$state/host_key"; }
 
-# emit NAME PORT USER PASS FOLDER: the lines the tests read (integration/support/servers.ts).
+# emit NAME PORT USER PASS FOLDER: the lines the tests read (integration/support/sftp-servers.ts).
 # Shows the server's logs, removes its state and fails the start script.
 give_up() {
   cat "$state"/*.log >&2 || true

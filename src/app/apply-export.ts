@@ -13,24 +13,21 @@ import type { UploadAction } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { tempFileName } from '../core/remote-names.js';
 import { ledgerKeyOf } from '../core/sealing-key.js';
+import type { ApplyContext } from './apply-context.js';
 import { ByteMeter } from './byte-meter.js';
-import type { LedgerWriter } from './ledger-writer.js';
-import type { BrokerReader, Clock, Encryptor, EventSink, RemoteFolder } from './ports.js';
+import type { BrokerReader, Encryptor, RemoteFolder } from './ports.js';
 
-export interface ExportDeps {
+export interface ExportDeps extends ApplyContext {
   readonly broker: Pick<BrokerReader, 'openBundle'>;
-  readonly remote: RemoteFolder;
-  readonly ledger: LedgerWriter;
-  readonly clock: Clock;
   readonly encryptor: Encryptor;
-  readonly events: EventSink;
 }
 
 /**
  * Runs one upload; resolves with the size of the token now under the final name.
  * `tempListed`: the folder's listing, read under this run's lock, holds the temporary name.
  */
-export async function runExportAction(deps: ExportDeps, action: UploadAction, planId: string, tempListed = true): Promise<number> {
+export async function runExportAction(deps: ExportDeps, action: UploadAction, tempListed = true): Promise<number> {
+  const { planId } = deps;
   const id = action.request_id;
   const temp = tempFileName(action.address, planId);
   // A temp file of this name can only be a leftover of an interrupted apply of this same plan;

@@ -25,6 +25,7 @@ import { ProblemError, isProblemError, problem, type Problem } from '../core/pro
 import { Readable } from 'node:stream';
 import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
 import { runBounded } from '../core/run-bounded.js';
+import type { ApplyContext } from './apply-context.js';
 import { runExportAction } from './apply-export.js';
 import { BundlePrefetch } from './bundle-prefetch.js';
 import { publishLedger, runRemoval } from './apply-removal.js';
@@ -97,6 +98,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   if (foreign.length > 0) throw new ProblemError(foreign);
 
   const ledger = new LedgerWriter(deps.ledgerStore, observation.ledger);
+  const apply: ApplyContext = { planId: plan.plan_id, remote: deps.remote, ledger, clock: deps.clock, events: deps.events };
   const files = new Map(observation.listing.files.map((f) => [f.name, f] as const));
   const done: (ActionRecord & { bytes?: number })[] = [];
   const alreadyDone: ActionRecord[] = [];
@@ -112,7 +114,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const observed = viewOf(observation.ledger.ledger);
   const todo = plan.actions.filter((action): action is FileAction => {
     if (isPublish(action)) return false;
-    if (actionReadiness(action, observed, files.get(action.address) ?? null, plan.plan_id) !== 'done') return true;
+    if (actionReadiness(action, observed, files.get(action.address) ?? null, apply.planId) !== 'done') return true;
     alreadyDone.push(record(action));
     return false;
   });
@@ -127,10 +129,10 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     const request = action.request_id === null ? {} : { request_id: action.request_id };
     deps.events({ type: 'action_start', address: action.address, kind: action.kind, ...request });
     try {
-      await checkReadiness(deps.remote, ledger, action, plan.plan_id);
+      await checkReadiness(apply, action);
       const bytes = isUpload(action)
-        ? await runExportAction({ ...deps, broker: prefetch, ledger }, action, plan.plan_id, files.has(tempFileName(action.address, plan.plan_id)))
-        : await runRemoval(deps, ledger, action, plan.plan_id);
+        ? await runExportAction({ ...apply, broker: prefetch, encryptor: deps.encryptor }, action, files.has(tempFileName(action.address, apply.planId)))
+        : await runRemoval(apply, action);
       done.push({ ...record(action), ...(bytes === undefined ? {} : { bytes }) });
       deps.events({ type: 'action_done', address: action.address, kind: action.kind, ...request, ...(bytes === undefined ? {} : { bytes }) });
     } catch (error) {
@@ -144,7 +146,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   const temps = todo.filter(isCleanup);
   const removals = todo.filter(isRemoval);
   // One probe before the first export: a folder that takes no files costs no exports.
-  if (uploads.length > 0) await probeWritable(deps.remote, plan.plan_id);
+  if (uploads.length > 0) await probeWritable(apply);
   prefetch.start();
   await runBounded(uploads, options.concurrency, run, mayStart);
   await runBounded(temps, options.concurrency, run, mayStart);
@@ -159,7 +161,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
   // what the folder holds (a second signal ends the process at once instead).
   if (wantsPublish && stoppedBy === undefined) {
     try {
-      ledgerPublished = await publishLedger(deps, ledger, plan.plan_id);
+      ledgerPublished = await publishLedger(apply, observation.listing.ledgerSha256);
     } catch (error) {
       failed.push({ address: LEDGER_FILE_NAME, kind: 'publish_ledger', problem: asProblem(error) });
     }
@@ -170,7 +172,7 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
 }
 
 /** Writes and removes an empty temporary file (a name the next plan would clean up, should it stay). */
-async function probeWritable(remote: RemoteFolder, planId: string): Promise<void> {
+async function probeWritable({ remote, planId }: ApplyContext): Promise<void> {
   const probe = tempFileName(LEDGER_FILE_NAME, planId);
   try {
     await remote.remove(probe);
@@ -186,7 +188,7 @@ async function probeWritable(remote: RemoteFolder, planId: string): Promise<void
   }
 }
 
-async function checkReadiness(remote: RemoteFolder, ledger: LedgerWriter, action: PlannedAction, planId: string) {
+async function checkReadiness({ remote, ledger, planId }: ApplyContext, action: PlannedAction) {
   const file = await remote.stat(action.address);
   const readiness = actionReadiness(action, ledger, file, planId);
   if (readiness === 'conflict') {

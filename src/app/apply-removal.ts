@@ -2,45 +2,43 @@
  * The applier's other remote changes: removing a file (with the pending mark first, so a crash
  * between remove and ledger write is recognisable) and publishing the ledger copy
  * `status.xml` through a temporary name, skipped when the remote copy already has the bytes.
+ * The remote copy's digest is the one `observe` took under the lock: the run's own actions never
+ * write status.xml but here, so it still holds, and the ~46 MB copy is not read a second time.
  */
 import { Readable } from 'node:stream';
 import { actionChange, pendingChange } from '../core/ledger-transitions.js';
 import type { DeleteAction, RemoveOrphanAction, RemoveTempAction } from '../core/plan.js';
 import { LEDGER_FILE_NAME, tempFileName } from '../core/remote-names.js';
-import type { LedgerWriter } from './ledger-writer.js';
-import type { Clock, EventSink, RemoteFolder } from './ports.js';
-import { remoteDigest } from './remote-digest.js';
+import type { ApplyContext } from './apply-context.js';
 
-export interface RemovalDeps {
-  readonly remote: RemoteFolder;
-  readonly clock: Clock;
-  readonly events: EventSink;
-}
-
-export async function runRemoval(deps: RemovalDeps, ledger: LedgerWriter, action: DeleteAction | RemoveOrphanAction | RemoveTempAction, planId: string): Promise<undefined> {
+export async function runRemoval(apply: ApplyContext, action: DeleteAction | RemoveOrphanAction | RemoveTempAction): Promise<undefined> {
+  const { ledger, planId } = apply;
   if (action.kind === 'delete') await ledger.update((l) => pendingChange(l, action.address, planId));
-  await deps.remote.remove(action.address);
-  await ledger.update((l) => actionChange(l, action, { at: deps.clock.now(), planId }));
+  await apply.remote.remove(action.address);
+  await ledger.update((l) => actionChange(l, action, { at: apply.clock.now(), planId }));
   return undefined;
 }
 
-/** Uploads the local ledger as `status.xml` unless the remote copy already has the same bytes. */
-export async function publishLedger(deps: RemovalDeps, ledger: LedgerWriter, planId: string): Promise<boolean> {
+/**
+ * Uploads the local ledger as `status.xml` unless the remote copy already has the same bytes;
+ * `remoteSha256` is the observation's digest of that copy (undefined: there was none).
+ */
+export async function publishLedger(apply: ApplyContext, remoteSha256: string | undefined): Promise<boolean> {
+  const { ledger, events, remote } = apply;
   const { sha256 } = ledger.current;
   if (sha256 === null) return false;
-  const remote = await remoteDigest(deps.remote, LEDGER_FILE_NAME).catch(() => null);
-  if (remote !== null && remote.sha256 === sha256) return false;
-  const bytes = ledger.current.bytes!; // read now: a snapshot does not hold them
-  deps.events({ type: 'action_start', address: LEDGER_FILE_NAME, kind: 'publish_ledger' });
-  const temp = tempFileName(LEDGER_FILE_NAME, planId);
-  await deps.remote.remove(temp);
+  if (remoteSha256 === sha256) return false;
+  const bytes = (await ledger.currentBytes())!; // sha256 is not null: there is a ledger file
+  events({ type: 'action_start', address: LEDGER_FILE_NAME, kind: 'publish_ledger' });
+  const temp = tempFileName(LEDGER_FILE_NAME, apply.planId);
+  await remote.remove(temp);
   try {
-    await deps.remote.write(temp, Readable.from([bytes]));
+    await remote.write(temp, Readable.from([bytes]));
   } catch (error) {
-    await deps.remote.remove(temp).catch(() => undefined);
+    await remote.remove(temp).catch(() => undefined);
     throw error;
   }
-  await deps.remote.rename(temp, LEDGER_FILE_NAME);
-  deps.events({ type: 'action_done', address: LEDGER_FILE_NAME, kind: 'publish_ledger', bytes: bytes.length });
+  await remote.rename(temp, LEDGER_FILE_NAME);
+  events({ type: 'action_done', address: LEDGER_FILE_NAME, kind: 'publish_ledger', bytes: bytes.length });
   return true;
 }

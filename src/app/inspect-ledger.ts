@@ -5,7 +5,7 @@
 import type { LedgerEntry } from '../core/model.js';
 import type { World } from './ports.js';
 
-export interface LedgerView {
+export interface LedgerInspection {
   readonly path: string;
   readonly exists: boolean;
   readonly lineage: string | null;
@@ -13,7 +13,7 @@ export interface LedgerView {
   readonly entries: readonly (LedgerEntry & { readonly state: 'uploaded' | 'deleted' | 'pending' })[];
 }
 
-export async function inspectLedger(world: Pick<World, 'ledgerStore'>): Promise<LedgerView> {
+export async function inspectLedger(world: Pick<World, 'ledgerStore'>): Promise<LedgerInspection> {
   const { ledger, sha256 } = await world.ledgerStore.read();
   const pending = new Set(ledger.pending ?? []);
   return {

@@ -44,6 +44,11 @@ export class LedgerWriter implements LedgerView {
     return this.#snapshot;
   }
 
+  /** The bytes of `current`, read now (a snapshot does not hold them). */
+  currentBytes(): Promise<Buffer | null> {
+    return this.store.bytes(this.#snapshot);
+  }
+
   /** Records the step `change` makes of the latest ledger; steps run strictly one after another, and the view moves only once a step is durable. */
   update(change: (ledger: LedgerView) => LedgerChange | null): Promise<void> {
     const run = this.#queue.then(async () => {

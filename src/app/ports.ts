@@ -59,19 +59,25 @@ export interface RemoteFolder {
 export interface LedgerFile {
   /**
    * Reads and parses the ledger, replaying in memory what a journal left by an interrupted run
-   * records; an absent file reads as an empty ledger with bytes null.
+   * records; an absent file reads as an empty ledger with sha256 null.
    */
   read(): Promise<LedgerSnapshot>;
   /**
    * Records `ledger` (lineage set if absent, serial + 1) durably before it returns, in time
-   * proportional to what changed since the last write. The snapshot's bytes are what the ledger
-   * file will hold after the next flush(); they are formatted only when asked for.
+   * proportional to what changed since the last write. The snapshot's bytes (bytes()) are what
+   * the ledger file will hold after the next flush(); they are formatted only when asked for.
    */
   write(ledger: Ledger): Promise<LedgerSnapshot>;
   /** Records one step of an apply durably before it returns, in time proportional to the step alone. */
   record(change: LedgerChange): Promise<void>;
   /** Writes the ledger file atomically with everything recorded (the previous version kept as a backup). */
   flush(): Promise<LedgerSnapshot>;
+  /**
+   * The exact bytes of a snapshot this store gave, null when it has no ledger file: read from the
+   * file, which must still have the snapshot's sha256 (else a problem: something else wrote it),
+   * or formatted for a snapshot not yet in the file.
+   */
+  bytes(snapshot: LedgerSnapshot): Promise<Buffer | null>;
   /** Where the ledger lives, for messages. */
   readonly path: string;
 }

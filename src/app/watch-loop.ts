@@ -7,10 +7,11 @@
  * starting new work), closes the subscription and returns. The decisions are in
  * core/watch-schedule.ts; time comes from injectable timers so tests need no real sleeps.
  */
+import { backoffDelay, EQUAL_JITTER } from '../core/backoff.js';
 import { eventRequestId, type BrokerEvent } from '../core/broker-event.js';
 import { compareRequestIds, type RequestId } from '../core/model.js';
 import type { CycleReport, CycleResult, CycleScope, CycleTrigger } from '../core/watch-cycle.js';
-import { backoffDelay, decide } from '../core/watch-schedule.js';
+import { decide } from '../core/watch-schedule.js';
 import type { BrokerEventSource, EventSourceState } from './ports.js';
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -138,7 +139,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
       if (scope === 'all') full ??= trigger === 'events' ? 'resync' : trigger;
       for (const [id, at] of covered) pending.set(id, Math.min(at, pending.get(id) ?? at));
       if (pending.size > 0) lastEventAt ??= timers.now();
-      const retryInMs = backoffDelay(failures, options.retryInitialMs ?? 1000, options.retryMaxMs ?? 300_000, random());
+      const retryInMs = backoffDelay(failures, { firstMs: options.retryInitialMs ?? 1000, maxMs: options.retryMaxMs ?? 300_000, jitter: EQUAL_JITTER }, random());
       failures += 1;
       retryAt = timers.now() + retryInMs;
       outcome = { ok: false, error, retryInMs };

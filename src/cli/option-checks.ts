@@ -3,6 +3,10 @@
  * Terraform habits (`-out=FILE`, `-detailed-exitcode`), repeated options, options without their
  * value and missing arguments. Each is a USAGE problem (exit 64) that says what was meant.
  * Works on the raw words and on what yargs parsed from them, with yargs' option tables.
+ * Why not yargs' own `.strict()` and `requiresArg` alone (strict stays on, as the backstop): they
+ * refuse in yargs' words ("Unknown argument: auto-aprove", "Not enough arguments following: c"),
+ * without "did you mean", and `-auto-approve` reaches yargs as -a -u -t -o …, so the Terraform
+ * habit cannot be named; a value-less `-c` takes the default. The raw words keep what was typed.
  */
 import { closest } from '../core/did-you-mean.js';
 import { repeatedOption, type OptionRead } from '../core/option-values.js';
@@ -86,7 +90,7 @@ export function checkCommandLine(
   }
   for (const { name, required } of positionals(command)) {
     if (!required || (parsed[name] !== undefined && parsed[name] !== '')) continue;
-    add(`${command!.name} needs ${NOUNS[name] ?? name.toUpperCase()}: aktin-sftp ${usageLine(command!)}`);
+    add(missingArgumentTitle(command!, name));
   }
   return problems;
 }
@@ -122,6 +126,10 @@ function nextValue(tokens: readonly string[], i: number): string | undefined {
   return next !== undefined && !next.startsWith('-') ? next : undefined;
 }
 
+/** `show needs the plan file: aktin-sftp show PLANFILE`, for yargs' count of positionals and for an empty one. */
+export function missingArgumentTitle(command: CommandShape, name: string): string {
+  return `${command.name} needs ${NOUNS[name] ?? name.toUpperCase()}: aktin-sftp ${usageLine(command)}`;
+}
 
 function usageLine(command: CommandShape): string {
   return command.usage.replace(/<([^>]+)>/g, (_, n: string) => n.toUpperCase()).replace(/\[([^\]]+)\]/g, (_, n: string) => `[${n.toUpperCase()}]`);

@@ -12,8 +12,8 @@ import type { CliIo } from './io.js';
 import { readLogFormatOption, type LogFormat } from './log-format.js';
 import { logInterrupt } from './log-events.js';
 import { writeProblems } from './log-lines.js';
-import { checkCommandLine, type OptionTables, type ValueRules } from './option-checks.js';
-import { NOUNS } from './option-names.js';
+import { checkCommandLine, missingArgumentTitle, type OptionTables, type ValueRules } from './option-checks.js';
+import { positionals } from './option-names.js';
 import { LOCK_OPTION_RULES } from './lock-options.js';
 import { PLAN_OPTION_RULES } from './plan-options.js';
 import { chalkFor, problemsToJson } from './render-problems.js';
@@ -130,7 +130,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       throw new ProblemError(usageProblem(message ?? 'Invalid command line', argv, COMMANDS));
     }) as unknown as Argv<GlobalArgs>;
 
-  skipHelpCache(parser);
   for (const command of COMMANDS) {
     parser.command(
       command.command,
@@ -155,18 +154,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   return exitCode;
 }
 
-/**
- * yargs renders a command's whole help before running it, kept for a failure the command might
- * have later. This program never shows help once a command runs (the fail handler reports a
- * problem), and the rendering cost about 20 ms of every run. The hook is internal: should yargs
- * change it, the run only loses the saving.
- */
-function skipHelpCache(parser: Argv<GlobalArgs>): void {
-  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
-  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
-  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
-}
-
 /** yargs' own messages, in our words where they are terse. */
 function usageProblem(message: string, argv: readonly string[], commands: readonly AnyCommand[]): Problem {
   const command = commands.find((c) => argv.includes(c.command.split(' ')[0]!));
@@ -179,9 +166,8 @@ function usageProblem(message: string, argv: readonly string[], commands: readon
   }
   const positional = /^Not enough non-option arguments: got (\d+)/.exec(message);
   if (positional && command) {
-    const missing = [...command.command.matchAll(/<([^>]+)>/g)].map((m) => m[1]!)[Number(positional[1])];
-    const usage = command.command.replace(/<([^>]+)>/g, (_, n: string) => n.toUpperCase()).replace(/\[([^\]]+)\]/g, (_, n: string) => `[${n.toUpperCase()}]`);
-    if (missing) return problem('USAGE', `${name} needs ${NOUNS[missing] ?? missing.toUpperCase()}: aktin-sftp ${usage}`, undefined, hint);
+    const missing = positionals({ name: name!, usage: command.command }).filter((p) => p.required)[Number(positional[1])];
+    if (missing) return problem('USAGE', missingArgumentTitle({ name: name!, usage: command.command }, missing.name), undefined, hint);
   }
   return problem('USAGE', message.replace(/^Unknown arguments?: /, 'Unexpected argument: '), undefined, hint);
 }

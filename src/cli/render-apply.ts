@@ -39,7 +39,7 @@ export function createApplyProgress(io: CliIo, chalk: ChalkInstance, options: { 
     const bytes = finishedBytes + [...inFlight.values()].reduce((sum, a) => sum + a.bytes, 0);
     const rate = bytes / Math.max(0.001, (t - started) / 1000);
     const left = remainingMs({ elapsedMs: t - started, actions: total, finished, inFlight: [...inFlight.values()] });
-    const eta = left ? `, ${formatDuration(left)} left` : '';
+    const eta = left ? `, ${formatTimeLeft(left)} left` : '';
     io.stderr.write(`\r\x1b[K${chalk.dim(`${finished}/${total} actions, ${formatBytes(bytes)}, ${formatBytes(rate)}/s${eta}`)}`);
   };
   const log = (line: string, level: 'info' | 'warn' | 'error' = 'info') => {
@@ -142,7 +142,7 @@ export function formatBytes(n: number): string {
 }
 
 /** A time left as people read it: "~40 s", "~12 min", "~2 h 5 min". */
-export function formatDuration(ms: number): string {
+export function formatTimeLeft(ms: number): string {
   const seconds = Math.max(1, Math.round(ms / 1000));
   if (seconds < 60) return `~${seconds} s`;
   const minutes = Math.round(seconds / 60);

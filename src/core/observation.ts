@@ -12,11 +12,10 @@ import type { PlanInputs } from './plan.js';
 export interface LedgerSnapshot {
   readonly ledger: Ledger;
   /**
-   * The file's exact bytes, null when there is no ledger file yet. Read (or formatted) again each
-   * time they are asked for, not held: at 100,000 entries they are ~40 MB that only publishing needs.
+   * sha256 hex of the ledger file's exact bytes, null when there is no ledger file yet. The bytes
+   * themselves are not held (at 100,000 entries ~46 MB that only publishing needs): the ledger
+   * port reads or formats them when asked (`LedgerFile.bytes`).
    */
-  readonly bytes: Buffer | null;
-  /** sha256 hex of bytes, null when there is no ledger file yet. */
   readonly sha256: string | null;
 }
 

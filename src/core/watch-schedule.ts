@@ -49,12 +49,3 @@ export function decide(view: WatchView, timing: WatchTiming): WatchDecision {
   }
   return { kind: 'wait', until: resyncAt };
 }
-
-/**
- * Exponential backoff with equal jitter: half the delay fixed, half drawn from `random` in
- * [0, 1), so many watchers that lost the broker together do not come back in step.
- */
-export function backoffDelay(failures: number, initialMs: number, maxMs: number, random: number): number {
-  const full = Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(failures, 0), 30));
-  return Math.round(full / 2 + (full / 2) * random);
-}

@@ -97,6 +97,11 @@ describe('applyChanges', () => {
     return outcome.report;
   };
   const lockPath = () => join(workingDir, 'status.xml.lock');
+  /** The local ledger file's bytes, through the store. */
+  const localLedgerBytes = async () => {
+    const store = createLedgerStore(workingDir);
+    return (await store.bytes(await store.read()))!;
+  };
   const remoteNames = () => readdirSync(join(sftp.root, folder)).sort();
 
   it('uploads every bundle encrypted, records it, and publishes the ledger last', async () => {
@@ -120,7 +125,7 @@ describe('applyChanges', () => {
       const progress = events.filter((e) => e.type === 'action_progress' && e.address === `export_${entry.id}.zip`).at(-1);
       assert.deepEqual(progress && progress.type === 'action_progress' && [progress.bytes, progress.expected_bytes], [entry.tokenSize, entry.tokenSize]);
     }
-    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(ledger.bytes!), 'remote status.xml = local ledger');
+    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(await localLedgerBytes()), 'remote status.xml = local ledger');
     const last = events.filter((e) => e.type === 'action_done').at(-1);
     assert.equal(last?.type === 'action_done' && last.address, 'status.xml');
   });
@@ -171,13 +176,37 @@ describe('applyChanges', () => {
     const p = await plan();
     await applySaved(p);
     const remoteLedger = join(sftp.root, folder, 'status.xml');
-    const local = (await createLedgerStore(workingDir).read()).bytes!;
+    const local = await localLedgerBytes();
     const tampered = Buffer.from(local);
     tampered[tampered.length - 2]! ^= 1;
     writeFileSync(remoteLedger, tampered);
     const again = await applySaved(p);
     assert.equal(again.ledgerPublished, true);
     assert.ok(readFileSync(remoteLedger).equals(local), 'remote status.xml = local ledger');
+  });
+
+  it('reads the remote status.xml once per apply: the observation\'s digest decides whether to publish', async () => {
+    const p = await plan();
+    await applySaved(p);
+    const reads: string[] = [];
+    // The real remote folder, with its reads counted.
+    const counting = new Proxy(remote, {
+      get(target, name) {
+        if (name === 'openRead') return (file: string) => (reads.push(file), target.openRead(file));
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const applyCounted = async () => {
+      reads.length = 0;
+      const outcome = await applyChanges(testWorld({ broker, remote: counting, workingDir, key, events: (e) => events.push(e) }), { identity: identityFor(folder), source: { saved: p, file: 'plan.json' }, concurrency: 2 });
+      return outcome.report!;
+    };
+    assert.equal((await applyCounted()).ledgerPublished, false);
+    assert.deepEqual(reads, ['status.xml'], 'unchanged: read once, by observe');
+    writeFileSync(join(sftp.root, folder, 'status.xml'), 'not the ledger');
+    assert.equal((await applyCounted()).ledgerPublished, true);
+    assert.deepEqual(reads, ['status.xml'], 'changed: read once, by observe, then published');
   });
 
   it('refuses a plan whose ledger moved, changing nothing', async () => {
@@ -196,7 +225,7 @@ describe('applyChanges', () => {
     assert.equal(first.done.length, 1);
     assert.equal(first.notRun.length, 3);
     assert.equal(first.ledgerPublished, true, 'the remote copy tells what the folder holds after the interrupt too');
-    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals((await createLedgerStore(workingDir).read()).bytes!));
+    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(await localLedgerBytes()));
 
     const second = await applySaved(p);
     assert.equal(second.mode, 'resume');
@@ -221,8 +250,7 @@ describe('applyChanges', () => {
     assert.ok(!remoteNames().includes(`export_${extra}.zip`));
     assert.deepEqual(report.notRun.map((a) => a.address), ['export_3.zip'], 'the delete is held back');
     assert.ok(remoteNames().includes('export_3.zip'));
-    const local = await createLedgerStore(workingDir).read();
-    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(local.bytes!), 'the remote ledger copy still tells the truth');
+    assert.ok(readFileSync(join(sftp.root, folder, 'status.xml')).equals(await localLedgerBytes()), 'the remote ledger copy still tells the truth');
   });
   it('plans and applies in one run once approved, showing the plan to the approver first', async () => {
     let seen: Plan | undefined;

@@ -20,6 +20,7 @@ import { failure } from '../support/problems.js';
 import { readOnlyFolder, readOnlyLedgerStore } from '../support/read-only-world.js';
 import { testWorld } from '../support/test-world.js';
 import { tempDir } from '../support/temp-dir.js';
+import { localSftpConfig } from '../support/local-sftp-config.js';
 
 describe('makePlan', () => {
   const root = tempDir('make-plan');
@@ -38,15 +39,7 @@ describe('makePlan', () => {
     }
     server = await startLocalSftpServer({ root });
     broker = createBrokerReader({ broker: { url: emulator.url, apiKey: new Secret('xxxAdmin1234'), timeoutSeconds: 5 } });
-    folder = await openRemoteFolder({
-      host: server.host,
-      port: server.port,
-      username: server.username,
-      password: new Secret(server.password),
-      timeoutSeconds: 5,
-      folder: 'rki',
-      hostKeyFingerprints: [server.hostKeyFingerprint],
-    });
+    folder = await openRemoteFolder(localSftpConfig(server));
   });
   after(async () => {
     await folder?.close();

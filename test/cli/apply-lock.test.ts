@@ -51,7 +51,8 @@ describe('apply and the ledger lock', () => {
     assert.match(blocked.err(), /force-unlock/);
 
     const wrong = io(dir);
-    assert.notEqual(await runCli(['force-unlock', '00000000-0000-4000-8000-000000000000', '-c', config], wrong), 0);
+    assert.equal(await runCli(['force-unlock', '00000000-0000-4000-8000-000000000000', '-c', config], wrong), 4, wrong.err());
+    assert.match(wrong.err(), /The lock ID does not match the lock on the ledger \[LEDGER_LOCKED\]/);
     const unlock = io(dir);
     assert.equal(await runCli(['force-unlock', held.info.id, '-c', config], unlock), 0, unlock.err());
 

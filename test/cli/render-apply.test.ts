@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
 import type { ApplyReport } from '../../src/app/apply-plan.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { createApplyProgress, formatBytes, formatDuration, renderApplySummary } from '../../src/cli/render-apply.js';
+import { createApplyProgress, formatBytes, formatTimeLeft, renderApplySummary } from '../../src/cli/render-apply.js';
 
 const plain = new Chalk({ level: 0 });
 const terminal = (isTTY: boolean) => {
@@ -92,7 +92,7 @@ describe('apply output', () => {
 
   it('says the time left in seconds, minutes or hours', () => {
     const cases: [number, string][] = [[200, '~1 s'], [40_400, '~40 s'], [59_400, '~59 s'], [90_000, '~2 min'], [12 * 60_000, '~12 min'], [125 * 60_000, '~2 h 5 min']];
-    for (const [ms, want] of cases) assert.equal(formatDuration(ms), want, `${ms} ms`);
+    for (const [ms, want] of cases) assert.equal(formatTimeLeft(ms), want, `${ms} ms`);
   });
 
   it('summarises in Terraform\'s words and says what was held back', () => {

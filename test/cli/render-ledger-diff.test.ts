@@ -13,7 +13,7 @@ const plain = new Chalk({ level: 0 });
 /** As the plan use case hands it over: the ledger's text now and after the plan ('' for no ledger yet). */
 function diffOf(world: WorldSketch, ledger?: Ledger, chalk = plain): string {
   const input = plannerInput(world);
-  const observation = ledger ? { ...input.observation, ledger: { ledger, sha256: null, bytes: null } } : input.observation;
+  const observation = ledger ? { ...input.observation, ledger: { ledger, sha256: null } } : input.observation;
   const outcome = planChanges({ ...input, observation });
   assert.ok(outcome.ok);
   const before = observation.ledger.ledger;

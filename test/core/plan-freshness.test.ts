@@ -16,7 +16,7 @@ const ledger: Ledger = { lineage: 'lin-1', serial: 3, entries: [] };
 const listing: RemoteListing = { files: [{ name: 'export_2.zip', size: 140, mtime: 100 }] };
 const base: Observation = {
   broker: snapshot,
-  ledger: { ledger, bytes: Buffer.from('<status serial="3"/>'), sha256: 'a'.repeat(64) },
+  ledger: { ledger, sha256: 'a'.repeat(64) },
   ledgerPath: '/srv/aktin/status.xml',
   listing,
 };
@@ -34,7 +34,7 @@ function current(change: { broker?: BrokerSnapshot; ledger?: Ledger; listing?: R
     ...base,
     ...(change.broker ? { broker: change.broker } : {}),
     ...(change.listing ? { listing: change.listing } : {}),
-    ...(change.ledger ? { ledger: { ledger: change.ledger, bytes: Buffer.from('changed'), sha256: '9'.repeat(64) } } : {}),
+    ...(change.ledger ? { ledger: { ledger: change.ledger, sha256: '9'.repeat(64) } } : {}),
   };
 }
 

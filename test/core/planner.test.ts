@@ -359,7 +359,7 @@ describe('planChanges: the plan document', () => {
 
   it('records no lineage and no digest for a ledger the original wrote or one that does not exist', () => {
     const input = plannerInput({ requests: [req('1')], ledgerSha256: null });
-    const outcome = planChanges({ ...input, observation: { ...input.observation, ledger: { ledger: { serial: 0, entries: [] }, sha256: null, bytes: null } } });
+    const outcome = planChanges({ ...input, observation: { ...input.observation, ledger: { ledger: { serial: 0, entries: [] }, sha256: null } } });
     assert.ok(outcome.ok);
     assert.deepEqual(outcome.value.inputs.ledger, { lineage: null, serial: 0, sha256: null });
   });

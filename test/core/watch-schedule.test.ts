@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelay, decide, type WatchView } from '../../src/core/watch-schedule.js';
+import { decide, type WatchView } from '../../src/core/watch-schedule.js';
 
 const timing = { debounceMs: 2000, maxWaitMs: 10_000, resyncMs: 3_600_000 };
 const idle: WatchView = { now: 100_000, gateUntil: undefined, retryAt: undefined, full: undefined, lastFullAt: 50_000, pending: 0, firstEventAt: undefined, lastEventAt: undefined };
@@ -37,15 +37,5 @@ describe('decide', () => {
 
   it('wakes for the resync even while events are being debounced', () => {
     assert.deepEqual(decide(view({ lastFullAt: 100_500 - 3_600_000, pending: 1, firstEventAt: 100_000, lastEventAt: 100_000 }), timing), { kind: 'wait', until: 100_500 });
-  });
-});
-
-describe('backoffDelay', () => {
-  it('doubles per failure with equal jitter, capped', () => {
-    assert.equal(backoffDelay(0, 1000, 60_000, 0), 500);
-    assert.equal(backoffDelay(0, 1000, 60_000, 0.999999), 1000);
-    assert.equal(backoffDelay(3, 1000, 60_000, 0.5), 6000);
-    assert.equal(backoffDelay(40, 1000, 60_000, 1), 60_000);
-    assert.equal(backoffDelay(-1, 1000, 60_000, 0), 500, 'a negative count is the first step');
   });
 });

@@ -70,7 +70,7 @@ export function plannerInput(world: WorldSketch = {}): PlannerInput {
 export function observationOf(parts: { broker: BrokerSnapshot; ledger: Ledger; ledgerSha256: string | null; listing: RemoteListing }): Observation {
   return {
     broker: parts.broker,
-    ledger: { ledger: parts.ledger, sha256: parts.ledgerSha256, bytes: parts.ledgerSha256 === null ? null : Buffer.from('<status/>') },
+    ledger: { ledger: parts.ledger, sha256: parts.ledgerSha256 },
     ledgerPath: '/opt/status.xml',
     listing: parts.listing,
   };

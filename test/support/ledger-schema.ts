@@ -1,8 +1,8 @@
 /**
  * Checks ledger text against schemas/ledger.xsd with libxml2 (xmllint compiled to WebAssembly).
- * Returns the schema's complaints, empty when valid. No longer on the read path (2.7 s CPU and
- * 380 MB for 100,000 entries): ledger-xml-read.ts checks the same rules in one pass, and the
- * tests hold the two to the same verdicts with this as the oracle.
+ * Returns the schema's complaints, empty when valid. No longer on the read path (too slow and
+ * too big for 100,000 entries): src/adapters/ledger/xml-read.ts checks the same rules in one
+ * pass, and the tests hold the two to the same verdicts with this as the oracle.
  */
 import { readFile } from 'node:fs/promises';
 import { memoryPages, validateXML } from 'xmllint-wasm';

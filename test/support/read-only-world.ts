@@ -35,6 +35,7 @@ export function readOnlyLedgerStore(store: LedgerFile, calls: string[]): LedgerS
     lock: refuse('lock'),
     forceUnlock: refuse('forceUnlock'),
     read: () => (calls.push('ledger read'), store.read()),
+    bytes: (snapshot) => (calls.push('ledger bytes'), store.bytes(snapshot)),
     write: refuse('write'),
     record: refuse('write'),
     flush: refuse('flush'),

@@ -2,7 +2,7 @@
  * A streamed broker body (a bundle download) handed to the caller chunk by chunk, never
  * buffered whole. It errors, always as a ProblemError naming the call, when the connection breaks
  * or the body ends short of Content-Length (BROKER_NETWORK), when the broker is too slow by the
- * rules of broker-pace.ts (BROKER_NETWORK), and when the body is not a complete zip
+ * rules of pace.ts (BROKER_NETWORK), and when the body is not a complete zip
  * (BROKER_PROTOCOL, bundle-check.ts). Time the consumer itself holds the stream back
  * (backpressure from a slow upload) is not the broker's slowness and never counts.
  */

@@ -10,7 +10,7 @@ import type WebSocket from 'ws';
 import type { BrokerEventSource, EventSourceState, EventSubscription } from '../../app/ports.js';
 import { parseBrokerFrame, MAX_FRAME_CHARS, type BrokerEvent } from '../../core/broker-event.js';
 import type { BrokerConfig } from '../../core/config.js';
-import { backoffDelay } from '../../core/watch-schedule.js';
+import { backoffDelay, EQUAL_JITTER } from '../../core/backoff.js';
 import { readCaBundle } from './transport.js';
 
 export interface BrokerEventsOptions {
@@ -98,7 +98,7 @@ export class WebsocketBrokerEvents implements BrokerEventSource {
         clearTimeout(pongTimer);
         ws.terminate();
         if (stopped) return;
-        const retryInMs = backoffDelay(failures, initial, max, random());
+        const retryInMs = backoffDelay(failures, { firstMs: initial, maxMs: max, jitter: EQUAL_JITTER }, random());
         failures += 1;
         retry = setTimeout(connect, retryInMs);
         onState({ connected: false, reason: `the broker websocket ${this.url}: ${reason}`, retryInMs });

@@ -1,6 +1,6 @@
 /**
  * Reads the AKTIN Broker over HTTP(S): the tagged requests with their per-node status, and
- * result bundles as streams. Bounded concurrency over one keep-alive pool (broker-transport.ts),
+ * result bundles as streams. Bounded concurrency over one keep-alive pool (transport.ts),
  * timeouts on connect and every read, retries with exponential backoff and jitter where a retry
  * is safe (GETs and the export POST, on 5xx and network errors, never on 4xx), and every status
  * code checked: the original read a 401 on the status call as "0 nodes".
@@ -98,7 +98,7 @@ class HttpBrokerReader implements BrokerReader {
       if (!UUID.test(uuid)) throw protocolProblem(`POST ${exported.path}`, exported.about, `the answer (${uuid.length} characters) is not a download id (a UUID)`);
       const endpoint = `GET /broker/download/{uuid} (request ${id})`;
       const { request, response, endDeadline } = await this.#http.send({ method: 'GET', path: `/broker/download/${uuid}`, about, accept: '*/*' });
-      endDeadline(); // the body is timed by its pace (broker-pace.ts), not by a deadline
+      endDeadline(); // the body is timed by its pace (pace.ts), not by a deadline
       const fileName = /filename="([^"]*)"/.exec(String(response.headers['content-disposition'] ?? ''))?.[1];
       const refused =
         bundleTypeProblem(response.headers['content-type']) ??

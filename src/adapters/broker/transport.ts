@@ -9,7 +9,7 @@
  * list, a download id) its whole body, within 3 × TIMEOUT of being sent, so a broker that drips a
  * byte just inside the idle timeout cannot hold a run for ever. Each attempt has its own deadline
  * and a missed one is retried like other network faults. A bundle's body is not bound by it:
- * broker-pace.ts rules its time.
+ * pace.ts rules its time.
  */
 import { readFileSync } from 'node:fs';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';

@@ -1,16 +1,23 @@
 /**
- * The file steps every decryption shares: a temporary file (mode 0600) beside the output,
- * which becomes the output only by rename once the whole input verified, and file errors in
- * words that name the path.
+ * The file steps every decryption shares: the plaintext goes to the files family's atomic
+ * replacement of the output (a temporary file, mode 0600, beside it, so the final rename never
+ * crosses a file system), which becomes the output only once the whole input verified; file
+ * errors in words that name the path.
  */
-import { randomBytes } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { ProblemError, problem } from '../../core/problem.js';
+import { replaceFileWith } from '../files/index.js';
 
-/** A fresh name in the output's folder, so the final rename never crosses a file system. */
-export function tempPathBeside(output: string): string {
-  return join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
+/** Replaces `output` with what `write` writes, or leaves it as it was; returns what `write` returns. */
+export async function replaceOutput<T>(output: string, write: (target: FileHandle) => Promise<T>): Promise<T> {
+  try {
+    return await replaceFileWith(output, write, { mode: 0o600 });
+  } catch (error) {
+    // Opening the temporary file beside the output (or its folder) failed: the output's folder is the problem.
+    if ((error as NodeJS.ErrnoException).syscall === 'open') throw fileProblem(`Cannot write ${output}`, error);
+    throw error;
+  }
 }
 
 export async function openFile(path: string, flags: string, mode: number | undefined, title: string): Promise<FileHandle> {
@@ -19,13 +26,6 @@ export async function openFile(path: string, flags: string, mode: number | undef
   } catch (error) {
     throw fileProblem(title, error);
   }
-}
-
-/** The rename is durable only once the folder's entry is on disk; best effort where unsupported. */
-export async function syncFolder(path: string): Promise<void> {
-  const folder = await open(path, 'r').catch(() => undefined);
-  await folder?.sync().catch(() => undefined);
-  await folder?.close();
 }
 
 export function fileProblem(title: string, error: unknown): ProblemError {

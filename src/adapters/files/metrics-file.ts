@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ProblemError, problem } from '../../core/problem.js';
-import { replaceTextFile } from './text-file.js';
+import { PUBLIC_MODE, replaceFile } from './replace-file.js';
 
 /** The earlier metrics file, or null when there is none yet (or it cannot be read: it is only carried over). */
 export async function readMetricsFile(path: string): Promise<string | null> {
@@ -19,7 +19,7 @@ export async function readMetricsFile(path: string): Promise<string | null> {
 
 export async function writeMetricsFile(path: string, text: string): Promise<void> {
   try {
-    await replaceTextFile(path, text);
+    await replaceFile(path, text, { mode: PUBLIC_MODE });
   } catch (error) {
     throw new ProblemError(
       problem('FILE_IO', `Cannot write the metrics file ${path}`, (error as Error).message, 'Check that the folder exists and is writable (for node_exporter: its --collector.textfile.directory).'),

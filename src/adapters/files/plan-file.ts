@@ -10,7 +10,7 @@ import { checkPlanConsistency } from '../../core/plan-consistency.js';
 import type { Plan } from '../../core/plan.js';
 import { ProblemError, problem } from '../../core/problem.js';
 import { FileTooLargeError, formatLimit, readFileCapped } from './capped-read.js';
-import { replaceTextFile } from './text-file.js';
+import { PUBLIC_MODE, replaceFile } from './replace-file.js';
 
 const MAX_ERRORS_SHOWN = 20;
 
@@ -79,7 +79,7 @@ function extra(error: ErrorObject): string {
 /** Atomic: a reader sees the old plan or the whole new one. */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   try {
-    await replaceTextFile(path, encodePlan(plan));
+    await replaceFile(path, encodePlan(plan), { mode: PUBLIC_MODE });
   } catch (error) {
     throw new ProblemError(problem('FILE_IO', `Cannot write the plan to ${path}`, (error as Error).message, 'Check that the folder exists and is writable.'), { cause: error });
   }

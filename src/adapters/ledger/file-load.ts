@@ -1,12 +1,12 @@
 /**
  * Loading the ledger: status.xml parsed and checked, and a journal beside it replayed onto it
- * in memory (ledger-journal-recover.ts). Never writes.
+ * in memory (journal-recover.ts). Never writes.
  */
 import { createHash } from 'node:crypto';
 import type { LedgerSnapshot } from '../../app/ports.js';
 import type { Ledger } from '../../core/model.js';
 import type { JournalBase } from './journal-format.js';
-import { checkPlainOrAbsent, readPlain, readPlainSync } from './plain-file.js';
+import { checkPlainOrAbsent, readPlain } from './plain-file.js';
 import { recoverJournal, type Recovery } from './journal-recover.js';
 import { changedProblem, corruptProblem, damagedJournalProblem, foreignJournalProblem, ioProblem } from './problems.js';
 import { formatLedgerBytes, parseLedgerXml, XmlFormatError } from './xml.js';
@@ -46,7 +46,7 @@ export async function load(path: string, journalPath: string): Promise<Loaded> {
     }
     const sha256 = bytes === null ? null : hash(bytes);
     const disk: JournalBase = { sha256, lineage: ledger.lineage ?? null, serial: ledger.serial };
-    const base = { snapshot: sha256 === null ? { ledger, bytes: null, sha256 } : fileSnapshot(path, ledger, sha256), disk };
+    const base = { snapshot: { ledger, sha256 }, disk };
     if (journal === null) return base;
     const recovery: Recovery = recoverJournal({ ledger, sha256 }, journal);
     const leftover = { validLength: 'validLength' in recovery ? recovery.validLength : 0, length: journal.length };
@@ -71,41 +71,38 @@ export async function load(path: string, journalPath: string): Promise<Loaded> {
   }
 }
 
+/** Snapshots of a ledger not (yet) in the file: their bytes are formatted, not read. */
+const formatted = new WeakSet<LedgerSnapshot>();
+
 /**
- * The snapshot of what `path` holds: its bytes are read again when asked for, and must still
- * have the sha256 the run planned with (a run holds the lock; anything else writing the file is
- * reported, never published).
+ * The bytes of `snapshot`: formatted for a ledger not yet in the file; otherwise read from
+ * `path`, which must still have the sha256 the run planned with (a run holds the lock; anything
+ * else writing the file is reported, never published).
  */
-export function fileSnapshot(path: string, ledger: Ledger, sha256: string): LedgerSnapshot {
-  return {
-    ledger,
-    sha256,
-    get bytes() {
-      let bytes: Buffer | null;
-      try {
-        bytes = readPlainSync(path, 'ledger');
-      } catch (error) {
-        throw ioProblem(`Cannot read the ledger ${path}`, error);
-      }
-      if (bytes === null) throw changedProblem(path);
-      if (hash(bytes) !== sha256) throw changedProblem(path);
-      return bytes;
-    },
-  };
+export async function snapshotBytes(path: string, snapshot: LedgerSnapshot): Promise<Buffer | null> {
+  if (formatted.has(snapshot)) return formatLedgerBytes(snapshot.ledger);
+  if (snapshot.sha256 === null) return null;
+  let bytes: Buffer | null;
+  try {
+    bytes = await readPlain(path, 'ledger');
+  } catch (error) {
+    throw ioProblem(`Cannot read the ledger ${path}`, error);
+  }
+  if (bytes === null || hash(bytes) !== snapshot.sha256) throw changedProblem(path);
+  return bytes;
 }
 
 /** A ledger not (yet) in the file: its bytes are formatted each time they are asked for, its sha256 once. */
 export function formattedSnapshot(ledger: Ledger, sha256?: string): LedgerSnapshot {
   let digest = sha256;
-  return {
+  const snapshot: LedgerSnapshot = {
     ledger,
-    get bytes() {
-      return formatLedgerBytes(ledger);
-    },
     get sha256() {
       return (digest ??= hash(formatLedgerBytes(ledger)));
     },
   };
+  formatted.add(snapshot);
+  return snapshot;
 }
 
 function readOrNull(file: string, role: string, limit?: Parameters<typeof readPlain>[2]): Promise<Buffer | null> {

@@ -1,69 +1,37 @@
 /**
- * Durable file steps for the ledger store: a new file written and fsync'd, the previous
- * status.xml copied to `status.xml.backup` (itself atomically), a rename, an fsync of the
- * folder. A crash leaves either the old or the new file, never a torn one.
+ * Durable file steps for the ledger store, on the files family's atomic replacement: the new
+ * status.xml written and fsync'd beside the old one, the previous status.xml copied to
+ * `status.xml.backup` (itself replaced atomically), a rename, an fsync of the folder. A crash
+ * leaves either the old or the new file, never a torn one. What is replaced or copied must be
+ * a plain file of its own (plain-file.ts): never a link to elsewhere.
  */
-import { randomBytes } from 'node:crypto';
-import { lstat, open, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, readdir, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { isTemporaryOf, PUBLIC_MODE, replaceFile } from '../files/index.js';
 import { checkPlainOrAbsent, readPlain } from './plain-file.js';
 
-export const DEFAULT_MODE = 0o644; // what the original's ElementTree.write leaves under the usual umask
+/** What the original's ElementTree.write leaves under the usual umask. */
+export const DEFAULT_MODE = PUBLIC_MODE;
 
 /** Writes `bytes` to `path` atomically, keeping the file's mode; with `backup`, the old file is kept there first. */
-export async function replaceFile(path: string, bytes: Buffer, options: { backup?: string; beforeRename?: () => Promise<void> }): Promise<void> {
-  const dir = dirname(path);
+export async function replaceLedgerFile(path: string, bytes: Buffer, options: { backup?: string; beforeRename?: () => Promise<void> }): Promise<void> {
   const mode = await existingMode(path);
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeNewFile(temp, bytes, mode);
-    await options.beforeRename?.();
-    if (mode !== undefined && options.backup !== undefined) await copyDurably(path, options.backup, mode);
-    await rename(temp, path);
-    await syncDirectory(dir);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  const { backup, beforeRename } = options;
+  await replaceFile(path, bytes, {
+    mode: mode ?? DEFAULT_MODE,
+    beforeRename: async () => {
+      await beforeRename?.();
+      if (mode !== undefined && backup !== undefined) await copyDurably(path, backup, mode);
+    },
+  });
 }
 
 /** The backup is read and replaced as plain files only: neither may be a link to elsewhere. */
 async function copyDurably(from: string, to: string, mode: number): Promise<void> {
-  const temp = join(dirname(to), `.${basename(to)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await checkPlainOrAbsent(to, 'ledger backup');
-    const bytes = await readPlain(from, 'ledger');
-    if (bytes === null) throw Object.assign(new Error(`${from} disappeared while this run used it`), { code: 'ENOENT' });
-    await writeNewFile(temp, bytes, mode);
-    await rename(temp, to);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-}
-
-/** Creates `file` (it must not exist) with `bytes`, fsync'd, with `mode` not narrowed by the umask. */
-export async function writeNewFile(file: string, bytes: Buffer, mode: number | undefined): Promise<void> {
-  const handle = await open(file, 'wx', mode ?? DEFAULT_MODE);
-  try {
-    await handle.chmod(mode ?? DEFAULT_MODE);
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (error) {
-    // Some file systems cannot fsync a directory; the rename itself has happened.
-    if (!['EINVAL', 'EISDIR', 'ENOTSUP', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-  } finally {
-    await handle.close();
-  }
+  await checkPlainOrAbsent(to, 'ledger backup');
+  const bytes = await readPlain(from, 'ledger');
+  if (bytes === null) throw Object.assign(new Error(`${from} disappeared while this run used it`), { code: 'ENOENT' });
+  await replaceFile(to, bytes, { mode });
 }
 
 /** The mode of the plain file status.xml (never of what a link there points to). */
@@ -77,11 +45,10 @@ export async function existingMode(path: string): Promise<number | undefined> {
   }
 }
 
-/** Removes temporary files that a process killed mid-write left beside `path` (names only we make). */
+/** Removes temporary files that a process killed mid-write left beside `path` or its backup. */
 export async function removeLeftoverTemps(path: string): Promise<void> {
-  const name = basename(path).replace(/[.]/g, '\\.');
-  const ours = new RegExp(`^\\.${name}\\.(backup\\.)?[0-9a-f]{12}\\.tmp$`);
+  const backup = `${path}.backup`;
   for (const entry of await readdir(dirname(path))) {
-    if (ours.test(entry)) await unlink(join(dirname(path), entry)).catch(() => undefined);
+    if (isTemporaryOf(path, entry) || isTemporaryOf(backup, entry)) await unlink(join(dirname(path), entry)).catch(() => undefined);
   }
 }

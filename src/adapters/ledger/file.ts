@@ -6,7 +6,7 @@
  *   journal into status.xml when the last fold is a few seconds old. record() does the same for
  *   one step of an apply, in O(step) time: it changes the store's own copy of the entries in
  *   place (copied once after each fold, so a snapshot handed out never changes).
- * - flush() folds: status.xml written atomically (ledger-file-write.ts), the previous version
+ * - flush() folds: status.xml written atomically (file-write.ts), the previous version
  *   kept once as `status.xml.backup`, the journal removed.
  * - read() never writes: it replays a journal left by a killed run in memory, so `plan` (which
  *   holds no lock) stays read-only; the next write() or flush(), made under the lock, folds it.
@@ -19,12 +19,12 @@ import type { LedgerFile, LedgerSnapshot } from '../../app/ports.js';
 import type { LedgerChange } from '../../core/ledger-transitions.js';
 import type { Ledger, LedgerEntry } from '../../core/model.js';
 import { LEDGER_FILE_NAME } from '../../core/remote-names.js';
-import { existingMode, removeLeftoverTemps, replaceFile } from './file-write.js';
+import { DEFAULT_MODE, existingMode, removeLeftoverTemps, replaceLedgerFile } from './file-write.js';
 import { JournalFile } from './journal.js';
 import { changeBetween } from './journal-change.js';
 import type { ChangeRecord, JournalBase } from './journal-format.js';
 import { changeProblem } from './journal-check.js';
-import { fileSnapshot, formattedSnapshot, hash, load, type Loaded } from './file-load.js';
+import { formattedSnapshot, hash, load, snapshotBytes, type Loaded } from './file-load.js';
 import { ioProblem } from './problems.js';
 import { formatLedgerBytes } from './xml.js';
 
@@ -89,12 +89,12 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     // The folded mark goes into the journal before the rename: after a kill between the rename
     // and the journal's removal, recovery sees that status.xml already holds the journal.
     const mark = journal ? () => journal!.append({ folded: sha256 }) : undefined;
-    await guard(() => replaceFile(path, bytes, { backup: `${path}.backup`, ...(mark ? { beforeRename: mark } : {}) }));
+    await guard(() => replaceLedgerFile(path, bytes, { backup: `${path}.backup`, ...(mark ? { beforeRename: mark } : {}) }));
     if (journal) await guard(() => journal!.remove());
     journal = null;
     dirty = false;
     s.disk = { sha256, lineage: s.ledger.lineage ?? null, serial: s.ledger.serial };
-    current = fileSnapshot(path, s.ledger, sha256);
+    current = { ledger: s.ledger, sha256 };
     owned = null;
     lastFold = performance.now();
     foldCost = lastFold - started;
@@ -159,7 +159,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
   };
 
   const append = async (change: ChangeRecord): Promise<void> => {
-    if (!journal) journal = await guard(async () => JournalFile.create(journalPath, state!.disk, await existingMode(path)));
+    if (!journal) journal = await guard(async () => JournalFile.create(journalPath, state!.disk, (await existingMode(path)) ?? DEFAULT_MODE));
     await guard(() => journal!.append({ change }));
   };
 
@@ -176,6 +176,7 @@ export function createLedgerStore(workingDir: string, options: LedgerStoreOption
     write: (ledger) => serialised(() => write(ledger)),
     record: (change) => serialised(() => record(change)),
     flush: () => serialised(fold),
+    bytes: (snapshot) => snapshotBytes(path, snapshot),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Whether a journal record is one the store could have written: the same value forms as
- * status.xml (ledger-xml-rules.ts), so replaying a journal never yields a ledger that the next
+ * status.xml (xml-rules.ts), so replaying a journal never yields a ledger that the next
  * fold refuses to write. Reasons name the field, never its value.
  */
 import { isRequestId, type LedgerEntry } from '../../core/model.js';

@@ -7,7 +7,7 @@
  */
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { syncDirectory, writeNewFile } from './file-write.js';
+import { syncFolder, writeNewFile } from '../files/index.js';
 import { openPlain } from './plain-file.js';
 import { encodeRecord, type JournalBase, type JournalRecord } from './journal-format.js';
 
@@ -20,10 +20,10 @@ export class JournalFile {
   ) {}
 
   /** A new journal continuing `base`; the folder is fsync'd so the file itself survives a crash. */
-  static async create(path: string, base: JournalBase, mode: number | undefined): Promise<JournalFile> {
+  static async create(path: string, base: JournalBase, mode: number): Promise<JournalFile> {
     const header = encodeRecord({ base });
     await writeNewFile(path, header, mode);
-    await syncDirectory(dirname(path));
+    await syncFolder(dirname(path));
     return new JournalFile(path, header.length);
   }
 
@@ -56,7 +56,7 @@ export class JournalFile {
     await unlink(this.path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
-    await syncDirectory(dirname(this.path));
+    await syncFolder(dirname(this.path));
   }
 
   async #close(): Promise<void> {

@@ -2,7 +2,7 @@
  * The ledger lock (fixing the original's D4, overlapping cron runs): `<WORKING_DIR>/status.xml.lock`,
  * created with O_EXCL and holding Terraform-style lock info as JSON (mode 0600). A second run
  * fails with LEDGER_LOCKED and sees who holds it. While held, the lock's mtime is its heartbeat
- * (ledger-lock-heartbeat.ts). A lock is taken over, with a warning naming the old holder, when
+ * (lock-heartbeat.ts). A lock is taken over, with a warning naming the old holder, when
  * it is provably stale: its heartbeat stopped longer ago than the bound (on any host: a killed
  * container comes back with a new host name), or its process is gone (same host only). Anything
  * else is released only by its holder or by `aktin-sftp force-unlock ID`.

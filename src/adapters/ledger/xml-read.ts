@@ -1,8 +1,8 @@
 /**
  * Reads `status.xml` and checks it against schemas/ledger.xsd in the same single pass: the
  * elements and attributes the schema declares, nothing else, each child at most once
- * (xs:all), the value patterns of ledger-xml-rules.ts, one entry per id. It replaces running
- * libxml2's XSD validator on every read, which took 1.8 s and 410 MB for 100,000 entries
+ * (xs:all), the value patterns of xml-rules.ts, one entry per id. It replaces running
+ * libxml2's XSD validator on every read, too slow and too big for a 100,000-entry ledger
  * (test/adapters/ledger/xml-schema.test.ts holds both to the same verdicts).
  *
  * Tolerates what the original and hand edits leave: a BOM, an XML declaration, comments,

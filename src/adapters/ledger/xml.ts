@@ -4,7 +4,7 @@
  * and optionally `last-update` and `deleted`. aktin-sftp's extensions are attributes, which the
  * original ignores, so it can still read every ledger we write. Pure; never touches the disk.
  *
- * Reading (and checking against the schema) is in ledger-xml-read.ts. Writing copies
+ * Reading (and checking against the schema) is in xml-read.ts. Writing copies
  * ElementTree's output: one line, no declaration, children in the order id, completion,
  * uploaded, last-update, deleted, empty root as `<status />`.
  */

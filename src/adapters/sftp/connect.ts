@@ -9,10 +9,10 @@
  * reason in words — never a secret.
  */
 import type { ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
+import { backoffDelay, EQUAL_JITTER } from '../../core/backoff.js';
 import type { SftpConfig } from '../../core/config.js';
 import { hostKeyProblem, type PresentedKey } from './host-key-problem.js';
-import { anotherKeyMayBeTrusted, fingerprintOf, hostKeyAlgorithms, keyTypeOf, verifyHostKey, type HostKeyTrust, type HostKeyVerdict } from './host-key.js';
-import { knownKeysFor } from './known-hosts.js';
+import { anotherKeyMayBeTrusted, hostKeyAlgorithms, hostKeyFingerprintOf, hostKeyTrust, keyTypeOf, knownKeyTypes, verifyHostKey, type HostKeyVerdict } from './host-key.js';
 import { connectProblem, readKnownHosts, readPrivateKey } from './connect-problem.js';
 import { attemptSftp, type SshClient } from './ssh-attempt.js';
 
@@ -22,12 +22,13 @@ export type { SshClient } from './ssh-attempt.js';
 export interface ConnectRetry {
   /** Attempts in all, the first included. */
   readonly attempts: number;
-  /** Wait before the second attempt; doubled each time, then scaled by 0.5–1.5 at random. */
+  /** Ceiling of the wait before the second attempt, doubled each time; half of it drawn at random (core/backoff.ts). */
   readonly backoffMs: number;
   readonly random?: () => number;
 }
 
 export const DEFAULT_RETRY: ConnectRetry = { attempts: 3, backoffMs: 500 };
+const MAX_WAIT_MS = 60_000;
 
 export interface SftpConnection {
   readonly conn: SshClient;
@@ -37,7 +38,7 @@ export interface SftpConnection {
 }
 
 export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFAULT_RETRY): Promise<SftpConnection> {
-  const trust: HostKeyTrust = { ...config, ...(config.knownHosts ? { knownHostsText: await readKnownHosts(config.knownHosts) } : {}) };
+  const trust = hostKeyTrust({ ...config, ...(config.knownHosts ? { knownHostsText: await readKnownHosts(config.knownHosts) } : {}) });
   const credentials: ConnectConfig = {
     username: config.username,
     ...(config.password ? { password: config.password.reveal() } : {}),
@@ -57,7 +58,7 @@ export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFA
         const seen = verifyHostKey(trust, key);
         if (seen !== 'trusted') {
           verdict = seen;
-          presented.push({ type: keyTypeOf(key), fingerprint: fingerprintOf(key) });
+          presented.push({ type: keyTypeOf(key), fingerprint: hostKeyFingerprintOf(key) });
         }
         return seen === 'trusted';
       },
@@ -70,12 +71,11 @@ export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFA
       // Each retry leaves out one more key type; a blob without a type (or seen twice) ends it.
       const progressed = types.every((type, i) => type !== '' && types.indexOf(type) === i);
       if (failure.kind === 'host-key' && progressed && anotherKeyMayBeTrusted(trust, verdict, types)) continue;
-      const knownTypes = trust.knownHostsText === undefined ? [] : [...new Set(knownKeysFor(trust.knownHostsText, config.host, config.port).filter((k) => !k.revoked).map((k) => k.type))];
-      throw hostKeyProblem(config, verdict, presented, knownTypes);
+      throw hostKeyProblem(config, verdict, presented, knownKeyTypes(trust));
     }
     const beforeSession = failure.phase === 'tcp' || failure.phase === 'banner' || failure.phase === 'handshake';
     if (failure.kind === 'dropped' && beforeSession && ++dropped < retry.attempts) {
-      await sleep(retry.backoffMs * 2 ** (dropped - 1) * (0.5 + (retry.random ?? Math.random)()));
+      await sleep(backoffDelay(dropped - 1, { firstMs: retry.backoffMs, maxMs: MAX_WAIT_MS, jitter: EQUAL_JITTER }, (retry.random ?? Math.random)()));
       continue;
     }
     throw connectProblem(config, failure, dropped + (failure.kind === 'dropped' && beforeSession ? 0 : 1));

@@ -10,26 +10,43 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SftpConfig } from '../../core/config.js';
-import { keyTypeOf, knownKeysFor } from './known-hosts.js';
+import { keyTypeOf, knownKeysFor, type KnownHostKey } from './known-hosts.js';
 
 export { keyTypeOf } from './known-hosts.js';
 
 /** unknown-type: known_hosts lists this host, but only keys of other types (not an alarm). */
 export type HostKeyVerdict = 'trusted' | 'unknown' | 'unknown-type' | 'mismatch' | 'revoked';
 
-/** What a host key is checked against; knownHostsText is the known_hosts file's content. */
-export type HostKeyTrust = Pick<SftpConfig, 'host' | 'port' | 'hostKeyFingerprints'> & { readonly knownHostsText?: string };
+/** Where trust comes from: the pins, and the known_hosts file's content if one is configured. */
+export type HostKeyTrustSource = Pick<SftpConfig, 'host' | 'port' | 'hostKeyFingerprints'> & { readonly knownHostsText?: string };
+
+/** What a host key is checked against: the pins, and the known_hosts keys listed for this host:port. */
+export interface HostKeyTrust {
+  readonly hostKeyFingerprints: readonly string[];
+  readonly knownKeys: readonly KnownHostKey[];
+}
+
+/** Reads known_hosts once per connection: every verdict, algorithm list and message works on its keys. */
+export function hostKeyTrust(source: HostKeyTrustSource): HostKeyTrust {
+  const knownKeys = source.knownHostsText === undefined ? [] : knownKeysFor(source.knownHostsText, source.host, source.port);
+  return { hostKeyFingerprints: source.hostKeyFingerprints, knownKeys };
+}
+
+/** The key types known_hosts lists (not revoked) for the host, each once, in file order. */
+export function knownKeyTypes(trust: HostKeyTrust): string[] {
+  return [...new Set(trust.knownKeys.filter((k) => !k.revoked).map((k) => k.type))];
+}
 
 /** ssh2's host-key algorithms in its default order of preference (ssh-dss left out). */
 const ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
 /** `SHA256:<base64 without padding>`, as `ssh-keygen -lf` prints it, from a key blob. */
-export function fingerprintOf(keyBlob: Buffer): string {
-  return fingerprintOfDigest(sha256(keyBlob));
+export function hostKeyFingerprintOf(keyBlob: Buffer): string {
+  return hostKeyFingerprintOfDigest(sha256(keyBlob));
 }
 
 /** The same fingerprint from a SHA-256 digest. */
-export function fingerprintOfDigest(digest: Buffer): string {
+export function hostKeyFingerprintOfDigest(digest: Buffer): string {
   return 'SHA256:' + digest.toString('base64').replace(/=+$/, '');
 }
 
@@ -37,7 +54,7 @@ export function fingerprintOfDigest(digest: Buffer): string {
 export function verifyHostKey(trust: HostKeyTrust, keyBlob: Buffer): HostKeyVerdict {
   const digest = sha256(keyBlob);
   const pinned = trust.hostKeyFingerprints.some((pin) => sameBytes(Buffer.from(pin.replace(/^SHA256:/, ''), 'base64'), digest));
-  const known = trust.knownHostsText === undefined ? [] : knownKeysFor(trust.knownHostsText, trust.host, trust.port);
+  const known = trust.knownKeys;
   const same = (blob: Buffer) => sameBytes(sha256(blob), digest);
   if (known.some((k) => k.revoked && same(k.blob))) return 'revoked';
   const listed = known.filter((k) => !k.revoked);
@@ -52,8 +69,8 @@ export function verifyHostKey(trust: HostKeyTrust, keyBlob: Buffer): HostKeyVerd
  * the host, then ssh2's defaults; never those of the types in `exclude` (already refused).
  */
 export function hostKeyAlgorithms(trust: HostKeyTrust, exclude: readonly string[] = []): string[] {
-  const known = trust.knownHostsText === undefined ? [] : knownKeysFor(trust.knownHostsText, trust.host, trust.port).filter((k) => !k.revoked);
-  const preferred = ALGORITHMS.filter((a) => known.some((k) => k.type === keyTypeOfAlgorithm(a)));
+  const known = knownKeyTypes(trust);
+  const preferred = ALGORITHMS.filter((a) => known.includes(keyTypeOfAlgorithm(a)));
   const order = [...preferred, ...ALGORITHMS.filter((a) => !preferred.includes(a))];
   return order.filter((a) => !exclude.includes(keyTypeOfAlgorithm(a)));
 }

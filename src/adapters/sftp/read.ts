@@ -1,6 +1,6 @@
 /**
  * Reading a remote file as a stream with several READ requests in flight: one awaited read at a
- * time is latency-bound, as writes are (sftp-write.ts). Pieces are yielded in file order.
+ * time is latency-bound, as writes are (write.ts). Pieces are yielded in file order.
  *
  * A server may answer a READ with fewer bytes than asked (the protocol allows it anywhere, not
  * only at the end): the reads already sent for later offsets are dropped and reading resumes

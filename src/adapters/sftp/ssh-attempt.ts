@@ -4,7 +4,7 @@
  * does (it can close without an error during the handshake). ssh2 gets a socket we opened, so we
  * know how far the attempt got (TCP, banner, key exchange, login, subsystem) and can say so.
  * An 'error' listener stays on the connection for its whole life: a late error never crashes.
- * Failures are described in words here; sftp-connect.ts decides on retries and problems.
+ * Failures are described in words here; connect.ts decides on retries and problems.
  */
 import { Socket } from 'node:net';
 import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';

@@ -2,7 +2,7 @@
  * The words for how an SSH connection attempt ended, from ssh2's error (or its silence) and how
  * far the attempt had got: "the server closed the connection before the SSH handshake",
  * "connection reset during login", "no answer within 5 s: …". Also which kind of failure it is,
- * for the retry decision in sftp-connect.ts. ssh2's messages carry no secrets.
+ * for the retry decision in connect.ts. ssh2's messages carry no secrets.
  */
 /** How far an attempt got before it failed. */
 export type Phase = 'tcp' | 'banner' | 'handshake' | 'login' | 'sftp';

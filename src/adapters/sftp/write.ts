@@ -12,10 +12,8 @@
  * write's error (so whoever feeds it sees the SFTP problem, not an AbortError), and the promise
  * rejects with it once every write in flight has settled. Memory: at most inFlight × pieceSize.
  *
- * integration/bench-sftp.ts, 341 MiB to OpenSSH on loopback (2 cores, shared): 255 KiB × 17 in
- * flight 205 MiB/s incl. fsync = 73% of OpenSSH's `sftp` (280 MiB/s), peak RSS growth 46 MiB
- * (34 MiB for a 32 MiB file: flat); the former 64 KiB × 8 reached 70%, 255 KiB × 64 75–79%
- * with more memory — differences within the machine's noise.
+ * The piece size and depth were chosen with integration/bench-sftp.ts; its figures are in the
+ * README, beside the other benchmarks.
  */
 import type { Readable } from 'node:stream';
 

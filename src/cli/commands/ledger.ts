@@ -2,7 +2,7 @@
  * `aktin-sftp ledger`: lists what the ledger holds (Terraform's `state list`), as a table or
  * JSON. Local and read-only: no network, nothing written.
  */
-import { inspectLedger, type LedgerView } from '../../app/inspect-ledger.js';
+import { inspectLedger, type LedgerInspection } from '../../app/inspect-ledger.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { loadConfigFor } from '../load-config.js';
@@ -29,7 +29,7 @@ export const ledgerCommand: CliCommand<LedgerArgs> = {
   },
 };
 
-function toJson(view: LedgerView): object {
+function toJson(view: LedgerInspection): object {
   return {
     path: view.path,
     exists: view.exists,
@@ -48,7 +48,7 @@ function toJson(view: LedgerView): object {
   };
 }
 
-function renderLedger(view: LedgerView): string {
+function renderLedger(view: LedgerInspection): string {
   if (!view.exists) return `The ledger ${view.path} does not exist yet (the first apply creates it).\n`;
   const rows = view.entries.map((e) => [e.id, e.state, e.completion, e.uploaded, e.lastUpdate ?? '-', e.tokenSize === undefined ? '-' : String(e.tokenSize)]);
   const header = ['ID', 'STATE', 'COMPLETION', 'UPLOADED (UTC)', 'LAST UPDATE (UTC)', 'TOKEN BYTES'];

@@ -163,13 +163,15 @@ describe('broker client faults: time', () => {
   });
 
   it('lets a slow but steady body finish, though it takes longer than the timeout', async () => {
-    emulator.setFaults({ routes: { download: { slowBody: { chunkBytes: 16 * 1024, intervalMs: 300 } }, status: { slowBody: { chunkBytes: 100, intervalMs: 300 } } } });
-    const broker = reader({ timeoutSeconds: 1 });
+    // A chunk every 250 ms against a 2 s read timeout: a busy machine may delay a chunk 8-fold
+    // before the test means something else; the many chunks still take longer than one timeout.
+    emulator.setFaults({ routes: { download: { slowBody: { chunkBytes: 8 * 1024, intervalMs: 250 } }, status: { slowBody: { chunkBytes: 100, intervalMs: 250 } } } });
+    const broker = reader({ timeoutSeconds: 2 });
     const start = Date.now();
     assert.equal((await broker.readSnapshot('rki')).requests.length, 3);
     const bundle = await broker.openBundle('0');
     assert.equal(await consume(bundle.stream), bundle.size);
-    assert.ok(Date.now() - start > 1500, 'longer in total than one timeout');
+    assert.ok(Date.now() - start > 2000, 'longer in total than one timeout');
   });
 
   it('fails a body that stalls longer than the read timeout', async () => {

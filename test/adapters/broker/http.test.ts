@@ -1,6 +1,6 @@
 /**
  * The broker client against the emulator over real HTTP: the original's scenario, listing,
- * tag quoting, the + trap, auth, streaming and keep-alive. Faults: broker-http-faults.test.ts.
+ * tag quoting, the + trap, auth, streaming and keep-alive. Faults: http-faults.test.ts.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';

@@ -3,7 +3,7 @@
  * fast-xml-parser, configured as it was, is the oracle: on generated broker answers (default or
  * prefixed namespace, indentation, comments, unknown elements, rows in any order) both must
  * read the same values. The cases where they differ on purpose (entities decoded, trailing
- * content refused, a namespace declared below the root) are in broker-xml.test.ts.
+ * content refused, a namespace declared below the root) are in xml.test.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

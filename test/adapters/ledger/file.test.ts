@@ -19,7 +19,9 @@ const entry = (id: string) => ({ id, completion: '1.0', uploaded: '2026-11-22 10
 describe('ledger file store', () => {
   it('reads an absent ledger as empty, with no bytes', async () => {
     const store = createLedgerStore(workDir());
-    assert.deepEqual(await store.read(), { ledger: { serial: 0, entries: [] }, bytes: null, sha256: null });
+    const absent = await store.read();
+    assert.deepEqual(absent, { ledger: { serial: 0, entries: [] }, sha256: null });
+    assert.equal(await store.bytes(absent), null);
     assert.match(store.path, /\/status\.xml$/);
   });
 
@@ -32,15 +34,16 @@ describe('ledger file store', () => {
     assert.equal(first.ledger.serial, 1);
     assert.match(first.ledger.lineage!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const onDisk = readFileSync(join(dir, 'status.xml'));
-    assert.deepEqual(first.bytes, onDisk);
+    assert.deepEqual(await store.bytes(first), onDisk);
     assert.equal(first.sha256, sha256(onDisk));
     assert.equal(statSync(join(dir, 'status.xml')).mode & 0o777, 0o644);
 
+    const firstBytes = await store.bytes(first);
     const second = await store.write({ ...first.ledger, entries: [entry('1'), entry('2')] });
     await store.flush();
     assert.equal(second.ledger.serial, 2);
     assert.equal(second.ledger.lineage, first.ledger.lineage);
-    assert.deepEqual(readFileSync(join(dir, 'status.xml.backup')), first.bytes, 'the backup holds the previous version');
+    assert.deepEqual(readFileSync(join(dir, 'status.xml.backup')), firstBytes, 'the backup holds the previous version');
     assert.deepEqual(await store.read(), second);
     assert.deepEqual(readdirSync(dir).sort(), ['status.xml', 'status.xml.backup'], 'no temp files left');
   });
@@ -52,12 +55,12 @@ describe('ledger file store', () => {
     const written = await store.flush();
     const read = await store.read();
     const onDisk = readFileSync(join(dir, 'status.xml'));
-    assert.deepEqual(read.bytes, onDisk);
-    assert.deepEqual(written.bytes, onDisk);
+    assert.deepEqual(await store.bytes(read), onDisk);
+    assert.deepEqual(await store.bytes(written), onDisk);
 
     writeFileSync(join(dir, 'status.xml'), onDisk.toString('utf8').replace('10:00:00', '10:00:01'));
     for (const snapshot of [read, written]) {
-      const error = await failure((async () => snapshot.bytes)());
+      const error = await failure(store.bytes(snapshot));
       assert.equal(error.code, 'LEDGER_IO');
       const p = error.problems[0]!;
       assert.equal(p.title, `The ledger ${join(dir, 'status.xml')} changed while this run used it`);
@@ -132,11 +135,12 @@ describe('ledger file store', () => {
     const store = createLedgerStore(dir);
     await store.write({ serial: 0, entries: [entry('1')] });
     const before = await store.flush();
+    const beforeBytes = await store.bytes(before);
     const big: Ledger = { ...before.ledger, entries: Array.from({ length: 200 }, (_, i) => entry(String(i))) };
     const result = await inSmallFileLimit(dir, `await store.write(${JSON.stringify(big)})`);
     assert.equal(result.code, 'LEDGER_IO');
     assert.match(result.detail, /EFBIG/);
-    assert.deepEqual(readFileSync(join(dir, 'status.xml')), before.bytes);
+    assert.deepEqual(readFileSync(join(dir, 'status.xml')), beforeBytes);
     assert.deepEqual(await createLedgerStore(dir).read(), before, 'the failed append was cut off again');
   });
 
@@ -145,13 +149,14 @@ describe('ledger file store', () => {
     const store = createLedgerStore(dir);
     await store.write({ serial: 0, entries: Array.from({ length: 8 }, (_, i) => entry(String(i))) });
     const before = await store.flush();
-    assert.ok(before.bytes!.length < 1024 && before.bytes!.length > 800);
+    const beforeBytes = (await store.bytes(before))!;
+    assert.ok(beforeBytes.length < 1024 && beforeBytes.length > 800);
     const more: Ledger = { ...before.ledger, entries: [...before.ledger.entries, entry('8'), entry('9')] };
     const result = await inSmallFileLimit(dir, `await store.write(${JSON.stringify(more)}); await store.flush()`);
     assert.equal(result.code, 'LEDGER_IO');
     assert.match(result.detail, /EFBIG/);
     assert.match(result.detail, /still records every action that finished/);
-    assert.deepEqual(readFileSync(join(dir, 'status.xml')), before.bytes);
+    assert.deepEqual(readFileSync(join(dir, 'status.xml')), beforeBytes);
     assert.deepEqual(readdirSync(dir).sort(), ['status.xml', 'status.xml.journal'], 'no temp file left');
     const again = await createLedgerStore(dir).read();
     assert.equal(again.ledger.entries.length, 10, 'nothing lost: a read replays the journal');

@@ -59,17 +59,19 @@ describe('ledger journal: recovery (read replays in memory)', () => {
     it(c.name, async () => {
       const dir = world(c.journal, c.status);
       const before = readdirSync(dir).map((n) => [n, statSync(join(dir, n)).mtimeMs, readFileSync(join(dir, n))]);
-      const read = await createLedgerStore(dir).read();
+      const store = createLedgerStore(dir);
+      const read = await store.read();
+      const readBytes = await store.bytes(read);
       assert.equal(read.ledger.serial, c.want.serial);
       assert.deepEqual(read.ledger.entries.map((e) => `${e.id}:${e.completion}`), c.want.entries);
       assert.deepEqual(read.ledger.pending, c.want.pending);
-      assert.equal(read.sha256, sha256(read.bytes!), 'sha256 of the bytes the fold will write');
+      assert.equal(read.sha256, sha256(readBytes!), 'sha256 of the bytes the fold will write');
       assert.deepEqual(readdirSync(dir).map((n) => [n, statSync(join(dir, n)).mtimeMs, readFileSync(join(dir, n))]), before, 'read() changed nothing on disk');
 
       // The fold (under the lock, by the next run) writes exactly what the read promised.
       const flushed = await createLedgerStore(dir).flush();
       assert.equal(flushed.sha256, read.sha256);
-      assert.deepEqual(readFileSync(join(dir, 'status.xml')), read.bytes);
+      assert.deepEqual(readFileSync(join(dir, 'status.xml')), readBytes);
       assert.ok(!readdirSync(dir).includes('status.xml.journal'), 'the journal is gone after the fold');
     });
   }
@@ -78,9 +80,10 @@ describe('ledger journal: recovery (read replays in memory)', () => {
     const folded: Ledger = { ...BASE, serial: 5, plan: 'plan-1', entries: [...BASE.entries, entry('3')] };
     const foldedXml = formatLedgerXml(folded);
     const dir = world(lines(base(), change(5, { upsert: [entry('3')] }), { folded: sha256(foldedXml) }), foldedXml);
-    const read = await createLedgerStore(dir).read();
+    const reader = createLedgerStore(dir);
+    const read = await reader.read();
     assert.deepEqual(read.ledger, folded);
-    assert.deepEqual(read.bytes, Buffer.from(foldedXml));
+    assert.deepEqual(await reader.bytes(read), Buffer.from(foldedXml));
     const store = createLedgerStore(dir);
     await store.write({ ...read.ledger, entries: [...read.ledger.entries, entry('4')] });
     assert.equal((await store.flush()).ledger.serial, 6);
@@ -137,7 +140,7 @@ describe('ledger journal: writing', () => {
     assert.equal(statSync(join(dir, 'status.xml')).size, statusBytes, 'status.xml untouched between folds');
     const flushed = await store.flush();
     assert.equal(flushed.ledger.serial, 21);
-    assert.deepEqual(flushed.bytes, readFileSync(join(dir, 'status.xml')));
+    assert.deepEqual(await store.bytes(flushed), readFileSync(join(dir, 'status.xml')));
     assert.deepEqual(await createLedgerStore(dir).read(), flushed);
   });
 
@@ -171,15 +174,16 @@ describe('ledger journal: writing', () => {
     await store.write({ serial: 0, entries: [entry('1')] });
     assert.deepEqual(readdirSync(dir), ['status.xml']);
     const second = await store.write({ serial: 1, lineage: (await store.read()).ledger.lineage!, entries: [entry('1'), entry('2')] });
-    assert.deepEqual(readFileSync(join(dir, 'status.xml')), second.bytes);
+    assert.deepEqual(readFileSync(join(dir, 'status.xml')), await store.bytes(second));
   });
 
   it('a flush with nothing recorded writes nothing', async () => {
     const dir = world(Buffer.alloc(0));
     rmSync(join(dir, 'status.xml.journal'));
     const mtime = statSync(join(dir, 'status.xml')).mtimeMs;
-    const flushed = await createLedgerStore(dir).flush();
-    assert.deepEqual(flushed.bytes, Buffer.from(BASE_XML));
+    const store = createLedgerStore(dir);
+    const flushed = await store.flush();
+    assert.deepEqual(await store.bytes(flushed), Buffer.from(BASE_XML));
     assert.equal(statSync(join(dir, 'status.xml')).mtimeMs, mtime);
     assert.deepEqual(readdirSync(dir), ['status.xml']);
   });
@@ -191,7 +195,7 @@ describe('ledger journal: writing', () => {
     const read = await store.read();
     const written = await store.write({ ...read.ledger, entries: [...read.ledger.entries].reverse() });
     assert.deepEqual(readdirSync(dir).sort(), ['status.xml', 'status.xml.backup']);
-    assert.deepEqual(readFileSync(join(dir, 'status.xml')), written.bytes);
+    assert.deepEqual(readFileSync(join(dir, 'status.xml')), await store.bytes(written));
     assert.deepEqual(written.ledger.entries.map((e) => e.id), ['2', '1']);
   });
 

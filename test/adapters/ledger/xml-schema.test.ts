@@ -1,5 +1,5 @@
 /**
- * The one-pass reader (ledger-xml-read.ts) stands in for schemas/ledger.xsd on every read; here
+ * The one-pass reader (src/adapters/ledger/xml-read.ts) stands in for schemas/ledger.xsd on every read; here
  * libxml2's XSD validator (xmllint-wasm) is the oracle: both must accept and refuse the same
  * documents. And no refusal may quote the file: each bad document carries a marker that must
  * not appear in the message.

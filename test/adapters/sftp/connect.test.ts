@@ -12,10 +12,10 @@ import ssh2 from 'ssh2';
 import { connectSftp, keepAliveFor, type ConnectRetry } from '../../../src/adapters/sftp/connect.js';
 import type { SftpConfig } from '../../../src/core/config.js';
 import { isProblemError } from '../../../src/core/problem.js';
-import { Secret } from '../../../src/core/secret.js';
 import { startFaultProxy, type FaultProxy } from '../../../integration/fault-proxy.js';
 import { startLocalSftpServer, type LocalSftpServer } from '../../../integration/local-sftp-server.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { localSftpConfig } from '../../support/local-sftp-config.js';
 
 const FAST: ConnectRetry = { attempts: 3, backoffMs: 10 };
 const root = tempDir('sftp-connect');
@@ -33,16 +33,7 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const config = (change: Partial<SftpConfig> = {}): SftpConfig => ({
-  host: '127.0.0.1',
-  port: proxy.port,
-  username: server.username,
-  password: new Secret(server.password),
-  timeoutSeconds: 5,
-  folder: 'rki',
-  hostKeyFingerprints: [server.hostKeyFingerprint],
-  ...change,
-});
+const config = (change: Partial<SftpConfig> = {}): SftpConfig => localSftpConfig(server, { host: '127.0.0.1', port: proxy.port, ...change });
 
 /** A TCP server that does `greet` with each connection; returns its port and a closer. */
 async function rawServer(greet: (socket: import('node:net').Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {

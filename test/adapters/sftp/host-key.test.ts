@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { hostKeyProblem } from '../../../src/adapters/sftp/host-key-problem.js';
-import { anotherKeyMayBeTrusted, fingerprintOf, fingerprintOfDigest, hostKeyAlgorithms, keyTypeOf, verifyHostKey, type HostKeyVerdict } from '../../../src/adapters/sftp/host-key.js';
+import { anotherKeyMayBeTrusted, hostKeyFingerprintOf, hostKeyFingerprintOfDigest, hostKeyAlgorithms, hostKeyTrust, keyTypeOf, knownKeyTypes, verifyHostKey, type HostKeyVerdict } from '../../../src/adapters/sftp/host-key.js';
 import { knownKeysFor } from '../../../src/adapters/sftp/known-hosts.js';
 
 /** A key blob as SSH encodes it: the type as an SSH string, then (here random) key material. */
@@ -26,20 +26,20 @@ const host = 'sftp.example.org';
 
 describe('host keys', () => {
   it('prints fingerprints as ssh-keygen -lf does, and reads the key type from the blob', () => {
-    assert.equal(fingerprintOf(key), 'SHA256:' + createHash('sha256').update(key).digest('base64').replace(/=+$/, ''));
-    assert.equal(fingerprintOfDigest(createHash('sha256').update(key).digest()), fingerprintOf(key));
+    assert.equal(hostKeyFingerprintOf(key), 'SHA256:' + createHash('sha256').update(key).digest('base64').replace(/=+$/, ''));
+    assert.equal(hostKeyFingerprintOfDigest(createHash('sha256').update(key).digest()), hostKeyFingerprintOf(key));
     assert.equal(keyTypeOf(rsa), 'ssh-rsa');
     assert.equal(keyTypeOf(Buffer.from([0, 0])), '', 'too short to hold a type');
     assert.equal(keyTypeOf(Buffer.from([0, 0, 0, 9, 1])), '', 'a length beyond the blob');
   });
 
   it('trusts a pinned fingerprint, with or without padding, among several', () => {
-    const pin = fingerprintOf(key);
-    const trust = { host, port: 22, hostKeyFingerprints: [fingerprintOf(other), pin] };
-    assert.equal(verifyHostKey(trust, key), 'trusted');
-    assert.equal(verifyHostKey({ ...trust, hostKeyFingerprints: [pin + '='] }, key), 'trusted');
-    assert.equal(verifyHostKey({ ...trust, hostKeyFingerprints: [fingerprintOf(other)] }, key), 'unknown');
-    assert.equal(verifyHostKey({ ...trust, hostKeyFingerprints: [] }, key), 'unknown', 'nothing pinned: never trusted');
+    const pin = hostKeyFingerprintOf(key);
+    const trust = { host, port: 22, hostKeyFingerprints: [hostKeyFingerprintOf(other), pin] };
+    assert.equal(verifyHostKey(hostKeyTrust(trust), key), 'trusted');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...trust, hostKeyFingerprints: [pin + '='] }), key), 'trusted');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...trust, hostKeyFingerprints: [hostKeyFingerprintOf(other)] }), key), 'unknown');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...trust, hostKeyFingerprints: [] }), key), 'unknown', 'nothing pinned: never trusted');
   });
 
   const cases: [string, string, string, number, Buffer, HostKeyVerdict][] = [
@@ -60,40 +60,41 @@ describe('host keys', () => {
     ['comments and blank lines only', '# nothing\n\n', host, 22, key, 'unknown'],
   ];
   for (const [name, text, h, port, presented, want] of cases) {
-    it(`known_hosts: ${name} → ${want}`, () => assert.equal(verifyHostKey({ host: h, port, hostKeyFingerprints: [], knownHostsText: text }, presented), want));
+    it(`known_hosts: ${name} → ${want}`, () => assert.equal(verifyHostKey(hostKeyTrust({ host: h, port, hostKeyFingerprints: [], knownHostsText: text }), presented), want));
   }
 
   it('combines pins and known_hosts: a revoked key stays refused even when pinned', () => {
-    const base = { host, port: 22, hostKeyFingerprints: [fingerprintOf(key)] };
-    assert.equal(verifyHostKey({ ...base, knownHostsText: line(host, other) }, key), 'trusted', 'a pin wins over a stale entry');
-    assert.equal(verifyHostKey({ ...base, knownHostsText: `@revoked ${line(host, key)}` }, key), 'revoked');
-    assert.equal(verifyHostKey({ ...base, hostKeyFingerprints: [], knownHostsText: line(host, other) }, key), 'mismatch');
+    const base = { host, port: 22, hostKeyFingerprints: [hostKeyFingerprintOf(key)] };
+    assert.equal(verifyHostKey(hostKeyTrust({ ...base, knownHostsText: line(host, other) }), key), 'trusted', 'a pin wins over a stale entry');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...base, knownHostsText: `@revoked ${line(host, key)}` }), key), 'revoked');
+    assert.equal(verifyHostKey(hostKeyTrust({ ...base, hostKeyFingerprints: [], knownHostsText: line(host, other) }), key), 'mismatch');
   });
 
   it('lists the key types known_hosts holds for the host', () => {
     const text = `${line(host, rsa)}\n${line('other.example.org', key)}\n@revoked ${line(host, ecdsa)}`;
     assert.deepEqual(knownKeysFor(text, host, 22).map((k) => [k.type, k.revoked]), [['ssh-rsa', false], ['ecdsa-sha2-nistp256', true]]);
+    assert.deepEqual(knownKeyTypes(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [], knownHostsText: `${text}\n${line(host, blobOf('ssh-rsa'))}` })), ['ssh-rsa'], 'each type once, revoked ones left out');
   });
 
   it('offers the algorithms of the known_hosts key types first, then the others', () => {
-    const all = hostKeyAlgorithms({ host, port: 22, hostKeyFingerprints: [] });
+    const all = hostKeyAlgorithms(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [] }));
     assert.equal(all[0], 'ssh-ed25519', 'without known_hosts: ssh2 default order');
-    const rsaFirst = hostKeyAlgorithms({ host, port: 22, hostKeyFingerprints: [], knownHostsText: line(host, rsa) });
+    const rsaFirst = hostKeyAlgorithms(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [], knownHostsText: line(host, rsa) }));
     assert.deepEqual(rsaFirst.slice(0, 3), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
     assert.deepEqual([...rsaFirst].sort(), [...all].sort(), 'the others still follow');
-    const ecdsaFirst = hostKeyAlgorithms({ host, port: 22, hostKeyFingerprints: [], knownHostsText: `${line(host, ecdsa)}\n${line('elsewhere', rsa)}` });
+    const ecdsaFirst = hostKeyAlgorithms(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [], knownHostsText: `${line(host, ecdsa)}\n${line('elsewhere', rsa)}` }));
     assert.equal(ecdsaFirst[0], 'ecdsa-sha2-nistp256');
     assert.equal(ecdsaFirst[1], 'ssh-ed25519', 'a line for another host changes nothing');
-    assert.deepEqual(hostKeyAlgorithms({ host, port: 22, hostKeyFingerprints: [] }, ['ssh-ed25519', 'ssh-rsa']), ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
+    assert.deepEqual(hostKeyAlgorithms(hostKeyTrust({ host, port: 22, hostKeyFingerprints: [] }), ['ssh-ed25519', 'ssh-rsa']), ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
   });
 
   it('asks for another host key only for bare pins, never after an alarm, until the types run out', () => {
-    const pins = { host, port: 22, hostKeyFingerprints: [fingerprintOf(rsa)] };
-    assert.equal(anotherKeyMayBeTrusted(pins, 'unknown', ['ssh-ed25519']), true);
-    assert.equal(anotherKeyMayBeTrusted(pins, 'unknown', ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa']), false);
-    assert.equal(anotherKeyMayBeTrusted(pins, 'mismatch', ['ssh-ed25519']), false);
-    assert.equal(anotherKeyMayBeTrusted(pins, 'revoked', ['ssh-ed25519']), false);
-    assert.equal(anotherKeyMayBeTrusted({ ...pins, hostKeyFingerprints: [], knownHostsText: line(host, rsa) }, 'unknown-type', ['ssh-ed25519']), false, 'known_hosts types were offered first already');
+    const pins = { host, port: 22, hostKeyFingerprints: [hostKeyFingerprintOf(rsa)] };
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust(pins), 'unknown', ['ssh-ed25519']), true);
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust(pins), 'unknown', ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa']), false);
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust(pins), 'mismatch', ['ssh-ed25519']), false);
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust(pins), 'revoked', ['ssh-ed25519']), false);
+    assert.equal(anotherKeyMayBeTrusted(hostKeyTrust({ ...pins, hostKeyFingerprints: [], knownHostsText: line(host, rsa) }), 'unknown-type', ['ssh-ed25519']), false, 'known_hosts types were offered first already');
   });
 
   const problems: [Exclude<HostKeyVerdict, 'trusted'>, string, RegExp][] = [
@@ -104,8 +105,8 @@ describe('host keys', () => {
   ];
   for (const [verdict, code, detail] of problems) {
     it(`a ${verdict} key: ${code}, the presented fingerprint and how to pin it`, () => {
-      const presented = { type: 'ssh-ed25519', fingerprint: fingerprintOf(key) };
-      const error = hostKeyProblem({ host, port: 2222, hostKeyFingerprints: [fingerprintOf(other)], knownHosts: '/etc/aktin/known_hosts' }, verdict, presented, ['ssh-rsa']);
+      const presented = { type: 'ssh-ed25519', fingerprint: hostKeyFingerprintOf(key) };
+      const error = hostKeyProblem({ host, port: 2222, hostKeyFingerprints: [hostKeyFingerprintOf(other)], knownHosts: '/etc/aktin/known_hosts' }, verdict, presented, ['ssh-rsa']);
       assert.equal(error.code, code);
       const { detail: d, hint } = error.problems[0]!;
       assert.match(d!, detail);
@@ -118,8 +119,8 @@ describe('host keys', () => {
   }
 
   it('names every key shown when a server with several host keys was asked for each', () => {
-    const shown = [key, ecdsa, rsa].map((k) => ({ type: keyTypeOf(k), fingerprint: fingerprintOf(k) }));
-    const error = hostKeyProblem({ host, port: 22, hostKeyFingerprints: [fingerprintOf(other)] }, 'unknown', shown);
+    const shown = [key, ecdsa, rsa].map((k) => ({ type: keyTypeOf(k), fingerprint: hostKeyFingerprintOf(k) }));
+    const error = hostKeyProblem({ host, port: 22, hostKeyFingerprints: [hostKeyFingerprintOf(other)] }, 'unknown', shown);
     for (const k of shown) assert.ok(error.problems[0]!.detail!.includes(`${k.fingerprint} (${k.type})`));
     assert.match(error.problems[0]!.detail!, /None matches the configured host keys/);
   });

@@ -11,6 +11,7 @@ import { startLocalSftpServer, type LocalSftpServer } from '../../../integration
 import { remoteFolderContract } from '../../../integration/remote-folder-contract.js';
 import { CLIENT_KEY_PASSPHRASE, clientKey as fixtureClientKey, otherKey as fixtureOtherKey } from '../../support/ssh-keys.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { localSftpConfig } from '../../support/local-sftp-config.js';
 
 const root = tempDir('sftp-local');
 mkdirSync(join(root, 'rki'));
@@ -18,16 +19,7 @@ const keys = tempDir('sftp-local-keys');
 const clientKey = fixtureClientKey();
 const otherKey = fixtureOtherKey();
 let server: LocalSftpServer;
-const config = (change: Partial<SftpConfig> = {}): SftpConfig => ({
-  host: server.host,
-  port: server.port,
-  username: server.username,
-  password: new Secret(server.password),
-  timeoutSeconds: 5,
-  folder: 'rki',
-  hostKeyFingerprints: [server.hostKeyFingerprint],
-  ...change,
-});
+const config = (change: Partial<SftpConfig> = {}): SftpConfig => localSftpConfig(server, change);
 
 before(async () => {
   server = await startLocalSftpServer({ root, authorizedKeys: [clientKey.public] });

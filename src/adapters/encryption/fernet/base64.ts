@@ -2,8 +2,7 @@
  * Incremental url-safe base64 for the Fernet stream encoder, written straight into a Buffer.
  * Node's encoder is fast on pieces up to a few tens of KiB, but a large chunk makes a string
  * too big for V8's young generation, and encoding a 256 KiB chunk in one call then costs about
- * as much as the AES-CBC encryption itself (measured on Node 20: 0.1-0.4 GiB/s against several
- * GiB/s in 48 KiB pieces). So each chunk is encoded in pieces of at most SLICE bytes, each
+ * as much as the AES-CBC encryption itself. So each chunk is encoded in pieces of at most SLICE bytes, each
  * copied into one output Buffer. Output is exactly Node's 'base64url' (no padding) for whole
  * 3-byte groups; 0-2 trailing bytes are carried to the next call.
  */

@@ -1,16 +1,16 @@
 /**
  * Decrypts a Fernet token file with flat memory, and leaves no plaintext behind unless the
  * whole token verified. Fernet authenticates only at the end, so the token is read twice:
- * the first pass checks the HMAC and writes nothing; the second decrypts into a temporary
- * file (mode 0600) beside the output, checks the HMAC again (the file may have changed in
- * between), fsyncs, and only then renames it onto the output. Any failure removes the
- * temporary file.
+ * the first pass checks the HMAC and writes nothing; the second decrypts into the files
+ * family's atomic replacement of the output (a temporary file, mode 0600), checks the HMAC
+ * again (the file may have changed in between), and only then is it renamed onto the output.
+ * Any failure removes the temporary file.
  */
 import { createDecipheriv, createHmac, timingSafeEqual, type Decipher } from 'node:crypto';
-import { rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ProblemError, isProblemError, problem } from '../../../core/problem.js';
-import { fileProblem, openFile, syncFolder, tempPathBeside } from '../output-file.js';
+import { fileProblem, openFile, replaceOutput } from '../output-file.js';
 import { checkTimestamp, invalidToken, type FernetKey } from './fernet.js';
 import { readTokenBytes } from './token-bytes.js';
 
@@ -27,23 +27,8 @@ export async function decryptFile(key: FernetKey, input: string, output: string,
   try {
     if (!(await source.stat()).isFile()) throw new ProblemError(problem('FILE_IO', `Cannot read the token file ${input}`, 'It is not a regular file.'));
     await scanToken(key, source, options);
-    const temp = tempPathBeside(output);
-    const target = await openFile(temp, 'wx', 0o600, `Cannot write ${output}`);
-    try {
-      let bytes: number;
-      try {
-        bytes = await scanToken(key, source, options, (plain) => target.write(plain));
-        await target.sync();
-      } finally {
-        await target.close();
-      }
-      await rename(temp, output);
-      await syncFolder(dirname(output));
-      return { bytes };
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    const bytes = await replaceOutput(output, (target) => scanToken(key, source, options, (plain) => target.write(plain)));
+    return { bytes };
   } catch (error) {
     throw explain(error, input, output);
   } finally {
