@@ -5,7 +5,7 @@
  * The lock is released on every path out, including failures and interrupts.
  */
 import { hasChanges, type Plan, type PlanOptions } from '../core/plan.js';
-import { checkPlanIdentity, type PlanIdentity } from '../core/plan-freshness.js';
+import { checkPlanIdentity, checkPlanSealing, planEncryptionOf, type PlanIdentity } from '../core/plan-freshness.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { applyPlan, type ApplyReport } from './apply-plan.js';
 import { planFromObservation, warnOfObstacles } from './make-plan.js';
@@ -50,11 +50,16 @@ export async function applyChanges(world: World, request: ApplyRequest): Promise
   });
   try {
     const encryptor = await world.loadEncryptor();
+    const encryption = planEncryptionOf(request.identity, encryptor.keyId);
+    if ('saved' in source) {
+      const problems = checkPlanSealing(source.saved, encryption, source.file);
+      if (problems.length > 0) throw new ProblemError(problems);
+    }
     const connection = await world.connect();
     try {
       const only = 'saved' in source ? source.saved.options.only : source.options.only;
       const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag, only);
-      const plan = 'saved' in source ? source.saved : planFromObservation(world, observation, { identity: request.identity, options: source.options });
+      const plan = 'saved' in source ? source.saved : planFromObservation(world, observation, { identity: request.identity, options: source.options }, encryption);
       warnOfObstacles(world, observation, request.identity.folder);
       if (!('saved' in source)) {
         if (!hasChanges(plan)) return { plan, report: null };

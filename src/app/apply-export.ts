@@ -12,6 +12,7 @@ import { actionChange, pendingChange } from '../core/ledger-transitions.js';
 import type { UploadAction } from '../core/plan.js';
 import { ProblemError, problem } from '../core/problem.js';
 import { tempFileName } from '../core/remote-names.js';
+import { ledgerKeyOf } from '../core/sealing-key.js';
 import type { ApplyContext } from './apply-context.js';
 import { ByteMeter } from './byte-meter.js';
 import type { BrokerReader, Encryptor, RemoteFolder } from './ports.js';
@@ -63,6 +64,7 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, te
       tokenSize: token.bytes,
       tokenSha256: token.sha256,
       bundleSha256: plain.sha256,
+      ...keyOf(deps.encryptor),
     }),
   );
   return token.bytes;
@@ -83,4 +85,9 @@ async function verifyUpload(remote: RemoteFolder, encryptor: Encryptor, temp: st
       ),
     );
   }
+}
+
+function keyOf(encryptor: Encryptor): { key?: string } {
+  const key = ledgerKeyOf(encryptor.scheme, encryptor.keyId);
+  return key === undefined ? {} : { key };
 }

@@ -5,8 +5,8 @@
 import { previewLedger } from '../core/ledger-transitions.js';
 import { describeObstacle } from '../core/obstacles.js';
 import type { Observation } from '../core/observation.js';
-import type { Plan, PlanOptions } from '../core/plan.js';
-import type { PlanIdentity } from '../core/plan-freshness.js';
+import type { Plan, PlanEncryption, PlanOptions } from '../core/plan.js';
+import { planEncryptionOf, type PlanIdentity } from '../core/plan-freshness.js';
 import { planChanges } from '../core/planner.js';
 import { ProblemError } from '../core/problem.js';
 import { TOOL_VERSION } from '../core/version.js';
@@ -28,10 +28,12 @@ export interface MadePlan {
 }
 
 export async function makePlan(world: World, request: PlanRequest): Promise<MadePlan> {
+  // A public-key plan pins its recipient set; Fernet's key is not read here (a CI plan job may lack it).
+  const encryption = request.identity.encryption === undefined ? undefined : planEncryptionOf(request.identity, (await world.loadEncryptor()).keyId);
   const connection = await world.connect();
   try {
     const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag, request.options.only);
-    const plan = planFromObservation(world, observation, request);
+    const plan = planFromObservation(world, observation, request, encryption);
     warnOfObstacles(world, observation, request.identity.folder);
     if (!request.previewLedger) return { plan, observation };
     const { ledger } = observation.ledger;
@@ -52,6 +54,7 @@ export function planFromObservation(
   world: { readonly clock: Clock; newPlanId(): string },
   observation: Observation,
   request: Pick<PlanRequest, 'identity' | 'options'>,
+  encryption?: PlanEncryption,
 ): Plan {
   const outcome = planChanges({
     observation,
@@ -64,6 +67,7 @@ export function planFromObservation(
       tag: request.identity.tag,
       folder: request.identity.folder,
       remote: request.identity.remote,
+      ...(encryption === undefined ? {} : { encryption }),
     },
   });
   if (!outcome.ok) throw new ProblemError(outcome.problems);

@@ -129,6 +129,8 @@ export interface Encryptor {
   readonly label: string;
   /** A non-secret identity of the key (or recipient set): never the key, never reversible. */
   readonly keyId: string;
+  /** The public-key schemes' recipients in their public form (what it takes to decrypt); absent for a shared secret. */
+  readonly recipients?: readonly string[];
   /** A fresh sealing stream for one bundle. */
   seal(): Transform;
   /** The exact size of what seal() emits for a bundle of `plainBytes`: schemes whose size is not predictable do not fit this port. */

@@ -7,7 +7,7 @@ import type { Encryptor, LedgerSnapshot, LockInfo, World } from './ports.js';
 
 export interface SetupReport {
   /** The key file's scheme and non-secret identity. */
-  readonly key: Pick<Encryptor, 'scheme' | 'label' | 'keyId'>;
+  readonly key: Pick<Encryptor, 'scheme' | 'label' | 'keyId' | 'recipients'>;
   readonly ledger: LedgerSnapshot;
   readonly ledgerPath: string;
   readonly lock: LockInfo | null;
@@ -18,8 +18,8 @@ export async function validateSetup(world: World): Promise<SetupReport> {
   const encryptor = await collect(problems, () => world.loadEncryptor());
   const ledger = await collect(problems, () => world.ledgerStore.read());
   if (problems.length > 0 || !ledger || !encryptor) throw new ProblemError(problems);
-  const { scheme, label, keyId } = encryptor;
-  return { key: { scheme, label, keyId }, ledger, ledgerPath: world.ledgerStore.path, lock: await world.ledgerStore.readLock() };
+  const { scheme, label, keyId, recipients } = encryptor;
+  return { key: { scheme, label, keyId, ...(recipients === undefined ? {} : { recipients }) }, ledger, ledgerPath: world.ledgerStore.path, lock: await world.ledgerStore.readLock() };
 }
 
 async function collect<T>(problems: Problem[], check: () => Promise<T>): Promise<T | undefined> {

@@ -13,7 +13,7 @@ import { renderCommandLine, type RunOptions } from '../core/command-line.js';
 import type { Config, EncryptionConfig } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { loadConfig } from '../adapters/config/index.js';
-import { fernetEncryptor, generateFernetKey, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
+import { ageEncryptor, crypt4ghEncryptor, fernetEncryptor, generateFernetKey, readAgeRecipients, readCrypt4ghRecipients, readKeyFile, writeNewKeyFile } from '../adapters/encryption/index.js';
 import {
   checkKeyFitsFile,
   decryptSealedFile,
@@ -42,21 +42,26 @@ export function openWorld(config: Config, events: EventSink, run: RunOptions = {
     clock: systemClock,
     newPlanId,
     events,
-    loadEncryptor: () => loadEncryptor(config.encryption, warn),
+    loadEncryptor: () => loadEncryptor(config, warn),
     connect: () => connect(config, events, warn),
   };
 }
 
 /** The configured scheme's key, read and checked as an apply would (plan checks it early). */
 export function loadEncryptorFor(config: Config, warn: (message: string) => void): Promise<Encryptor> {
-  return loadEncryptor(config.encryption, warn);
+  return loadEncryptor(config, warn);
 }
 
-/** One case per scheme of EncryptionConfig: the scheme's key file becomes the Encryptor port. */
-async function loadEncryptor(encryption: EncryptionConfig, warn: (message: string) => void): Promise<Encryptor> {
+/** One case per scheme of EncryptionConfig: the scheme's key file or recipients become the Encryptor port. */
+async function loadEncryptor(config: Config, warn: (message: string) => void): Promise<Encryptor> {
+  const encryption: EncryptionConfig = config.encryption;
   switch (encryption.kind) {
     case 'fernet':
       return fernetEncryptor(await readKeyFile(encryption.keyFile, warn));
+    case 'age':
+      return ageEncryptor(await readAgeRecipients(encryption, config.source));
+    case 'crypt4gh':
+      return crypt4ghEncryptor(await readCrypt4ghRecipients(encryption, config.source));
   }
 }
 

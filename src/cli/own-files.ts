@@ -20,13 +20,24 @@ export interface OwnFile {
 export function ownFilesOf(config: Config): OwnFile[] {
   const files: OwnFile[] = [
     { role: 'the configuration file', path: config.source },
-    { role: 'the key file', path: config.encryption.keyFile },
+    ...encryptionFiles(config),
     ...ledgerFiles(config.workingDir),
   ];
   if (config.remote.privateKey !== undefined) files.push({ role: 'the SSH private key file', path: config.remote.privateKey });
   if (config.remote.knownHosts !== undefined) files.push({ role: 'the known_hosts file', path: config.remote.knownHosts });
   if (config.caBundle !== undefined) files.push({ role: 'the CA bundle', path: config.caBundle });
   return files;
+}
+
+function encryptionFiles({ encryption }: Config): OwnFile[] {
+  switch (encryption.kind) {
+    case 'fernet':
+      return [{ role: 'the key file', path: encryption.keyFile }];
+    case 'age':
+      return encryption.recipientsFile === undefined ? [] : [{ role: 'the recipients file', path: encryption.recipientsFile }];
+    case 'crypt4gh':
+      return encryption.recipientKeys.map((path) => ({ role: 'a recipient key file', path }));
+  }
 }
 
 /**

@@ -18,7 +18,8 @@ export async function checkPlanKey(config: Config, io: CliIo, args: Pick<GlobalA
   try {
     await loadEncryptorFor(config, (w) => warnings.push(w));
   } catch (error) {
-    if (!(error instanceof ProblemError && (error.cause as { code?: string } | undefined)?.code === 'ENOENT')) throw error;
+    // Only Fernet's secret key may be absent (a CI plan job has no secrets); recipients are public.
+    if (config.encryption.kind !== 'fernet' || !(error instanceof ProblemError && (error.cause as { code?: string } | undefined)?.code === 'ENOENT')) throw error;
     const message = `the key file ${config.encryption.keyFile} ([SECURITY] PATH_ENCRYPTION_KEY) is not there, so this plan did not check it; apply needs it.`;
     writeLog(io, { level: 'info', event: 'notice', message }, { text: `${chalkFor(io, args.color).cyan('Notice:')} ${message}` });
   }

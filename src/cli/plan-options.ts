@@ -16,6 +16,8 @@ export interface PlanSafetyArgs {
   readonly 'max-delete'?: number;
   readonly 'allow-mass-delete': boolean;
   readonly 'prune-orphans': boolean;
+  readonly replace?: readonly string[];
+  readonly 'replace-all': boolean;
 }
 
 export function planSafetyOptions<T>(y: Argv<T>): Argv<T & PlanSafetyArgs> {
@@ -34,6 +36,16 @@ export function planSafetyOptions<T>(y: Argv<T>): Argv<T & PlanSafetyArgs> {
       array: true,
       describe: 'Plan only these request ids (Terraform\'s -target): nothing else is read or changed, except the ledger upload',
     })
+    .option('replace', {
+      type: 'string',
+      array: true,
+      describe: "Upload these live requests again, re-sealed with the configured key, whatever else holds (Terraform's -replace)",
+    })
+    .option('replace-all', {
+      type: 'boolean',
+      default: false,
+      describe: 'Upload every live request again (a Fernet key change, or to re-seal all)',
+    })
     .option('prune-orphans', {
       type: 'boolean',
       default: false,
@@ -51,22 +63,31 @@ export function planOptionsFrom(args: PlanSafetyArgs, config: Config): PlanOptio
     max_delete: args['max-delete'] ?? config.apply.maxDelete,
     allow_mass_delete: args['allow-mass-delete'],
     prune_orphans: args['prune-orphans'],
-    ...(args.only === undefined ? {} : { only: requestIdsOf(args.only) }),
+    ...(args.only === undefined ? {} : { only: requestIdsOf(args.only, '--only') }),
+    ...replaceOf(args),
   };
 }
 
+function replaceOf(args: PlanSafetyArgs): Pick<PlanOptions, 'replace'> {
+  if (args.replace !== undefined && args['replace-all']) {
+    throw new ProblemError(problem('USAGE', '--replace and --replace-all cannot be combined', undefined, 'Name the requests with --replace ID…, or replace every live one with --replace-all.'));
+  }
+  if (args['replace-all']) return { replace: 'all' };
+  return args.replace === undefined ? {} : { replace: requestIdsOf(args.replace, '--replace') };
+}
+
 /** `--only 2 7`, `--only 2,7`: distinct request ids in ascending order; anything else is a usage error. */
-function requestIdsOf(values: readonly string[]): RequestId[] {
+function requestIdsOf(values: readonly string[], option: string): RequestId[] {
   const ids = values.flatMap((v) => String(v).split(',')).map((v) => v.trim());
   const bad = ids.find((id) => !isRequestId(id));
   if (bad !== undefined || ids.length === 0) {
     throw new ProblemError(
       problem(
         'USAGE',
-        `--only takes request ids (whole numbers), got ${JSON.stringify(bad ?? '').slice(0, 40)}`,
+        `${option} takes request ids (whole numbers), got ${JSON.stringify(bad ?? '').slice(0, 40)}`,
         // `apply --only 0 plan.json`: --only takes every word after it, the plan file too.
-        bad !== undefined && /[./]/.test(bad) ? '--only takes every word after it as a request id; a saved plan takes no --only (it was decided at plan time).' : undefined,
-        'Example: aktin-sftp plan --only 2 7',
+        bad !== undefined && /[./]/.test(bad) ? `${option} takes every word after it as a request id; a saved plan takes no ${option} (it was decided at plan time).` : undefined,
+        `Example: aktin-sftp plan ${option} 2 7`,
       ),
     );
   }

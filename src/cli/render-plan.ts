@@ -108,6 +108,14 @@ export function describeAction(action: PlannedAction): string {
       return 'will be uploaded: the remote copy of the ledger is missing';
     case 'remote_ledger_stale':
       return 'will be uploaded: the remote copy differs from the local ledger';
+    case 'recipients_changed':
+      return 'will be re-encrypted: recipients changed';
+    case 'scheme_changed':
+      return `will be re-encrypted: the scheme changed (request ${id}; the old file goes once this one is in place)`;
+    case 'replace_requested':
+      return 'will be uploaded again: replacement requested';
+    case 'superseded_file':
+      return `will be removed: request ${id} has a newer file under another scheme's name (after the uploads)`;
   }
 }
 

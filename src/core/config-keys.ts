@@ -17,7 +17,10 @@ export type KeyKind =
   | 'count' // whole number 1–64
   | 'limit' // whole number >= 0
   | 'mode' // file permission bits as a string of 3–4 octal digits ("0640")
-  | 'fingerprints'; // list of "SHA256:<base64>" host-key fingerprints
+  | 'fingerprints' // list of "SHA256:<base64>" host-key fingerprints
+  | 'scheme' // an encryption scheme: fernet, age or crypt4gh (lower case)
+  | 'recipients' // list of non-empty strings (public keys, checked by their scheme)
+  | 'files'; // list of paths of existing files, relative to the config file's folder
 
 export interface ConfigKey {
   /** The TOML table, or null for the top-level REQUESTS_CA_BUNDLE. */
@@ -57,7 +60,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   key('SFTP', 'HOST_KEY_FINGERPRINTS', 'fingerprints', false, '["SHA256:<43 base64 characters>"]'),
   key('SFTP', 'KNOWN_HOSTS', 'file', false, '"/etc/aktin-sftp/known_hosts"'),
   key('SFTP', 'FILE_MODE', 'mode', false, '"0640"'),
-  key('SECURITY', 'PATH_ENCRYPTION_KEY', 'file', true, '"/etc/aktin-sftp/rki.key"'),
+  key('SECURITY', 'ENCRYPTION', 'scheme', false, '"age"'),
+  // Required when ENCRYPTION is fernet (the default): config-rules.ts asks for it.
+  key('SECURITY', 'PATH_ENCRYPTION_KEY', 'file', false, '"/etc/aktin-sftp/rki.key"'),
+  key('SECURITY', 'RECIPIENTS', 'recipients', false, '["age1…"]'),
+  key('SECURITY', 'RECIPIENTS_FILE', 'file', false, '"/etc/aktin-sftp/recipients.txt"'),
+  key('SECURITY', 'RECIPIENT_KEYS', 'files', false, '["/etc/aktin-sftp/rki.c4gh.pub"]'),
   key('MISC', 'WORKING_DIR', 'directory', true, '"/var/lib/aktin-sftp"'),
   key('APPLY', 'CONCURRENCY', 'count', false, '4'),
   key('APPLY', 'MAX_DELETE', 'limit', false, '10'),

@@ -6,7 +6,8 @@
  * Never puts a secret into a problem, a warning or the non-secret view.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { DEFAULT_BROKER_CONCURRENCY, DEFAULT_FILE_MODE, formatFileMode, type Config } from './config.js';
+import { DEFAULT_BROKER_CONCURRENCY, DEFAULT_FILE_MODE, formatFileMode, type Config, type EncryptionConfig } from './config.js';
+import { buildEncryption, encryptionProblems, encryptionView } from './config-encryption.js';
 import { CONFIG_KEYS, CONFIG_SCOPES, dottedName, envName, keyLabel, type ConfigKey } from './config-keys.js';
 import { describeValue, readValue } from './config-values.js';
 import { unknownKeyProblems } from './config-unknown-keys.js';
@@ -86,6 +87,10 @@ export function checkConfig(raw: RawConfig, options: RuleOptions = {}): ConfigCh
       const path = resolve(dirname(raw.file), read.value as string);
       paths.push({ key: k, path, type: k.kind });
       got.set(dottedName(k), path);
+    } else if (k.kind === 'files') {
+      const list = (read.value as string[]).map((p) => resolve(dirname(raw.file), p));
+      paths.push(...list.map((path) => ({ key: k, path, type: 'file' as const })));
+      got.set(dottedName(k), list);
     } else {
       got.set(dottedName(k), read.value);
     }
@@ -119,6 +124,8 @@ export function checkConfig(raw: RawConfig, options: RuleOptions = {}): ConfigCh
   if (got.has('SFTP.PRIVATE_KEY_PASSPHRASE') && !has('SFTP.PRIVATE_KEY')) {
     warnings.push(`\`[SFTP] PRIVATE_KEY_PASSPHRASE\` in ${basename(raw.file)} is ignored: there is no PRIVATE_KEY.`);
   }
+
+  problems.push(...encryptionProblems(raw, given, (got.get('SECURITY.ENCRYPTION') as EncryptionConfig['kind'] | undefined) ?? 'fernet'));
 
   if (problems.length > 0) return { problems, warnings, paths };
   return { config: buildConfig(raw.file, got, pins), problems, warnings, paths };
@@ -161,7 +168,7 @@ function buildConfig(source: string, got: Map<string, unknown>, pins: string[]):
       ...(knownHosts ? { knownHosts } : {}),
       fileMode: (got.get('SFTP.FILE_MODE') as number) ?? DEFAULT_FILE_MODE,
     },
-    encryption: { kind: 'fernet', keyFile: str('SECURITY.PATH_ENCRYPTION_KEY') },
+    encryption: buildEncryption(got),
     workingDir: str('MISC.WORKING_DIR'),
     apply: { concurrency: (got.get('APPLY.CONCURRENCY') as number) ?? 4, maxDelete: (got.get('APPLY.MAX_DELETE') as number) ?? null },
     watch: { debounceSeconds: (got.get('WATCH.DEBOUNCE') as number) ?? 2, resyncSeconds: (got.get('WATCH.RESYNC') as number) ?? 3600 },
@@ -192,11 +199,13 @@ export function nonSecretConfigView(config: Config): object {
       known_hosts: sftp.knownHosts ?? null,
       file_mode: formatFileMode(sftp.fileMode ?? DEFAULT_FILE_MODE),
     },
-    key_file: config.encryption.keyFile,
+    key_file: config.encryption.kind === 'fernet' ? config.encryption.keyFile : null,
     working_dir: config.workingDir,
     apply: { concurrency: apply.concurrency, max_delete: apply.maxDelete },
     watch: { debounce_seconds: watch.debounceSeconds, resync_seconds: watch.resyncSeconds },
     ca_bundle: config.caBundle ?? null,
+    // Only for the public-key schemes: a Fernet configuration's view (and digest) stays as it was.
+    ...encryptionView(config.encryption),
   };
 }
 

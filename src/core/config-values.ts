@@ -40,7 +40,12 @@ const EXPECTED: Record<KeyKind, string> = {
   limit: 'a whole number, 0 or more',
   mode: 'a file mode of 3 or 4 octal digits in quotes, like "0640"',
   fingerprints: 'a list of host-key fingerprints as `ssh-keygen -lf` prints them, like "SHA256:<43 base64 characters>"',
+  scheme: 'one of "fernet", "age", "crypt4gh"',
+  recipients: 'a list of public keys, like ["age1…"]',
+  files: 'a list of file paths, like ["/etc/aktin-sftp/rki.c4gh.pub"]',
 };
+
+const SCHEMES = ['fernet', 'age', 'crypt4gh'];
 
 export function readValue(kind: KeyKind, raw: unknown): ValueRead {
   const fail = (got?: string): ValueRead => ({ ok: false, expected: EXPECTED[kind], ...(got === undefined ? {} : { got }) });
@@ -78,6 +83,20 @@ export function readValue(kind: KeyKind, raw: unknown): ValueRead {
       if (!Array.isArray(given)) return fail();
       const list = given as unknown[];
       const bad = list.find((item) => typeof item !== 'string' || !FINGERPRINT.test(item.trim()));
+      if (bad !== undefined) return fail(describeValue(bad, false));
+      return { ok: true, value: (list as string[]).map((item) => item.trim()) };
+    }
+    case 'scheme': {
+      const text = typeof raw === 'string' ? raw.trim() : undefined;
+      return text !== undefined && SCHEMES.includes(text) ? { ok: true, value: text } : fail();
+    }
+    case 'recipients':
+    case 'files': {
+      // One value alone is a list of one, as for the fingerprints; an empty list says nothing.
+      const given: unknown = typeof raw === 'string' ? [raw] : raw;
+      if (!Array.isArray(given) || given.length === 0) return fail();
+      const list = given as unknown[];
+      const bad = list.find((item) => typeof item !== 'string' || item.trim() === '');
       if (bad !== undefined) return fail(describeValue(bad, false));
       return { ok: true, value: (list as string[]).map((item) => item.trim()) };
     }

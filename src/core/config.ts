@@ -54,12 +54,31 @@ export interface SftpRemoteConfig extends SftpConfig {
 /** Where the results go: one variant per kind of remote, all read from the same TOML keys as the original's. */
 export type RemoteConfig = SftpRemoteConfig;
 
-/** How each bundle is sealed ([SECURITY]): one variant per scheme. */
-export type EncryptionConfig = {
+/** How each bundle is sealed ([SECURITY] ENCRYPTION): one variant per scheme. */
+export type EncryptionConfig = FernetEncryptionConfig | AgeEncryptionConfig | Crypt4ghEncryptionConfig;
+
+/** The default: one shared secret key, as the original tool. */
+export interface FernetEncryptionConfig {
   readonly kind: 'fernet';
   /** Path of the key file ([SECURITY] PATH_ENCRYPTION_KEY). */
   readonly keyFile: string;
-};
+}
+
+/** age v1 to X25519 recipients: the configuration holds public keys only. */
+export interface AgeEncryptionConfig {
+  readonly kind: 'age';
+  /** `age1…` recipients as given ([SECURITY] RECIPIENTS); checked when the encryptor is loaded. */
+  readonly recipients: readonly string[];
+  /** Path of a recipients file in the age CLI's -R format ([SECURITY] RECIPIENTS_FILE). */
+  readonly recipientsFile?: string;
+}
+
+/** Crypt4GH v1 to X25519 recipients: the configuration holds public keys only. */
+export interface Crypt4ghEncryptionConfig {
+  readonly kind: 'crypt4gh';
+  /** Paths of Crypt4GH public key files ([SECURITY] RECIPIENT_KEYS), one recipient each. */
+  readonly recipientKeys: readonly string[];
+}
 
 /** 0644, as the original's uploads got: recipients' accounts read them (the content is encrypted). */
 export const DEFAULT_FILE_MODE = 0o644;

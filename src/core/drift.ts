@@ -7,7 +7,7 @@
  * compares the remote bytes with the SHA-256 the ledger recorded at upload.
  */
 import type { Ledger, RemoteFile, RemoteListing } from './model.js';
-import { LEDGER_FILE_NAME, exportFileName, isTempFileName, requestIdOfExportFile } from './remote-names.js';
+import { LEDGER_FILE_NAME, entryFileName, isTempFileName, requestIdOfExportFile } from './remote-names.js';
 
 export type DriftKind =
   | 'missing'
@@ -66,7 +66,7 @@ export function contentChecks(ledger: Ledger, listing: RemoteListing): { checks:
   const notCheckable: DriftItem[] = [];
   for (const entry of ledger.entries) {
     if (entry.deleted !== undefined) continue;
-    const name = exportFileName(entry.id);
+    const name = entryFileName(entry);
     const file = files.get(name);
     const expected = entry.tokenSize ?? null;
     if (blocked.has(name) || !file || (expected !== null && file.size !== expected)) continue;
@@ -93,7 +93,7 @@ export function detectDrift(ledger: { ledger: Ledger; sha256: string | null }, l
 
   const blocked = new Set((listing.obstacles ?? []).map((o) => o.name));
   for (const entry of live) {
-    const name = exportFileName(entry.id);
+    const name = entryFileName(entry);
     if (blocked.has(name)) continue; // reported as the obstacle it is, below
     const file = files.get(name);
     const expected = entry.tokenSize ?? null;

@@ -11,6 +11,7 @@
  */
 import type { Ledger, LedgerEntry, RequestId } from './model.js';
 import type { Plan, PlannedAction, UploadAction } from './plan.js';
+import { ledgerKeyOf } from './sealing-key.js';
 
 export interface ActionOutcome {
   readonly at: Date;
@@ -18,6 +19,8 @@ export interface ActionOutcome {
   readonly tokenSize?: number;
   readonly tokenSha256?: string;
   readonly bundleSha256?: string;
+  /** The ledger's `key` for what sealed the upload (sealing-key.ts); none for Fernet. */
+  readonly key?: string;
 }
 
 /** What a step needs to read of the ledger. */
@@ -88,9 +91,11 @@ function uploadedEntry(entry: LedgerEntry | undefined, action: UploadAction, out
     ...(outcome.tokenSha256 === undefined ? {} : { tokenSha256: outcome.tokenSha256 }),
     ...(outcome.bundleSha256 === undefined ? {} : { bundleSha256: outcome.bundleSha256 }),
     plan: outcome.planId,
+    ...(outcome.key === undefined ? {} : { key: outcome.key }),
   };
   if (!entry) return { id: action.request_id, uploaded: now, ...facts };
-  const { deleted: _gone, ...kept } = entry;
+  // The key is the new upload's: a file re-sealed with Fernet loses the old scheme's key.
+  const { deleted: _gone, key: _sealedBefore, ...kept } = entry;
   return { ...kept, ...facts, lastUpdate: now };
 }
 
@@ -105,12 +110,13 @@ function existing(ledger: LedgerView, id: RequestId): LedgerEntry {
  * the plan's own time. What only apply knows (token sizes and digests, the serial, a lineage for
  * a first ledger, pending marks) keeps its value from before, so only entries show as changed.
  */
-export function previewLedger(ledger: Ledger, plan: Pick<Plan, 'actions' | 'created_at' | 'plan_id'>): Ledger {
+export function previewLedger(ledger: Ledger, plan: Pick<Plan, 'actions' | 'created_at' | 'plan_id' | 'encryption'>): Ledger {
   const at = new Date(plan.created_at);
   const entries = new Map(ledger.entries.map((e) => [e.id, e] as const));
   const view: LedgerView = { entry: (id) => entries.get(id) };
+  const key = plan.encryption === undefined ? {} : { key: ledgerKeyOf(plan.encryption.scheme, plan.encryption.key_id)! };
   for (const action of plan.actions) {
-    const entry = actionChange(view, action, { at, planId: plan.plan_id })?.entry;
+    const entry = actionChange(view, action, { at, planId: plan.plan_id, ...key })?.entry;
     if (entry) entries.set(entry.id, entry); // a Map keeps the first insertion's place: file order holds
   }
   return { ...ledger, entries: [...entries.values()] };

@@ -84,6 +84,8 @@ export interface LedgerEntry {
   readonly bundleSha256?: string;
   /** Id of the plan whose action last wrote this entry: how a resumed apply knows what is done. */
   readonly plan?: string;
+  /** Which scheme and key sealed the file, `age:<key id>` (sealing-key.ts); absent: the configured Fernet key. */
+  readonly key?: string;
 }
 
 /** The ledger: the tool's memory of what it uploaded. */

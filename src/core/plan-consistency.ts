@@ -6,7 +6,7 @@ import { isUpload } from './action-kinds.js';
 import type { Plan, PlannedAction } from './plan.js';
 import { legacySummary, summarisePlan } from './plan-summary.js';
 import { problem, type Problem } from './problem.js';
-import { LEDGER_FILE_NAME, isTempFileName, requestIdOfExportFile } from './remote-names.js';
+import { LEDGER_FILE_NAME, isTempFileName, requestIdOfExportFile, schemeOfExportFile } from './remote-names.js';
 
 const DO_NOT_EDIT = 'Do not edit saved plans; make a new one.';
 
@@ -18,7 +18,7 @@ const DO_NOT_EDIT = 'Do not edit saved plans; make a new one.';
  */
 export function checkPlanConsistency(plan: Plan, source: string): Problem[] {
   const problems: Problem[] = plan.actions.flatMap((action, i) => {
-    const why = addressMismatch(action);
+    const why = addressMismatch(action) ?? schemeMismatch(plan, action);
     return why === null
       ? []
       : [problem('PLAN_INVALID', `${source}: action ${i} (${action.kind} of ${action.address}) is not one aktin-sftp makes`, `${why}.`, DO_NOT_EDIT)];
@@ -56,6 +56,13 @@ export function checkPlanConsistency(plan: Plan, source: string): Problem[] {
   return problems;
 }
 
+/** An upload writes the name of the plan's scheme: a file named for another scheme would not hold what its name says. */
+function schemeMismatch(plan: Plan, action: PlannedAction): string | null {
+  if (!isUpload(action)) return null;
+  const scheme = plan.encryption?.scheme ?? 'fernet';
+  return schemeOfExportFile(action.address) === scheme ? null : `the plan seals with ${scheme}, whose files are not named like ${action.address}`;
+}
+
 /** Why the action's address, request id and sides do not fit its kind; null when they do. */
 function addressMismatch(action: PlannedAction): string | null {
   const id = requestIdOfExportFile(action.address);
@@ -65,7 +72,7 @@ function addressMismatch(action: PlannedAction): string | null {
     case 'replace':
     case 'delete':
     case 'remove_orphan':
-      if (id === null) return `${action.kind} works on export_<id>.zip files, not on ${action.address}`;
+      if (id === null) return `${action.kind} works on export files (export_<id>.zip, .zip.age, .zip.c4gh), not on ${action.address}`;
       if (id !== action.request_id) return `${action.address} belongs to request ${id}, the action names request ${String(action.request_id)}`;
       if (isUpload(action) !== (action.after !== null)) return isUpload(action) ? 'an upload must say what it records (after)' : `a ${action.kind} records nothing (after must be null)`;
       if (action.kind === 'remove_orphan' && action.before !== null) return 'an orphan has no ledger entry (before must be null)';

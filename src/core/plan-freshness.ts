@@ -11,11 +11,11 @@ import type { Config } from './config.js';
 import { nonSecretConfigView } from './config-rules.js';
 import { configDigest } from './digests.js';
 import { inputsOf, type Observation } from './observation.js';
-import type { Plan, PlanInputs, RemoteExpectation } from './plan.js';
+import type { Plan, PlanEncryption, PlanInputs, RemoteExpectation } from './plan.js';
 import { decideUpload } from './planner.js';
 import { problem, type Problem } from './problem.js';
 import { remoteLocation } from './remote-location.js';
-import { exportFileName } from './remote-names.js';
+import { entryFileName, exportFileName } from './remote-names.js';
 
 export type Freshness = { readonly mode: 'fresh' | 'resume' } | { readonly mode: 'stale'; readonly problems: Problem[] };
 
@@ -27,10 +27,40 @@ export interface PlanIdentity {
   /** The remote's folder: what plans of format 1.0 and 1.1 name instead of the remote. */
   readonly folder: string;
   readonly configSha256: string;
+  /** The public-key scheme that seals uploads (its key id comes from the loaded encryptor); absent for Fernet. */
+  readonly encryption?: Pick<PlanEncryption, 'scheme'>;
+}
+
+/** The plan's encryption: the configured public-key scheme with the key id of its loaded recipients. */
+export function planEncryptionOf(identity: PlanIdentity, keyId: string): PlanEncryption | undefined {
+  return identity.encryption === undefined ? undefined : { scheme: identity.encryption.scheme, key_id: keyId };
+}
+
+/**
+ * A saved plan was made for one recipient set: after a rotation (another RECIPIENTS_FILE or key
+ * file content, which the configuration digest does not see) it would seal for the old set.
+ */
+export function checkPlanSealing(plan: Plan, encryption: PlanEncryption | undefined, source: string): Problem[] {
+  if (plan.encryption?.key_id === encryption?.key_id) return [];
+  return [
+    problem(
+      'PLAN_STALE',
+      `The saved plan ${source} was made for other recipients`,
+      `It seals for key id ${plan.encryption?.key_id ?? '(none: Fernet)'}; the configured recipients have ${encryption?.key_id ?? '(none: Fernet)'}. Nothing was changed.`,
+      "Run 'aktin-sftp plan' with the current recipients, review it, and apply the new plan.",
+    ),
+  ];
 }
 
 export function planIdentityOf(config: Config): PlanIdentity {
-  return { tag: config.tag, remote: remoteLocation(config.remote), folder: config.remote.folder, configSha256: configDigest(nonSecretConfigView(config)) };
+  const { kind } = config.encryption;
+  return {
+    tag: config.tag,
+    remote: remoteLocation(config.remote),
+    folder: config.remote.folder,
+    configSha256: configDigest(nonSecretConfigView(config)),
+    ...(kind === 'fernet' ? {} : { encryption: { scheme: kind } }),
+  };
 }
 
 /** Whether a saved plan was made for this configuration; checked before anything is locked or opened. */
@@ -114,9 +144,10 @@ function unplannedChanges(plan: Plan, observation: Observation): string[] {
   const changes: string[] = [];
   for (const request of observation.broker.requests) {
     const { id } = request;
-    if (acted.has(id) || (only && !only.has(id)) || blocked.has(exportFileName(id))) continue;
     const entry = entries.get(id);
-    const reason = decideUpload(request, entry, files.get(exportFileName(id)))?.reason;
+    const name = exportFileName(id, plan.encryption?.scheme ?? 'fernet');
+    if (acted.has(id) || (only && !only.has(id)) || blocked.has(name) || (entry && entry.deleted === undefined && blocked.has(entryFileName(entry)))) continue;
+    const reason = decideUpload(request, entry, files.get(name))?.reason;
     if (reason === 'new_request') changes.push(`request ${id} is new (completion ${request.completion})`);
     else if (reason === 'tombstone_revived') changes.push(`request ${id} is listed again`);
     else if (reason === 'completion_changed') changes.push(`request ${id} has completion ${request.completion} now, ${entry?.completion} when planned`);

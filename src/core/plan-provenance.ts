@@ -30,6 +30,7 @@ export function checkPlanProvenance(plan: Plan, observation: Observation, mode: 
       tag: plan.tag,
       folder: plan.folder,
       ...(plan.remote === undefined ? {} : { remote: plan.remote }),
+      ...(plan.encryption === undefined ? {} : { encryption: plan.encryption }),
     },
   });
   const made = replanned.ok ? replanned.value.actions : [];

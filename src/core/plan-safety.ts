@@ -13,7 +13,7 @@ import type { Plan, PlannedAction, PlanOptions } from './plan.js';
 import { problem, type Problem } from './problem.js';
 
 export function checkDeleteSafety(actions: readonly PlannedAction[], snapshot: BrokerSnapshot, options: PlanOptions): Problem[] {
-  const deletions = actions.filter(isRemoval);
+  const deletions = actions.filter(deletesRequestFile);
   if (deletions.length === 0) return [];
   const ids = deletions.map((a) => a.request_id).join(', ');
   const problems: Problem[] = [];
@@ -41,12 +41,17 @@ export function checkDeleteSafety(actions: readonly PlannedAction[], snapshot: B
   return problems;
 }
 
+/** A superseded file goes only after its request's new file is in place: no request loses its file, so it is not counted. */
+function deletesRequestFile(action: PlannedAction): boolean {
+  return isRemoval(action) && action.reason !== 'superseded_file';
+}
+
 /**
  * `apply --max-delete N PLANFILE`: the plan's own options were fixed when it was made, so a cap
  * given at apply can only tighten them; a plan that deletes more is refused before anything runs.
  */
 export function checkSavedPlanDeleteCap(plan: Pick<Plan, 'actions'>, maxDelete: number, file: string): Problem[] {
-  const deletions = plan.actions.filter(isRemoval);
+  const deletions = plan.actions.filter(deletesRequestFile);
   if (deletions.length <= maxDelete) return [];
   return [
     problem(

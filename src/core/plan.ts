@@ -7,11 +7,14 @@
  * completions, fingerprints, sizes, digests and remote file names.
  */
 import type { RequestId } from './model.js';
+import type { SchemeName } from './sealing-key.js';
 
 /**
  * Major.minor: a minor bump only adds fields; a reader rejects an unknown major version.
  * 1.1 added `options.only`; 1.2 added `remote`, which every plan carries (plans of 1.0 and 1.1
- * are still read and applied: their `folder` is checked instead).
+ * are still read and applied: their `folder` is checked instead). `encryption` came within 1.2
+ * and only with age or Crypt4GH, so Fernet plans stay byte for byte as they were; a reader that
+ * predates it drops it and refuses such a plan as not its own (PLAN_INVALID), never misapplies it.
  */
 export const PLAN_FORMAT_VERSION = '1.2';
 
@@ -42,7 +45,15 @@ export type ActionReason =
   | 'orphan_file'
   | 'ledger_changed'
   | 'remote_ledger_missing'
-  | 'remote_ledger_stale';
+  | 'remote_ledger_stale'
+  /** The configured recipient set is not the one that sealed the file (a rotation). */
+  | 'recipients_changed'
+  /** The configured scheme is not the one that sealed the file (e.g. Fernet → Crypt4GH). */
+  | 'scheme_changed'
+  /** plan --replace / --replace-all asked for a fresh upload. */
+  | 'replace_requested'
+  /** A file of a live request under another scheme's name, removed once its replacement is in place. */
+  | 'superseded_file';
 
 /** What the remote file must look like just before the action runs (compare-and-swap). */
 export type RemoteExpectation =
@@ -123,6 +134,14 @@ export interface PlanOptions {
   readonly prune_orphans: boolean;
   /** Targeting (`--only`, format 1.1): only these requests are read and acted on, plus the ledger upload. */
   readonly only?: readonly RequestId[];
+  /** `--replace ID…` (Terraform's -replace): upload these live requests again whatever else holds; `all` for `--replace-all`. */
+  readonly replace?: readonly RequestId[] | 'all';
+}
+
+export interface PlanEncryption {
+  readonly scheme: Exclude<SchemeName, 'fernet'>;
+  /** The recipient set's key id the plan was made for: a plan made before a rotation is refused after it. */
+  readonly key_id: string;
 }
 
 export interface PlanSummary {
@@ -146,6 +165,11 @@ export interface Plan {
   readonly folder: string;
   /** Which remote the plan is for (format 1.2), without user or secret: `sftp://host/folder`. Absent in older plans. */
   readonly remote?: string;
+  /**
+   * The scheme that seals this plan's uploads, which names their files (`export_<id>.zip.age`).
+   * Present only for the public-key schemes: a Fernet plan is as it was before they existed.
+   */
+  readonly encryption?: PlanEncryption;
   readonly inputs: PlanInputs;
   readonly options: PlanOptions;
   readonly actions: readonly PlannedAction[];

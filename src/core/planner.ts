@@ -25,12 +25,14 @@ import type {
   RemoveTempAction,
   RequestSide,
   UploadAction,
+  PlanEncryption,
 } from './plan.js';
 import { PLAN_FORMAT_VERSION } from './plan.js';
 import { checkDeleteSafety } from './plan-safety.js';
 import { summarisePlan } from './plan-summary.js';
 import { failed, ok, type Outcome } from './problem.js';
-import { LEDGER_FILE_NAME, exportFileName, isTempFileName, requestIdOfExportFile, requestIdOfTempFile } from './remote-names.js';
+import { liveFileName, replaceProblems, replaceRequested, resealReason, supersededRemovals } from './planner-sealing.js';
+import { LEDGER_FILE_NAME, entryFileName, exportFileName, isTempFileName, requestIdOfExportFile, requestIdOfTempFile } from './remote-names.js';
 
 export interface PlannerInput {
   readonly observation: Pick<Observation, 'broker' | 'ledger' | 'listing'>;
@@ -44,6 +46,8 @@ export interface PlannerInput {
     readonly folder: string;
     /** Absent when replanning a plan of format 1.0 or 1.1. */
     readonly remote?: string;
+    /** The public-key scheme that seals the uploads; absent: Fernet. */
+    readonly encryption?: PlanEncryption;
   };
 }
 
@@ -55,26 +59,44 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   // A targeted plan (--only) looks at and acts on its requests alone, whatever else it sees.
   // A name held by a directory or symlink cannot be written: that request waits (reported as an obstacle).
   const blocked = new Set((listing.obstacles ?? []).map((o) => o.name));
-  const inScope = (id: string | null) => (only === null || (id !== null && only.has(id))) && (id === null || !blocked.has(exportFileName(id)));
+  // Uploads are written under the configured scheme's name; a live entry's file has its own
+  // scheme's name (the two differ only across a change of scheme). Either blocked holds the request.
+  const scheme = input.context.encryption?.scheme ?? 'fernet';
+  const namesOf = (id: string) => {
+    const entry = entries.get(id);
+    const own = exportFileName(id, scheme);
+    return entry && entry.deleted === undefined ? [own, entryFileName(entry)] : [own];
+  };
+  const inScope = (id: string | null) => (only === null || (id !== null && only.has(id))) && (id === null || !namesOf(id).some((n) => blocked.has(n)));
   const requests = broker.requests.filter((r) => inScope(r.id));
   const desired = new Set(requests.map((r) => r.id));
 
+  const encryption = input.context.encryption;
   const uploads = [...requests]
     .sort((a, b) => compareRequestIds(a.id, b.id))
-    .flatMap((r) => uploadFor(r, entries.get(r.id), files.get(exportFileName(r.id))));
+    .flatMap((r) => {
+      const entry = entries.get(r.id);
+      const address = exportFileName(r.id, scheme);
+      // Decided on the file the entry has (its own scheme's name); written to the configured one's.
+      const decision = decideUpload(r, entry, files.get(liveFileName(entry) ?? address)) ?? reseal(entry, encryption) ?? replaceRequested(entry, input.options.replace);
+      return decision ? [uploadFor(r, address, entry, files.get(address), decision)] : [];
+    });
+  // The name each desired request's file has, or gets with this plan: any other of its names goes.
+  const current = new Map(requests.map((r) => [r.id, uploads.find((u) => u.request_id === r.id)?.address ?? liveFileName(entries.get(r.id)) ?? exportFileName(r.id, scheme)] as const));
   const deletes = [...ledger.ledger.entries]
     .filter((e) => e.deleted === undefined && !desired.has(e.id) && inScope(e.id))
     .sort((a, b) => compareRequestIds(a.id, b.id))
-    .map((e) => deleteFor(e, files.get(exportFileName(e.id))));
+    .map((e) => deleteFor(e, files.get(entryFileName(e))));
   const byName = [...listing.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const temps = byName.filter((f) => isTempFileName(f.name) && (only === null || inScope(requestIdOfTempFile(f.name)))).map(tempRemoval);
   const orphans = input.options.prune_orphans ? byName.flatMap((f) => orphanRemoval(f, desired, entries)).filter((a) => inScope(a.request_id)) : [];
+  const superseded = supersededRemovals(byName, current, expectationOf);
 
-  const changes: PlannedAction[] = [...uploads, ...deletes, ...temps, ...orphans];
+  const changes: PlannedAction[] = [...uploads, ...deletes, ...temps, ...orphans, ...superseded];
   const publish = blocked.has(LEDGER_FILE_NAME) ? null : publishFor(changes.length > 0, ledger.sha256, listing, files.get(LEDGER_FILE_NAME));
   const actions = publish ? [...changes, publish] : changes;
 
-  const problems = checkDeleteSafety(actions, broker, input.options);
+  const problems = [...replaceProblems(input.options.replace, entries, desired, broker.tag), ...checkDeleteSafety(actions, broker, input.options)];
   if (problems.length > 0) return failed(problems);
 
   const { context } = input;
@@ -87,6 +109,7 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
     tag: context.tag,
     folder: context.folder,
     ...(context.remote === undefined ? {} : { remote: context.remote }),
+    ...(context.encryption === undefined ? {} : { encryption: context.encryption }),
     inputs: planInputsOf(broker, ledger, listing),
     options: input.options,
     actions,
@@ -94,20 +117,24 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   });
 }
 
-function uploadFor(request: BrokerRequest, entry: LedgerEntry | undefined, remote: RemoteFile | undefined): UploadAction[] {
-  const decision = decideUpload(request, entry, remote);
-  if (!decision) return [];
-  return [
-    {
-      address: exportFileName(request.id),
-      kind: decision.kind,
-      reason: decision.reason,
-      request_id: request.id,
-      before: entry && entry.deleted === undefined ? liveSide(entry) : null,
-      after: { completion: request.completion, fingerprint: request.fingerprint },
-      precondition: { remote: expectationOf(remote) },
-    },
-  ];
+function uploadFor(request: BrokerRequest, address: string, entry: LedgerEntry | undefined, remote: RemoteFile | undefined, decision: UploadDecision): UploadAction {
+  return {
+    address,
+    kind: decision.kind,
+    reason: decision.reason,
+    request_id: request.id,
+    before: entry && entry.deleted === undefined ? liveSide(entry) : null,
+    after: { completion: request.completion, fingerprint: request.fingerprint },
+    precondition: { remote: expectationOf(remote) },
+  };
+}
+
+type UploadDecision = { kind: UploadAction['kind']; reason: ActionReason };
+
+/** A file sealed by another key or scheme is sealed again, in place of the old one: an update. */
+function reseal(entry: LedgerEntry | undefined, encryption: PlanEncryption | undefined): UploadDecision | null {
+  const reason = resealReason(entry, encryption);
+  return reason === null ? null : { kind: 'update', reason };
 }
 
 /** Whether a request needs an upload, and why; plan freshness asks it too, to name what moved. */
@@ -126,7 +153,7 @@ export function decideUpload(
 }
 
 function deleteFor(entry: LedgerEntry, remote: RemoteFile | undefined): DeleteAction {
-  const address = exportFileName(entry.id);
+  const address = entryFileName(entry);
   return { address, kind: 'delete', reason: 'request_gone', request_id: entry.id, before: liveSide(entry), after: null, precondition: { remote: expectationOf(remote) } };
 }
 

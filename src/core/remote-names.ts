@@ -1,22 +1,39 @@
 /**
  * Names in the remote folder. The original tool's names are fixed by compatibility:
- * `export_<id>.zip` (encrypted despite the extension) and `status.xml`. Temporary upload
+ * `export_<id>.zip` (Fernet-encrypted despite the extension) and `status.xml`. The public-key
+ * schemes add their usual suffix, `export_<id>.zip.age` and `export_<id>.zip.c4gh`, so the
+ * agency's tools recognise them; which one a ledger entry's file has follows from its key. Temporary upload
  * names are ours: hidden (leading dot, so `*.zip` globs of consumers skip them) and tied to the
  * plan that wrote them, so a later plan can recognise and remove leftovers safely.
  */
 import { REQUEST_ID_SOURCE, isRequestId, type RequestId } from './model.js';
+import { schemeOfEntry, type SchemeName } from './sealing-key.js';
 
 export const LEDGER_FILE_NAME = 'status.xml';
 
-const EXPORT_NAME = new RegExp(`^export_(${REQUEST_ID_SOURCE})\\.zip$`);
-const TEMP_NAME = new RegExp(`^\\.(export_${REQUEST_ID_SOURCE}\\.zip|status\\.xml)\\.([0-9a-f]{8})\\.part$`);
+const SUFFIX: Record<SchemeName, string> = { fernet: '', age: '.age', crypt4gh: '.c4gh' };
+const EXPORT_NAME = new RegExp(`^export_(${REQUEST_ID_SOURCE})\\.zip(\\.age|\\.c4gh)?$`);
+const TEMP_NAME = new RegExp(`^\\.(export_${REQUEST_ID_SOURCE}\\.zip(?:\\.age|\\.c4gh)?|status\\.xml)\\.([0-9a-f]{8})\\.part$`);
 
-export function exportFileName(id: RequestId): string {
+/** `export_<id>.zip`, `export_<id>.zip.age` or `export_<id>.zip.c4gh`: the name a file sealed by `scheme` gets. */
+export function exportFileName(id: RequestId, scheme: SchemeName): string {
   if (!isRequestId(id)) throw new Error(`not a request id: ${JSON.stringify(id)}`);
-  return `export_${id}.zip`;
+  return `export_${id}.zip${SUFFIX[scheme]}`;
 }
 
-/** The request id of an `export_<id>.zip` name, or null for any other name. */
+/** The name of a ledger entry's file: its scheme is the one its key names (Fernet without one). */
+export function entryFileName(entry: { readonly id: RequestId; readonly key?: string }): string {
+  return exportFileName(entry.id, schemeOfEntry(entry));
+}
+
+/** The scheme an export file's name says sealed it, or null for any other name. */
+export function schemeOfExportFile(name: string): SchemeName | null {
+  const match = EXPORT_NAME.exec(name);
+  if (!match) return null;
+  return match[2] === '.age' ? 'age' : match[2] === '.c4gh' ? 'crypt4gh' : 'fernet';
+}
+
+/** The request id of an export file's name (any scheme's suffix), or null for any other name. */
 export function requestIdOfExportFile(name: string): RequestId | null {
   return EXPORT_NAME.exec(name)?.[1] ?? null;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { actionChange, applyLedgerChange, formatLedgerTime, pendingChange, viewOf, type ActionOutcome } from '../../src/core/ledger-transitions.js';
 import type { Ledger } from '../../src/core/model.js';
-import type { ActionKind, ActionReason, PlannedAction } from '../../src/core/plan.js';
+import type { ActionKind, ActionReason, PlannedAction, UploadAction } from '../../src/core/plan.js';
 
 const PLAN = '0a1b2c3d-0000-4000-8000-000000000000';
 const T1 = new Date('2026-11-22T10:47:20.900Z');
@@ -97,5 +97,25 @@ describe('ledger transitions', () => {
     assert.deepEqual(Object.keys(change ?? {}).sort(), ['entry', 'pending', 'plan']);
     assert.equal(change?.entry?.id, '2');
     assert.throws(() => actionChange(viewOf(legacy), action('delete', '9', '', 'request_gone'), { at: T1, planId: PLAN }), /no entry for request 9/);
+  });
+});
+
+describe('ledger transitions: the key that sealed a file', () => {
+  const upload = (id: string): UploadAction => ({
+    address: `export_${id}.zip.age`,
+    kind: 'create',
+    reason: 'new_request',
+    request_id: id,
+    before: null,
+    after: { completion: '1.0', fingerprint: null },
+    precondition: { remote: { state: 'absent' } },
+  });
+  const at = new Date('2026-11-22T10:00:00Z');
+
+  it('records the key of a public-key upload, and a Fernet re-upload drops it', () => {
+    const sealed = applyLedgerChange({ serial: 1, entries: [] }, actionChange(viewOf({ serial: 1, entries: [] }), upload('7'), { at, planId: 'p1', key: 'age:0123456789abcdef' }));
+    assert.equal(sealed.entries[0]!.key, 'age:0123456789abcdef');
+    const again = applyLedgerChange(sealed, actionChange(viewOf(sealed), { ...upload('7'), kind: 'update', reason: 'completion_changed', address: 'export_7.zip' }, { at, planId: 'p2' }));
+    assert.equal('key' in again.entries[0]!, false);
   });
 });

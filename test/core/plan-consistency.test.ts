@@ -43,7 +43,8 @@ describe('checkPlanConsistency', () => {
   // Hand edits a plan file can carry; each must be refused before anyone approves or applies it.
   const edits: { name: string; edit: (actions: any[]) => void; detail: RegExp }[] = [
     { name: "request 2's bundle aimed at export_0.zip", edit: (a) => (a[0].address = 'export_0.zip'), detail: /export_0\.zip belongs to request 0, the action names request 2/ },
-    { name: 'an upload at a file that is not an export', edit: (a) => (a[0].address = 'status.xml'), detail: /works on export_<id>\.zip files, not on status\.xml/ },
+    { name: 'an upload at a file that is not an export', edit: (a) => (a[0].address = 'status.xml'), detail: /works on export files \(export_<id>\.zip, \.zip\.age, \.zip\.c4gh\), not on status\.xml/ },
+    { name: 'a Fernet upload aimed at an age name', edit: (a) => (a[0].address = 'export_2.zip.age'), detail: /the plan seals with fernet, whose files are not named like export_2\.zip\.age/ },
     { name: 'remove_temp aimed at a real export', edit: (a) => Object.assign(a[0], { kind: 'remove_temp', request_id: null, before: null, after: null }), detail: /removes only temporary upload files/ },
     { name: 'a delete that records an after', edit: (a) => (a[2].after = { completion: '1.0', fingerprint: null }), detail: /a delete records nothing/ },
     { name: 'an upload that records nothing', edit: (a) => (a[0].after = null), detail: /an upload must say what it records/ },

@@ -72,7 +72,7 @@ export async function applyEnvironment(
         continue;
       }
     }
-    const value = k.kind === 'fingerprints' ? text!.split(',').map((s) => s.trim()).filter((s) => s !== '') : text;
+    const value = k.kind === 'fingerprints' || k.kind === 'recipients' || k.kind === 'files' ? text!.split(',').map((s) => s.trim()).filter((s) => s !== '') : text;
     setValue(result, k.scope, k.key, value);
     origins[dottedName(k)] = fromFile === undefined ? name : `${name}_FILE`;
   }

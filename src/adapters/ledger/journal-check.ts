@@ -20,6 +20,7 @@ const ENTRY_FIELDS: Record<string, (value: unknown) => boolean> = {
   tokenSha256: optional(RULES.hex64),
   bundleSha256: optional(RULES.hex64),
   plan: optional(RULES.plan),
+  key: optional(RULES.key),
 };
 
 export function changeProblem(change: unknown): string | undefined {

@@ -15,7 +15,7 @@ import { RULES } from './xml-rules.js';
 import { StrictXmlReader, type XmlTag } from '../xml/index.js';
 
 const ROOT_ATTRIBUTES = new Set(['lineage', 'serial', 'plan', 'pending']);
-const ENTRY_ATTRIBUTES = new Set(['fingerprint', 'token-size', 'token-sha256', 'bundle-sha256', 'plan']);
+const ENTRY_ATTRIBUTES = new Set(['fingerprint', 'token-size', 'token-sha256', 'bundle-sha256', 'plan', 'key']);
 const CHILDREN = new Set(['id', 'completion', 'uploaded', 'last-update', 'deleted']);
 const WORDING = { document: 'a ledger', whole: 'the file', root: '<status> element' };
 
@@ -96,6 +96,7 @@ function readEntry(r: StrictXmlReader, entry: { attributes: Values; at: number; 
   const tokenSha256 = a['token-sha256'];
   const bundleSha256 = a['bundle-sha256'];
   const plan = a.plan;
+  const key = a.key;
   const bad =
     !RULES.completion.test(completion) ? 'a <completion> that is not a number like 0.5 or 1.0'
     : !RULES.time.test(uploaded) ? 'an <uploaded> that is not a time like 2026-11-22 10:47:20'
@@ -106,6 +107,7 @@ function readEntry(r: StrictXmlReader, entry: { attributes: Values; at: number; 
     : tokenSha256 !== undefined && !RULES.hex64.test(tokenSha256) ? 'a token-sha256 that is not 64 hex digits'
     : bundleSha256 !== undefined && !RULES.hex64.test(bundleSha256) ? 'a bundle-sha256 that is not 64 hex digits'
     : plan !== undefined && !RULES.plan.test(plan) ? 'a plan attribute that is not a plan id'
+    : key !== undefined && !RULES.key.test(key) ? 'a key attribute that is not a scheme and key id like age:0123456789abcdef'
     : undefined;
   if (bad !== undefined) r.fail(`request ${id} has ${bad}`, at);
   return {
@@ -119,6 +121,7 @@ function readEntry(r: StrictXmlReader, entry: { attributes: Values; at: number; 
     ...(tokenSha256 === undefined ? {} : { tokenSha256 }),
     ...(bundleSha256 === undefined ? {} : { bundleSha256 }),
     ...(plan === undefined ? {} : { plan: intern(plan) }),
+    ...(key === undefined ? {} : { key: intern(key) }),
   };
 }
 

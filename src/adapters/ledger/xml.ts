@@ -74,6 +74,7 @@ function assertWritable(ledger: Ledger): void {
     optional(e.tokenSha256, RULES.hex64, 'token-sha256', e.id);
     optional(e.bundleSha256, RULES.hex64, 'bundle-sha256', e.id);
     optional(e.plan, RULES.plan, 'plan', e.id);
+    optional(e.key, RULES.key, 'key', e.id);
     if (e.tokenSize !== undefined && !(Number.isSafeInteger(e.tokenSize) && e.tokenSize >= 0)) fail(`token-size of request ${e.id}`, e.tokenSize);
   }
 }
@@ -82,7 +83,7 @@ function assertWritable(ledger: Ledger): void {
 function formatEntry(e: LedgerEntry): string {
   return (
     `<request-status${attribute('fingerprint', e.fingerprint)}${attribute('token-size', e.tokenSize === undefined ? undefined : String(e.tokenSize))}` +
-    `${attribute('token-sha256', e.tokenSha256)}${attribute('bundle-sha256', e.bundleSha256)}${attribute('plan', e.plan)}>` +
+    `${attribute('token-sha256', e.tokenSha256)}${attribute('bundle-sha256', e.bundleSha256)}${attribute('plan', e.plan)}${attribute('key', e.key)}>` +
     `${child('id', e.id)}${child('completion', e.completion)}${child('uploaded', e.uploaded)}${child('last-update', e.lastUpdate)}${child('deleted', e.deleted)}</request-status>`
   );
 }

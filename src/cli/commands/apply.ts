@@ -58,7 +58,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
         .example('$0 apply --auto-approve --lock-timeout 5m', 'wait up to 5 minutes for a run that holds the lock'),
     ),
   epilog:
-    'With PLANFILE, --only, --prune-orphans, --allow-mass-delete, --dry-run and --detailed-exitcode are refused (exit 64: put them on plan); ' +
+    'With PLANFILE, --only, --prune-orphans, --replace(-all), --allow-mass-delete, --dry-run and --detailed-exitcode are refused (exit 64: put them on plan); ' +
     '--max-delete N refuses a plan that deletes more than N files (exit 1); the other options work as without it. ' +
     'Exit codes: 0 applied (or nothing to do), 1 an action failed (finished actions stay recorded, nothing was deleted), ' +
     '3 the saved plan is stale (nothing changed), 4 the ledger is locked by another run (after --lock-timeout, if given), 130 interrupted.',

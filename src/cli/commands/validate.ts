@@ -1,6 +1,6 @@
 /**
- * `aktin-sftp validate`: checks the configuration (every problem at once), the key file
- * and the ledger, without touching the network. Exit 0 when all is valid, 64 for configuration
+ * `aktin-sftp validate`: checks the configuration (every problem at once), the key file or
+ * recipients and the ledger, without touching the network. Exit 0 when all is valid, 64 for configuration
  * problems, 1 for a bad key or ledger. Prints no secret: the JSON form is the non-secret view.
  */
 import { resolve } from 'node:path';
@@ -61,7 +61,10 @@ function toJson(config: Config, { key, ledger, ledgerPath, lock }: SetupReport, 
     valid: true,
     config_file: config.source,
     config: nonSecretConfigView(config),
-    key_file: { path: config.encryption.keyFile, valid: true, scheme: key.scheme, key_id: key.keyId },
+    key_file:
+      config.encryption.kind === 'fernet'
+        ? { path: config.encryption.keyFile, valid: true, scheme: key.scheme, key_id: key.keyId }
+        : { path: null, valid: true, scheme: key.scheme, key_id: key.keyId, holds_secret_key: false, recipients: [...(key.recipients ?? [])] },
     ledger: { path: ledgerPath, ...ledgerFacts(ledger), sha256: ledger.sha256 },
     lock,
     warnings,
@@ -84,10 +87,21 @@ function renderSummary(config: Config, { key, ledger: snapshot, ledgerPath, lock
     `${chalk.green('✓')} ${chalk.bold(`Configuration ${config.source} is valid.`)}`,
     `  Broker:    ${config.broker.url}, tag '${config.tag}', timeout ${config.broker.timeoutSeconds}s, concurrency ${config.broker.concurrency}${config.caBundle ? `, CA bundle ${config.caBundle}` : ''}`,
     `  SFTP:      ${sftp.username}@${sftp.host}:${sftp.port}, folder '${sftp.folder}', ${auth}, ${trust}`,
-    `  Key file:  ${config.encryption.keyFile} (a valid key (${key.label}), key id ${key.keyId})`,
+    ...keyLines(config, key),
     `  Ledger:    ${ledgerLine}`,
     `  Apply:     concurrency ${config.apply.concurrency}, max delete ${config.apply.maxDelete ?? 'no cap'}`,
     `  Lock:      ${lock ? chalk.yellow(`held by ${lock.operation} (${lock.who}, pid ${lock.pid}) since ${lock.created}, ID ${lock.id}`) : 'free'}`,
     '',
   ].join('\n');
+}
+
+/** Fernet: the shared key file. A public-key scheme: no secret here, and whose secret opens the files. */
+function keyLines({ encryption }: Config, key: SetupReport['key']): string[] {
+  if (encryption.kind === 'fernet') return [`  Key file:  ${encryption.keyFile} (a valid key (${key.label}), key id ${key.keyId})`];
+  const recipients = key.recipients ?? [];
+  return [
+    `  Encryption: ${key.label} to ${recipients.length} recipient${recipients.length === 1 ? '' : 's'}, key id ${key.keyId}. This configuration holds no secret key:`,
+    `             only the holder of a recipient's secret key can decrypt. Recipients (public form):`,
+    ...recipients.map((r) => `               ${r}`),
+  ];
 }

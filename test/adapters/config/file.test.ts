@@ -36,7 +36,7 @@ describe('loadConfig', () => {
     assert.equal(config.remote.timeoutSeconds, 25);
     assert.equal(config.remote.port, 22);
     assert.equal(config.remote.folder, 'rki');
-    assert.equal(config.encryption.keyFile, '/opt/rki.key');
+    assert.deepEqual(config.encryption, { kind: 'fernet', keyFile: '/opt/rki.key' });
     assert.equal(config.workingDir, '/opt');
     assert.equal(config.remote.password!.reveal(), 'sftppassword');
   });
@@ -56,7 +56,7 @@ describe('loadConfig', () => {
     assert.deepEqual(warnings, ["`SMTP` in settings.toml is ignored: the original tool's e-mail notifier settings are no longer used."]);
     assert.equal(config.broker.url, 'https://broker.example.org');
     assert.equal(config.remote.folder, 'rki');
-    assert.equal(config.encryption.keyFile, join(dir, 'encryption.key'));
+    assert.deepEqual(config.encryption, { kind: 'fernet', keyFile: join(dir, 'encryption.key') });
     assert.equal(config.workingDir, join(dir, 'work'));
     assert.equal(config.caBundle, join(dir, 'ca-bundle.pem'));
   });
@@ -128,6 +128,17 @@ describe('loadConfig: environment overrides', () => {
     assert.deepEqual(config.remote.hostKeyFingerprints, [PIN, other]);
     assert.equal(config.apply.maxDelete, 0);
     assert.equal(config.remote.username, 'CHANGEME', 'an empty variable counts as unset');
+  });
+
+  it('takes recipient lists comma-separated, like the fingerprints', async () => {
+    const { dir, file } = deployment(fixture('original-with-smtp.toml').replace('PATH_ENCRYPTION_KEY = "encryption.key"', 'ENCRYPTION = "crypt4gh"'));
+    writeFileSync(join(dir, 'a.pub'), 'public');
+    writeFileSync(join(dir, 'b.pub'), 'public');
+    const { config } = await loadConfig(file, { AKTIN_SFTP_SECURITY_RECIPIENT_KEYS: `${join(dir, 'a.pub')}, ${join(dir, 'b.pub')}` });
+    assert.deepEqual(config.encryption, { kind: 'crypt4gh', recipientKeys: [join(dir, 'a.pub'), join(dir, 'b.pub')] });
+    const age = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+    const env = { AKTIN_SFTP_SECURITY_ENCRYPTION: 'age', AKTIN_SFTP_SECURITY_RECIPIENTS: `${age},${age}` };
+    assert.deepEqual((await loadConfig(file, env)).config.encryption, { kind: 'age', recipients: [age, age] });
   });
 
   it('reads _FILE secrets with the trailing newline trimmed', async () => {
@@ -276,6 +287,23 @@ describe('config schema', () => {
     it(`agrees with the rules on [${scope}] ${key} = ${JSON.stringify(value)}`, () => {
       const values = base();
       values[scope] = { ...values[scope], [key]: value };
+      const rules = checkConfig({ file: '/c/settings.toml', values }).problems.length === 0;
+      assert.equal(validate(values), rules, JSON.stringify(validate.errors));
+    });
+  }
+
+  const age = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+  const securities: Record<string, unknown>[] = [
+    { ENCRYPTION: 'fernet', PATH_ENCRYPTION_KEY: '/k' }, { ENCRYPTION: ' fernet ', PATH_ENCRYPTION_KEY: '/k' }, { ENCRYPTION: 'Fernet', PATH_ENCRYPTION_KEY: '/k' }, {},
+    { ENCRYPTION: 'rsa', PATH_ENCRYPTION_KEY: '/k' }, { ENCRYPTION: 5, PATH_ENCRYPTION_KEY: '/k' }, { PATH_ENCRYPTION_KEY: '/k', RECIPIENTS: [age] },
+    { ENCRYPTION: 'age', RECIPIENTS: [age] }, { ENCRYPTION: 'age', RECIPIENTS: age }, { ENCRYPTION: 'age', RECIPIENTS_FILE: '/r' }, { ENCRYPTION: 'age', RECIPIENTS: [age], RECIPIENTS_FILE: '/r' },
+    { ENCRYPTION: 'age' }, { ENCRYPTION: 'age', RECIPIENTS: [] }, { ENCRYPTION: 'age', RECIPIENTS: [''] }, { ENCRYPTION: 'age', RECIPIENTS: [age], PATH_ENCRYPTION_KEY: '/k' },
+    { ENCRYPTION: 'age', RECIPIENTS: [age], RECIPIENT_KEYS: ['/a.pub'] }, { ENCRYPTION: 'crypt4gh', RECIPIENT_KEYS: ['/a.pub', '/b.pub'] }, { ENCRYPTION: 'crypt4gh', RECIPIENT_KEYS: '/a.pub' },
+    { ENCRYPTION: 'crypt4gh' }, { ENCRYPTION: 'crypt4gh', RECIPIENT_KEYS: [3] }, { ENCRYPTION: 'crypt4gh', RECIPIENT_KEYS: ['/a.pub'], RECIPIENTS_FILE: '/r' },
+  ];
+  for (const security of securities) {
+    it(`agrees with the rules on [SECURITY] ${JSON.stringify(security)}`, () => {
+      const values = { ...base(), SECURITY: security };
       const rules = checkConfig({ file: '/c/settings.toml', values }).problems.length === 0;
       assert.equal(validate(values), rules, JSON.stringify(validate.errors));
     });

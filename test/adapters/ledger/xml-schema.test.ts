@@ -24,6 +24,7 @@ const valid: [string, string][] = [
   ['single-quoted attributes and blanks around "="', S(E(OK_CHILDREN), " serial = '2'")],
   ['a comment inside an element', S(E(`<id>1<!-- x --></id><completion>1.0</completion><uploaded>2026-01-01 00:00:00</uploaded>`))],
   ['an empty pending list', S('', ' pending=""')],
+  ['the key that sealed an entry', S(E(OK_CHILDREN, ' key="age:0123456789abcdef"') + E(OK_CHILDREN.replace('<id>1</id>', '<id>2</id>'), ' key="crypt4gh:fedcba9876543210"'), ' pending="export_2.zip.c4gh"')],
 ];
 
 const invalid: [string, string][] = [
@@ -46,6 +47,8 @@ const invalid: [string, string][] = [
   ['an upper-case hash', S(E(OK_CHILDREN, ` token-sha256="${'A'.repeat(64)}"`))],
   ['a fingerprint that is a secret', S(E(OK_CHILDREN, ` fingerprint="${SECRET}"`))],
   ['a negative token-size', S(E(OK_CHILDREN, ' token-size="-1"'))],
+  ['a key of an unknown scheme', S(E(OK_CHILDREN, ' key="rsa:0123456789abcdef"'))],
+  ['a key that is a secret', S(E(OK_CHILDREN, ` key="age:${SECRET}"`))],
   ['a lineage that is not a UUID', S('', ` lineage="${SECRET}"`)],
   ['a plan id with a slash', S('', ` plan="a/${SECRET}"`)],
   ['a pending name with a slash', S('', ` pending="dir/${SECRET}"`)],

@@ -24,7 +24,7 @@ const OURS: Ledger = {
   entries: [
     { id: '10', completion: '0.12', uploaded: '2026-11-22 10:00:00', fingerprint: HEX('a'), tokenSize: 1234, tokenSha256: HEX('b'), bundleSha256: HEX('c'), plan: 'c0ffee00-1111-4222-8333-444455556666' },
     { id: '2', completion: '1.0', uploaded: '2026-11-21 09:00:00', lastUpdate: '2026-11-22 10:00:00', deleted: '2026-11-22 11:00:00' },
-    { id: '0', completion: '0.0', uploaded: '2026-11-21 09:00:00' },
+    { id: '0', completion: '0.0', uploaded: '2026-11-21 09:00:00', key: 'crypt4gh:0123456789abcdef' },
   ],
 };
 
