@@ -47,10 +47,7 @@ export async function openPlain(path: string, role: string, mode: 'read' | 'writ
   try {
     handle = await open(path, mode === 'read' ? READ : WRITE);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'ELOOP') throw unsafeProblem(path, role, 'is a symbolic link');
-    throw error;
+    return absentOrThrow(error, path, role);
   }
   try {
     const after = await handle.stat();
@@ -61,6 +58,14 @@ export async function openPlain(path: string, role: string, mode: 'read' | 'writ
     await handle.close();
     throw error;
   }
+}
+
+/** An open that failed: null when the file is absent, else the error (a link named as one). */
+function absentOrThrow(error: unknown, path: string, role: string): null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return null;
+  if (code === 'ELOOP') throw unsafeProblem(path, role, 'is a symbolic link');
+  throw error;
 }
 
 /** The bytes of the plain file at `path` (null when absent); more than `cap` bytes is refused by `tooLarge` before reading. */
@@ -92,10 +97,7 @@ export function readPlainSync(path: string, role: string): Buffer | null {
     if (why) throw unsafeProblem(path, role, why);
     fd = openSync(path, READ);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'ELOOP') throw unsafeProblem(path, role, 'is a symbolic link');
-    throw error;
+    return absentOrThrow(error, path, role);
   }
   try {
     const stats = fstatSync(fd);
