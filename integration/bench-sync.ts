@@ -18,7 +18,7 @@
  * lower bound calls × RTT — what a client making one call at a time, as the original tool does,
  * cannot beat — beside the wall time, and the peak of requests and connections in flight at the broker.
  *
- *   npm run bench -- [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--broker-concurrency C]
+ *   npm run bench -- [N …] [--size BYTES] [--scheme fernet|age|crypt4gh] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--broker-concurrency C]
  *                    [--latency-ms MS] [--export-latency-ms MS] [--jitter-ms MS] [--node-flags FLAGS] [--hold]
  *   npm run bench -- 1000 --latency-ms 10 --runs first,nochange   # a broker in another data centre
  *   npm run bench -- 200                     # a quick run
@@ -29,18 +29,25 @@
  *   npm run bench -- 5000 --runs first --hold   # then keeps emulator, sshd and working directory until Ctrl-C,
  *                                                # to run (and profile) the CLI by hand against that state
  *
+ * --scheme age|crypt4gh seals with a public-key scheme (a recipient made for the run) instead of
+ * Fernet; a first sync of results of 1 MiB or more also prints the MiB/s of its uploaded bytes
+ * (sealed, as on the server) over its wall and CPU time, for issue 22's "fast and flat":
+ *   npm run bench -- 1 --size 268435456 --runs first --scheme crypt4gh
+ *
  * Defaults: N = 200 2000 5000, results of 2 KiB, 2 nodes per request (one completed with a
  * result, one still working). Needs root (the sshd); `npm run bench` builds first.
  * Not a test: it asserts only that every run exits 0 and the first sync uploads every request.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerDriver } from './broker-driver.js';
 import { startBrokerEmulator, type BrokerEmulator, type EmulatorSeed, type SeedRequest } from './broker-emulator/index.js';
 import { CLI } from './support/cli-process.js';
 import { createDeployment, sshdTarget } from './support/e2e-world.js';
+import { formatAgeRecipient, generateAgeIdentity } from '../src/adapters/encryption/age/index.js';
+import { formatCrypt4ghPublicKey, generateCrypt4ghSecretKey } from '../src/adapters/encryption/crypt4gh/index.js';
 import { watchWrites, type WriteWatch } from './bench-sync-writes.js';
 import { startBenchSshd } from './support/bench-sshd.js';
 
@@ -50,6 +57,7 @@ const option = (name: string, fallback: string) => {
   return at >= 0 ? args.splice(at, 2)[1] ?? fallback : fallback;
 };
 const size = Number(option('size', '2048'));
+const scheme = option('scheme', 'fernet');
 const nodesPerRequest = Math.max(1, Number(option('nodes', '2')));
 const runs = option('runs', 'first,nochange,changed,startup').split(',');
 const profileDir = option('cpu-prof', '');
@@ -63,8 +71,8 @@ const sizes = args.length > 0 ? args.map(Number) : [200, 2000, 5000];
 const brokerTimeout = process.env.AKTIN_SFTP_BROKER_TIMEOUT ? { AKTIN_SFTP_BROKER_TIMEOUT: process.env.AKTIN_SFTP_BROKER_TIMEOUT } : {};
 // [BROKER] comes first in the deployment's settings.toml: its CONCURRENCY is set through the environment.
 const brokerEnv = { ...brokerTimeout, ...(brokerConcurrency ? { AKTIN_SFTP_BROKER_CONCURRENCY: brokerConcurrency } : {}) };
-if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(size) || size <= 0 || Object.values(latency).some((ms) => !(ms >= 0))) {
-  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--broker-concurrency C] [--latency-ms MS] [--export-latency-ms MS] [--jitter-ms MS] [--node-flags FLAGS] [--hold]');
+if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !Number.isInteger(size) || size <= 0 || Object.values(latency).some((ms) => !(ms >= 0)) || !['fernet', 'age', 'crypt4gh'].includes(scheme)) {
+  console.error('usage: bench-sync.ts [N …] [--size BYTES] [--scheme fernet|age|crypt4gh] [--nodes K] [--runs first,nochange,changed,plan,startup] [--cpu-prof DIR] [--concurrency C] [--broker-concurrency C] [--latency-ms MS] [--export-latency-ms MS] [--jitter-ms MS] [--node-flags FLAGS] [--hold]');
   process.exit(64);
 }
 
@@ -236,6 +244,21 @@ function report(n: number, r: RunFigures): void {
   );
 }
 
+/** The [SECURITY] lines of --scheme: a recipient made for this run (its secret half is not kept), or undefined for Fernet. */
+function securityToml(dir: string): string | undefined {
+  if (scheme === 'age') return `ENCRYPTION = "age"\nRECIPIENTS = ["${formatAgeRecipient(generateAgeIdentity().publicKey)}"]`;
+  if (scheme !== 'crypt4gh') return undefined;
+  const publicKeyFile = join(dir, 'bench.c4gh.pub');
+  writeFileSync(publicKeyFile, formatCrypt4ghPublicKey(generateCrypt4ghSecretKey().publicKey));
+  return `ENCRYPTION = "crypt4gh"\nRECIPIENT_KEYS = ["${publicKeyFile}"]`;
+}
+
+/** Throughput of a first sync of large results: its uploaded (sealed) bytes over wall and CPU time. */
+function reportThroughput(r: RunFigures): void {
+  const cpu = (r.probe.userCPUTime + r.probe.systemCPUTime) / 1e6;
+  console.log(`               ${scheme}: ${(r.uploads.bytes / 1024 / 1024 / r.wallS).toFixed(1)} MiB/s uploaded over wall, ${(r.uploads.bytes / 1024 / 1024 / cpu).toFixed(1)} MiB/s over the tool's CPU`);
+}
+
 /** Start-up cost: a command that needs no network, five times; wall and CPU, best and median. */
 async function startup(dir: string, configFile: string, n: number): Promise<void> {
   for (const command of [['--version'], ['validate', '-c', configFile]]) {
@@ -276,7 +299,7 @@ let failed = false;
 try {
   const target = sshdTarget();
   const remoteFolder = join(sshdEnv.SFTP_IT_CHROOT!, 'upload', target.folder);
-  console.log(`results of ${size} bytes, ${nodesPerRequest} node(s) per request; [APPLY] CONCURRENCY ${concurrency || 'default'}, [BROKER] CONCURRENCY ${brokerConcurrency || 'default'}; ${latency.latencyMs} ms per call (+${latency.exportLatencyMs} per export, ± ${latency.jitterMs}); sshd on port ${target.port}; ${new Date().toISOString()}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`results of ${size} bytes sealed with ${scheme}, ${nodesPerRequest} node(s) per request; [APPLY] CONCURRENCY ${concurrency || 'default'}, [BROKER] CONCURRENCY ${brokerConcurrency || 'default'}; ${latency.latencyMs} ms per call (+${latency.exportLatencyMs} per export, ± ${latency.jitterMs}); sshd on port ${target.port}; ${new Date().toISOString()}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const n of sizes) {
     for (const name of readdirSync(remoteFolder)) rmSync(join(remoteFolder, name), { recursive: true, force: true });
     const { seed, tagged } = seedFor(n);
@@ -284,7 +307,7 @@ try {
     const dir = mkdtempSync(join(tmpdir(), 'aktin-sftp-bench-'));
     try {
       const extraToml = (concurrency ? `\n[APPLY]\nCONCURRENCY = ${Number(concurrency)}\n` : '');
-      const { configFile } = createDeployment({ brokerUrl: emulator.url, tag: TAG, sftp: target, dir, extraToml });
+      const { configFile } = createDeployment({ brokerUrl: emulator.url, tag: TAG, sftp: target, dir, extraToml, security: securityToml(dir) });
       for (const run of runs) {
         if (run === 'startup') {
           await startup(dir, configFile, n);
@@ -302,6 +325,7 @@ try {
         }
         const figures = await runCli(run, dir, configFile, emulator, Number(sshdEnv.SFTP_IT_SSHD_PID), remoteFolder);
         report(n, figures);
+        if (run === 'first' && size >= 1024 * 1024) reportThroughput(figures);
         if (figures.code !== 0) {
           failed = true;
           console.log(figures.output.split('\n').slice(-30).join('\n'));
