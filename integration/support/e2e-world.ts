@@ -71,7 +71,7 @@ export interface Deployment {
  * The original tool's settings.toml for a test target. `secrets: false` leaves out the API key
  * and the password, for a deployment that passes them as AKTIN_SFTP_…_FILE (the recipes do).
  */
-export function settingsToml(options: { brokerUrl: string; tag: string; sftp: SftpTarget; keyFile: string; workingDir: string; secrets?: boolean; extraToml?: string }): string {
+export function settingsToml(options: { brokerUrl: string; tag: string; sftp: SftpTarget; keyFile: string; workingDir: string; secrets?: boolean; extraToml?: string; security?: string }): string {
   const s = options.sftp;
   const secret = (line: string) => (options.secrets === false ? '' : `${line}\n`);
   return `[BROKER]
@@ -89,14 +89,15 @@ PORT = ${s.port}
 HOST_KEY_FINGERPRINTS = ["${s.hostKeyFingerprint}"]
 
 [SECURITY]
-PATH_ENCRYPTION_KEY = "${options.keyFile}"
+${options.security ?? `PATH_ENCRYPTION_KEY = "${options.keyFile}"`}
 
 [MISC]
 WORKING_DIR = "${options.workingDir}"
 ${options.extraToml ?? ''}`;
 }
 
-export function createDeployment(options: { brokerUrl: string; tag: string; sftp: SftpTarget; dir?: string; extraToml?: string }): Deployment {
+/** `security` replaces the [SECURITY] section's Fernet key line (a public-key scheme's keys); the Fernet key file is written either way. */
+export function createDeployment(options: { brokerUrl: string; tag: string; sftp: SftpTarget; dir?: string; extraToml?: string; security?: string }): Deployment {
   const dir = options.dir ?? tempDir('e2e');
   const workingDir = dir;
   const keyFile = join(dir, 'rki.key');
