@@ -10,6 +10,7 @@
  * - GitLab CI: the widget's report (plan-report.json) has the counts the plan's line prints.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
@@ -77,17 +78,21 @@ describe('recipes: CI steps against the real parts', { skip }, () => {
       }
       return runner;
     };
-    const pr = await runJob('plan', '/runner/work/pr', () => undefined);
+    // The runners' workspaces: folders of this run's own, inside the throwaway root.
+    const runnerWork = `/runner-${randomUUID()}`;
+    const prWorkspace = `${runnerWork}/pr`;
+    const mainWorkspace = `${runnerWork}/main`;
+    const pr = await runJob('plan', prWorkspace, () => undefined);
     assert.match(stepSummary(pr), /\*\*Plan: 1 to add, 1 to change, 0 to destroy\.\*\*/);
-    const artefact = root.inUpper('/runner/work/pr/plan.json');
+    const artefact = root.inUpper(`${prWorkspace}/plan.json`);
     // The merge: a new checkout, the pull request's artefact fetched into it, applied.
-    await runJob('apply', '/runner/work/main', () => cpSync(artefact, root.inUpper('/runner/work/main/plan.json')));
+    await runJob('apply', mainWorkspace, () => cpSync(artefact, root.inUpper(`${mainWorkspace}/plan.json`)));
     assert.deepEqual((await folder.list()).map((f) => f.name).sort(), ['export_0.zip', 'status.xml']);
 
     // GitLab: a new result on the broker, then the merge request pipeline's plan job.
     await addResult();
     const gitlab = recipe('gitlab-ci.yml');
-    const workspace = '/builds/deployment';
+    const workspace = `${runnerWork}/builds`;
     mkdirSync(root.inUpper(workspace), { recursive: true });
     checkout(workspace);
     const lines = [...gitlab['.aktin-sftp'].before_script, ...gitlab.plan.script].filter((l: string) => !SERVICE_ONLY.test(l));
