@@ -13,17 +13,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { LockInfo, RemoteFolder } from '../src/app/ports.js';
-import { BrokerDriver } from './broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
 import { runCliProcess, startCli } from './support/cli-process.js';
-import { createDeployment, openTargetFolder, sshdTarget, type Deployment } from './support/e2e-world.js';
+import type { Deployment } from './support/e2e-world.js';
+import { startSshdWorld, type SshdWorld } from './support/sshd-world.js';
 import { eventually } from './support/eventually.js';
 
 const BOUND_MS = 120_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 describe('the ledger lock heartbeat on real parts', () => {
-  let emulator: BrokerEmulator;
+  let world: SshdWorld | undefined;
   let deployment: Deployment;
   let folder: RemoteFolder;
   const lockFile = () => join(deployment.workingDir, 'status.xml.lock');
@@ -47,22 +46,15 @@ describe('the ledger lock heartbeat on real parts', () => {
   }
 
   before(async () => {
-    const target = sshdTarget({ own: 'lock-heartbeat' });
-    emulator = await startBrokerEmulator({ port: 0 });
-    const broker = new BrokerDriver(emulator.url);
-    const id = await broker.createRequest({ tags: ['rki'] });
-    await broker.node('xxxApiKey123').putResult(id, 'patient;count\n1;1\n', 'text/csv');
-    await broker.node('xxxApiKey123').postStatus(id, 'completed');
-    deployment = createDeployment({ brokerUrl: emulator.url, tag: 'rki', sftp: target });
-    folder = await openTargetFolder(target);
+    world = await startSshdWorld({ own: 'lock-heartbeat', results: 1 });
+    ({ deployment, folder } = world);
   });
   beforeEach(async () => {
     for (const entry of await folder.list()) await folder.remove(entry.name);
     for (const name of ['status.xml', 'status.xml.bak', 'status.xml.lock']) rmSync(join(deployment.workingDir, name), { force: true });
   });
   after(async () => {
-    await folder?.close();
-    await emulator?.close();
+    await world?.close();
   });
 
   it('takes over a lock of another host whose heartbeat is older than the bound: warned, exit 0, work done', async () => {

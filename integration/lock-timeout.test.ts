@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { acquireLedgerLock } from '../src/adapters/ledger/lock.js';
 import type { RemoteFolder } from '../src/app/ports.js';
-import { BrokerDriver } from './broker-driver.js';
-import { startBrokerEmulator, type BrokerEmulator } from './broker-emulator/index.js';
 import { startCli } from './support/cli-process.js';
-import { createDeployment, openTargetFolder, sshdTarget, type Deployment } from './support/e2e-world.js';
+import type { Deployment } from './support/e2e-world.js';
+import { startSshdWorld, type SshdWorld } from './support/sshd-world.js';
 
 async function until(what: string, condition: () => boolean, deadlineMs = 60_000): Promise<void> {
   const end = Date.now() + deadlineMs;
@@ -25,25 +24,17 @@ async function until(what: string, condition: () => boolean, deadlineMs = 60_000
 }
 
 describe('apply --lock-timeout on real parts', () => {
-  let emulator: BrokerEmulator;
+  let world: SshdWorld | undefined;
   let deployment: Deployment;
   let folder: RemoteFolder;
 
   before(async () => {
-    const target = sshdTarget({ own: 'lock-timeout' });
-    emulator = await startBrokerEmulator({ port: 0 });
-    const broker = new BrokerDriver(emulator.url);
-    const id = await broker.createRequest({ tags: ['rki'] });
-    await broker.node('xxxApiKey123').putResult(id, 'patient;count\n1;1\n', 'text/csv');
-    await broker.node('xxxApiKey123').postStatus(id, 'completed');
-    deployment = createDeployment({ brokerUrl: emulator.url, tag: 'rki', sftp: target });
-    folder = await openTargetFolder(target);
-    for (const entry of await folder.list()) await folder.remove(entry.name);
+    world = await startSshdWorld({ own: 'lock-timeout', results: 1 });
+    ({ deployment, folder } = world);
   });
 
   after(async () => {
-    await folder?.close();
-    await emulator?.close();
+    await world?.close();
   });
 
   const hold = () => acquireLedgerLock(deployment.workingDir, 'apply', { now: new Date(), toolVersion: 'test' });
