@@ -8,6 +8,7 @@
  * pins we ask again before refusing. Every failure is a problem naming user@host:port and the
  * reason in words — never a secret.
  */
+import type { Socket } from 'node:net';
 import type { ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
 import { backoffDelay, EQUAL_JITTER } from '../../core/backoff.js';
 import type { SftpConfig } from '../../core/config.js';
@@ -33,6 +34,8 @@ const MAX_WAIT_MS = 60_000;
 export interface SftpConnection {
   readonly conn: SshClient;
   readonly sftp: SFTPWrapper;
+  /** The TCP socket ssh2 writes to (ours: see ssh-attempt.ts), for batching writes. */
+  readonly socket: Socket;
   /** Why the connection was lost after it was up (e.g. no keep-alive answer), in words; undefined while it is up. */
   lostReason(): string | undefined;
 }
@@ -63,7 +66,7 @@ export async function connectSftp(config: SftpConfig, retry: ConnectRetry = DEFA
         return seen === 'trusted';
       },
     });
-    if (outcome.ok) return connectionOf(outcome.conn, outcome.sftp, config.timeoutSeconds);
+    if (outcome.ok) return connectionOf(outcome.conn, outcome.sftp, outcome.socket, config.timeoutSeconds);
     const failure = outcome.failure;
     const refusedKey = failure.kind === 'host-key' || (failure.kind === 'no-host-key-type' && presented.length > 0);
     if (refusedKey) {
@@ -90,13 +93,13 @@ export function keepAliveFor(timeoutSeconds: number): { keepaliveInterval: numbe
   return { keepaliveInterval: Math.max(500, Math.round((timeoutSeconds * 1000) / 3)), keepaliveCountMax: 2 };
 }
 
-function connectionOf(conn: SshClient, sftp: SFTPWrapper, timeoutSeconds: number): SftpConnection {
+function connectionOf(conn: SshClient, sftp: SFTPWrapper, socket: Socket, timeoutSeconds: number): SftpConnection {
   let lost: string | undefined;
   conn.on('error', (error: Error & { level?: string; code?: string }) => {
     lost ??= /Keepalive timeout/i.test(error.message) ? `no answer to keep-alive within about ${timeoutSeconds} s` : error.code === 'ECONNRESET' ? 'connection reset' : error.message;
   });
   conn.once('close', () => (lost ??= 'the server closed the connection'));
-  return { conn, sftp, lostReason: () => lost };
+  return { conn, sftp, socket, lostReason: () => lost };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,6 +5,7 @@
  * atomic posix-rename; servers without it get remove + rename, and the caller is warned once.
  * Never touches a name outside the configured folder and never creates the folder.
  */
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import type { RemoteFolder } from '../../app/ports.js';
@@ -35,8 +36,8 @@ export interface RemoteFolderOptions {
 }
 
 export async function openRemoteFolder(config: SftpConfig, options: RemoteFolderOptions = {}): Promise<RemoteFolder> {
-  const { conn, sftp } = await connectSftp(config);
-  return new Ssh2Folder(config, conn, sftp, options.onWarning ?? (() => undefined), writePipelineFor(sftp, options.writePipeline), readPipelineFor(sftp));
+  const { conn, sftp, socket } = await connectSftp(config);
+  return new Ssh2Folder(config, conn, sftp, socket, options.onWarning ?? (() => undefined), writePipelineFor(sftp, options.writePipeline), readPipelineFor(sftp));
 }
 
 function readPipelineFor(sftp: SFTPWrapper): ReadPipeline {
@@ -60,6 +61,7 @@ function writePipelineFor(sftp: SFTPWrapper, override: Partial<WritePipeline> = 
 class Ssh2Folder implements RemoteFolder {
   #closed: Error | undefined;
   #warnedRename = false;
+  #corked = false;
   /** Rejecters of the requests in flight, called when the connection is lost. */
   readonly #inFlight = new Set<(error: Error) => void>();
   readonly #folder: string;
@@ -68,6 +70,7 @@ class Ssh2Folder implements RemoteFolder {
     private readonly config: SftpConfig,
     private readonly conn: SshClient,
     private readonly sftp: SFTPWrapper,
+    private readonly socket: Socket,
     private readonly warn: (message: string) => void,
     private readonly writes: WritePipeline,
     private readonly reads: ReadPipeline,
@@ -201,6 +204,22 @@ class Ssh2Folder implements RemoteFolder {
     return Boolean((this.sftp as unknown as { _extensions?: Record<string, string> })._extensions?.[extension]);
   }
 
+  /**
+   * Every packet ssh2 sends is its own socket write, and on loopback each write also pays for the
+   * receiver's side of TCP: ~0.1 ms of CPU, 0.75 s of a 1,000-file first sync. Requests issued in
+   * one turn of the event loop (the uploads in flight answering the same read) leave in one
+   * writev instead: the socket is corked until the loop's check phase.
+   */
+  #batchWrites(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.socket.cork();
+    setImmediate(() => {
+      this.#corked = false;
+      this.socket.uncork();
+    });
+  }
+
   /** Runs one SFTP request; a lost connection rejects it instead of leaving it pending. */
   #call<T>(operation: string, path: string, start: (cb: (error: Error | null | undefined, value: T) => void) => void): Promise<T> {
     if (this.#closed) return Promise.reject(lostConnectionProblem(this.config, operation, path, this.#closed));
@@ -213,6 +232,7 @@ class Ssh2Folder implements RemoteFolder {
         if (error) reject(error);
         else resolve(value as T);
       };
+      this.#batchWrites();
       try {
         start(settle);
       } catch (error) {
