@@ -11,6 +11,7 @@
  * and a missed one is retried like other network faults. A bundle's body is not bound by it:
  * pace.ts rules its time.
  */
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -69,6 +70,9 @@ export class BrokerTransport {
     this.deadlineMs = DEADLINE_TIMEOUTS * this.timeoutMs;
     const ca = options.caBundle === undefined ? undefined : readCaBundle(options.caBundle);
     this.#gate = new BrokerGate(options.concurrency);
+    // Every call and every retry's wait listens on the one closing signal: at [BROKER] CONCURRENCY
+    // 16, Node's default of 10 listeners printed a MaxListenersExceededWarning into the run's output.
+    setMaxListeners(2 * options.concurrency + 1, this.#closing.signal);
     this.#agent = new this.#transport.Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency, ...(ca ? { ca } : {}) });
   }
 

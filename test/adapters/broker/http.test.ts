@@ -174,3 +174,27 @@ describe('broker client', () => {
     await broker.close();
   });
 });
+
+describe('broker client: many calls in flight', () => {
+  it('keeps 16 calls in flight on one closing signal without a MaxListenersExceededWarning', async () => {
+    const requests = Array.from({ length: 40 }, () => ({ tags: ['rki'], nodes: [{ key: 'xxxApiKey123', result: 'a;b\n', status: 'completed' as const }] }));
+    const emulator = await startBrokerEmulator({ port: 0, seed: { requests }, latency: { latencyMs: 40 } });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const broker = createBrokerReader(options(emulator.url, { concurrency: 16 }));
+    try {
+      const snapshot = await broker.readSnapshot('rki');
+      assert.equal(snapshot.requests.length, 40);
+      // More than Node's default of 10 listeners were on the signal at once, so the test can fail.
+      assert.ok(emulator.inFlight().peakRequests > 10, `calls overlap (peak ${emulator.inFlight().peakRequests})`);
+      // Node emits the warning on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings.map((w) => w.name), []);
+    } finally {
+      process.off('warning', onWarning);
+      await broker.close();
+      await emulator.close();
+    }
+  });
+});
