@@ -82,7 +82,8 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
       return decision ? [uploadFor(r, address, entry, files.get(address), decision)] : [];
     });
   // The name each desired request's file has, or gets with this plan: any other of its names goes.
-  const current = new Map(requests.map((r) => [r.id, uploads.find((u) => u.request_id === r.id)?.address ?? liveFileName(entries.get(r.id)) ?? exportFileName(r.id, scheme)] as const));
+  const uploadNames = new Map(uploads.map((u) => [u.request_id, u.address] as const));
+  const current = new Map(requests.map((r) => [r.id, uploadNames.get(r.id) ?? liveFileName(entries.get(r.id)) ?? exportFileName(r.id, scheme)] as const));
   const deletes = [...ledger.ledger.entries]
     .filter((e) => e.deleted === undefined && !desired.has(e.id) && inScope(e.id))
     .sort((a, b) => compareRequestIds(a.id, b.id))
