@@ -13,30 +13,55 @@ export function sha256(text: string | Buffer): string {
 }
 
 const LINES_PER_UPDATE = 2048;
+const TAB = 9;
 
 /**
- * sha256 of `lines.join('\n')`, hashed a slice of lines at a time: at 100,000 requests the joined
- * text (and its UTF-8 copy inside the hash) would be ~20 MB more at the peak of a run.
+ * sha256 of `[...head, ...sorted lines of items, ...tail].join('\n')`, where each item's line is
+ * its key, a tab and more. Hashed a slice of lines at a time, and the items are sorted by key, not
+ * as lines: at 100,000 requests the lines of both digests and their copies came to ~65 MB at the
+ * end of a run, the peak of a 100,000-request `plan`. Lines are built to compare only where two
+ * keys are equal, or one is the other followed by a tab.
  */
-function sha256OfLines(lines: readonly string[]): string {
+function sha256OfLines<T>(head: readonly string[], items: readonly T[], key: (item: T) => string, line: (item: T) => string, tail: readonly string[]): string {
+  const byLines = (a: T, b: T) => {
+    const [la, lb] = [line(a), line(b)];
+    return la < lb ? -1 : la > lb ? 1 : 0;
+  };
+  const sorted = [...items].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    // Where one key begins the other, the shorter one's line goes on with a tab.
+    const shorter = kb.startsWith(ka) ? -1 : ka.startsWith(kb) ? 1 : 0;
+    if (shorter === 0) return ka < kb ? -1 : 1;
+    const next = shorter < 0 ? kb.charCodeAt(ka.length) : ka.charCodeAt(kb.length);
+    return ka === kb || next === TAB ? byLines(a, b) : next > TAB ? shorter : -shorter;
+  });
   const digest = createHash('sha256');
-  for (let at = 0; at < lines.length; at += LINES_PER_UPDATE) {
-    digest.update((at === 0 ? '' : '\n') + lines.slice(at, at + LINES_PER_UPDATE).join('\n'));
-  }
+  let slice: string[] = [];
+  let first = true;
+  const flush = () => {
+    digest.update((first ? '' : '\n') + slice.join('\n'));
+    first = false;
+    slice = [];
+  };
+  const add = (text: string) => {
+    slice.push(text);
+    if (slice.length === LINES_PER_UPDATE) flush();
+  };
+  head.forEach(add);
+  for (const item of sorted) add(line(item));
+  tail.forEach(add);
+  if (slice.length > 0 || first) flush();
   return digest.digest('hex');
 }
 
 export function brokerDigest(snapshot: BrokerSnapshot): string {
-  const lines = snapshot.requests.map((r) => `${r.id}\t${r.completion}\t${r.fingerprint}`).sort();
-  lines.unshift(`tag\t${snapshot.tag}`);
-  return sha256OfLines(lines);
+  return sha256OfLines([`tag\t${snapshot.tag}`], snapshot.requests, (r) => r.id, (r) => `${r.id}\t${r.completion}\t${r.fingerprint}`, []);
 }
 
 export function listingDigest(listing: RemoteListing): string {
-  const lines = listing.files.map((f) => `${f.name}\t${f.size}\t${f.mtime}`);
-  for (const o of listing.obstacles ?? []) lines.push(`${o.name}\t${o.type}`);
-  lines.sort().push(`ledger\t${listing.ledgerSha256 ?? '-'}`);
-  return sha256OfLines(lines);
+  const entries = [...listing.files, ...(listing.obstacles ?? [])];
+  const line = (e: (typeof entries)[number]) => ('size' in e ? `${e.name}\t${e.size}\t${e.mtime}` : `${e.name}\t${e.type}`);
+  return sha256OfLines([], entries, (e) => e.name, line, [`ledger\t${listing.ledgerSha256 ?? '-'}`]);
 }
 
 export function planInputsOf(

@@ -71,6 +71,25 @@ describe('listingDigest', () => {
   });
 });
 
+describe('digests sorted by key', () => {
+  // Keys where one begins another, tabs and characters below the tab inside keys, equal keys:
+  // the digest is still that of the lines sorted as text.
+  const alphabet = ['1', '0', 'a', '\t', '\u0001', 'é'];
+  const word = (seed: number) => Array.from({ length: 1 + (seed % 4) }, (_, i) => alphabet[(seed * 7 + i * 13) % alphabet.length]).join('');
+
+  it('matches the sorted joined lines for keys of every shape', () => {
+    for (let round = 0; round < 50; round++) {
+      const requests = Array.from({ length: 40 }, (_, i) => req(word(round * 40 + i), ['0.5', '1.0'][i % 2]!, hex(String(i % 10))));
+      const lines = requests.map((r) => `${r.id}\t${r.completion}\t${r.fingerprint}`).sort();
+      assert.equal(brokerDigest({ tag: 'rki', requests }), sha([`tag\trki`, ...lines].join('\n')), `round ${round}`);
+      const files = requests.map((r, i) => file(r.id, i, 1000 + (i % 3)));
+      const obstacles = [{ name: word(round + 7), type: 'directory' as const }];
+      const listed = [...files.map((f) => `${f.name}\t${f.size}\t${f.mtime}`), ...obstacles.map((o) => `${o.name}\t${o.type}`)].sort();
+      assert.equal(listingDigest({ files, obstacles, ledgerSha256: hex('1') }), sha([...listed, `ledger\t${hex('1')}`].join('\n')), `round ${round}`);
+    }
+  });
+});
+
 describe('planInputsOf', () => {
   it('takes lineage, serial and file digest from the ledger, and counts files and requests', () => {
     const inputs = planInputsOf(
