@@ -6,10 +6,10 @@ import { runCli } from './cli/program.js';
 import { askHidden } from './cli/secret-prompt.js';
 
 // V8 lets the old generation grow to up to 4× what survived the last full collection before it
-// collects again. A run's garbage is mostly HTTP round trips that happen to be promoted, so at
-// 100,000 requests one identical `plan` peaked anywhere from 275 to 462 MiB. At 1.5× the heap
-// stays near its live set (README, issue 21); no CPU time was lost in the measurement. Only the
-// factor is read again at every collection, which is why it is set here and not on a command line.
+// collects again. A run's garbage is mostly HTTP round trips promoted in bursts, so at 100,000
+// requests one identical `plan` peaked anywhere from 275 to 462 MiB; at 1.25× it stays near its
+// live set (267–283 MiB, README, issue 21). Node takes no such flag in NODE_OPTIONS; V8 reads
+// this one again at every collection, so setting it here, before any work, takes effect.
 setFlagsFromString('--heap-growing-percent=25');
 
 const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
