@@ -79,7 +79,7 @@ describe('digests sorted by key', () => {
 
   it('matches the sorted joined lines for keys of every shape', () => {
     for (let round = 0; round < 50; round++) {
-      const requests = Array.from({ length: 40 }, (_, i) => req(word(round * 40 + i), ['0.5', '1.0'][i % 2]!, hex(String(i % 10))));
+      const requests = Array.from({ length: 40 }, (_, i) => req(word(round * 40 + i), ['0.5', '1.0'][i % 2], hex(String(i % 10))));
       const lines = requests.map((r) => `${r.id}\t${r.completion}\t${r.fingerprint}`).sort();
       assert.equal(brokerDigest({ tag: 'rki', requests }), sha([`tag\trki`, ...lines].join('\n')), `round ${round}`);
       const files = requests.map((r, i) => file(r.id, i, 1000 + (i % 3)));
