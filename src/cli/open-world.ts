@@ -8,7 +8,8 @@
  * prom-client) cost more start-up time than the rest of the CLI, and `--version`, `--help`,
  * `validate` or `ledger` need none of them.
  */
-import type { BrokerEventSource, Connection, Encryptor, EventSink, LedgerStore, RemoteFolder, World } from '../app/ports.js';
+import type { BrokerEventSource, Connection, Encryptor, EventSink, LedgerStore, World } from '../app/ports.js';
+import { deferredRemote } from '../app/deferred-remote.js';
 import { renderCommandLine, type RunOptions } from '../core/command-line.js';
 import type { Config, EncryptionConfig } from '../core/config.js';
 import { TOOL_VERSION } from '../core/version.js';
@@ -77,13 +78,8 @@ async function connect(config: Config, events: EventSink, warn: (message: string
     concurrency: config.broker.concurrency,
     onEvent: events,
   });
-  let remote: RemoteFolder;
-  try {
-    remote = await openRemoteFolder(config.remote, { onWarning: warn });
-  } catch (error) {
-    await broker.close();
-    throw error;
-  }
+  // Not awaited: the broker is asked while the SSH handshake runs (app/deferred-remote.ts).
+  const remote = deferredRemote(openRemoteFolder(config.remote, { onWarning: warn }));
   return {
     broker,
     remote,
