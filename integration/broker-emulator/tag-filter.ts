@@ -16,21 +16,37 @@ export function compilePredicate(predicate: string): (definition: string) => boo
   } catch (error) {
     throw new PredicateError((error as Error).message);
   }
+  let known = verdicts.get(predicate);
+  if (!known) verdicts.set(predicate, (known = new Map()));
+  const cache = known;
   return (definition) => {
-    try {
-      // Without namespace awareness, unprefixed names match despite the default xmlns; prefixed
-      // declarations stay so that attributes like xsi:type still parse.
-      const text = definition.replace(/\sxmlns\s*=\s*("[^"]*"|'[^']*')/g, '');
-      // Java's parser gives up on malformed XML, and the broker then skips the request.
-      const onError = (level: 'warning' | 'error' | 'fatalError', message: string) => {
-        if (level !== 'warning') throw new Error(message);
-      };
-      const document = new DOMParser({ onError }).parseFromString(text, 'text/xml');
-      return stringValue(xpath.select(predicate, document as unknown as Node)) === 'true';
-    } catch {
-      return false;
-    }
+    const verdict = cache.get(definition) ?? matches(predicate, definition);
+    cache.set(definition, verdict);
+    return verdict;
   };
+}
+
+/**
+ * Verdicts by predicate and definition text: the list parsed every request's XML on every call
+ * (~0.2 s of the emulator's CPU for 1,100 requests, in the same 2 cores as the tool it serves).
+ * Keyed by the text itself, so a changed definition is evaluated again.
+ */
+const verdicts = new Map<string, Map<string, boolean>>();
+
+function matches(predicate: string, definition: string): boolean {
+  try {
+    // Without namespace awareness, unprefixed names match despite the default xmlns; prefixed
+    // declarations stay so that attributes like xsi:type still parse.
+    const text = definition.replace(/\sxmlns\s*=\s*("[^"]*"|'[^']*')/g, '');
+    // Java's parser gives up on malformed XML, and the broker then skips the request.
+    const onError = (level: 'warning' | 'error' | 'fatalError', message: string) => {
+      if (level !== 'warning') throw new Error(message);
+    };
+    const document = new DOMParser({ onError }).parseFromString(text, 'text/xml');
+    return stringValue(xpath.select(predicate, document as unknown as Node)) === 'true';
+  } catch {
+    return false;
+  }
 }
 
 function stringValue(result: unknown): string {
