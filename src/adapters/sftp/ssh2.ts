@@ -206,7 +206,7 @@ class Ssh2Folder implements RemoteFolder {
 
   /**
    * Every packet ssh2 sends is its own socket write, and on loopback each write also pays for the
-   * receiver's side of TCP: ~0.1 ms of CPU, 0.75 s of a 1,000-file first sync. Requests issued in
+   * receiver's side of TCP: ~0.1 ms of CPU, ~0.65 s of a 1,000-file first sync. Requests issued in
    * one turn of the event loop (the uploads in flight answering the same read) leave in one
    * writev instead: the socket is corked until the loop's check phase.
    */

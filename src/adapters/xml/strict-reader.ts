@@ -27,7 +27,6 @@ export interface XmlHandlers {
 
 const SLICE = 1 << 18;
 
-
 export class StrictXmlReader {
   private readonly parser = new SaxesParser({ xmlns: true, position: true });
   private chunk = '';
