@@ -13,7 +13,7 @@ export function deferredRemote(opening: Promise<RemoteFolder>): RemoteFolder {
     list: async () => (await opening).list(),
     stat: async (name) => (await opening).stat(name),
     read: async (name, maxBytes) => (await opening).read(name, maxBytes),
-    openRead: async (name) => (await opening).openRead(name),
+    digest: async (name, signal) => (await opening).digest(name, signal),
     write: async (name, source) => (await opening).write(name, source),
     rename: async (from, to) => (await opening).rename(from, to),
     remove: async (name) => (await opening).remove(name),

@@ -8,7 +8,6 @@ import { contentChecks, contentFinding, detectDrift, type ContentCheck, type Dri
 import { ProblemError, problem, type Problem } from '../core/problem.js';
 import { runBounded } from '../core/run-bounded.js';
 import { observeActual } from './observe.js';
-import { remoteDigest } from './remote-digest.js';
 import type { RemoteFolder, World } from './ports.js';
 
 export interface DriftReport {
@@ -57,7 +56,7 @@ async function compareContents(remote: RemoteFolder, checks: readonly ContentChe
     concurrency,
     async (check) => {
       try {
-        const finding = contentFinding(check, await remoteDigest(remote, check.name, signal));
+        const finding = contentFinding(check, await remote.digest(check.name, signal));
         if (finding) findings.set(check.name, finding);
       } catch (error) {
         if (error instanceof ProblemError) problems.push(...error.problems);

@@ -7,7 +7,6 @@ import type { ActualState, Observation } from '../core/observation.js';
 import type { RemoteListing, RequestId } from '../core/model.js';
 import { LEDGER_FILE_NAME, requestIdOfExportFile } from '../core/remote-names.js';
 import type { BrokerReader, LedgerStore, RemoteFolder } from './ports.js';
-import { remoteDigest } from './remote-digest.js';
 
 /** With `only` (a targeted plan), the broker is asked about those requests alone. */
 export async function observe(
@@ -25,7 +24,7 @@ export async function observeActual(source: { remote: RemoteFolder; ledgerStore:
   const files = entries.filter((e) => e.type === undefined);
   // Only where they block a name the tool writes; any other directory is none of its business.
   const obstacles = entries.flatMap((e) => (e.type !== undefined && (e.name === LEDGER_FILE_NAME || requestIdOfExportFile(e.name) !== null) ? [{ name: e.name, type: e.type }] : []));
-  const remoteLedger = files.some((f) => f.name === LEDGER_FILE_NAME) ? await remoteDigest(source.remote, LEDGER_FILE_NAME) : null;
+  const remoteLedger = files.some((f) => f.name === LEDGER_FILE_NAME) ? await source.remote.digest(LEDGER_FILE_NAME) : null;
   const listing: RemoteListing = {
     files,
     ...(obstacles.length > 0 ? { obstacles } : {}),

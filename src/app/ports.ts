@@ -4,6 +4,7 @@
  * Every method throws ProblemError for expected failures.
  */
 import type { Readable, Transform } from 'node:stream';
+import type { ContentRead } from '../core/drift.js';
 import type { LedgerChange } from '../core/ledger-transitions.js';
 import type { BrokerSnapshot, Ledger, RemoteFile, RequestId } from '../core/model.js';
 import type { LedgerSnapshot } from '../core/observation.js';
@@ -40,8 +41,11 @@ export interface RemoteFolder {
   stat(name: string): Promise<RemoteFile | null>;
   /** Reads a small file whole; null when it does not exist; fails above maxBytes. */
   read(name: string, maxBytes: number): Promise<Buffer | null>;
-  /** Opens a file of any size as a stream (flat memory); null when it does not exist. Destroy it to stop early. */
-  openRead(name: string): Promise<Readable | null>;
+  /**
+   * The sha256 and length of a file of any size, read in pieces (flat memory); null when it does
+   * not exist. Once `signal` aborts it stops early, with the digest of what was read.
+   */
+  digest(name: string, signal?: AbortSignal): Promise<ContentRead>;
   /** Writes a new file from a stream (fsync where the server offers it); returns bytes written. */
   write(name: string, source: Readable): Promise<number>;
   /** Renames over an existing target, atomically where the server supports posix-rename (then `atomic`). */

@@ -192,7 +192,7 @@ describe('applyChanges', () => {
     // The real remote folder, with its reads counted.
     const counting = new Proxy(remote, {
       get(target, name) {
-        if (name === 'openRead') return (file: string) => (reads.push(file), target.openRead(file));
+        if (name === 'digest') return (file: string) => (reads.push(file), target.digest(file));
         const value: unknown = Reflect.get(target, name);
         return typeof value === 'function' ? value.bind(target) : value;
       },

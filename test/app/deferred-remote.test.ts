@@ -10,7 +10,7 @@ function recordingFolder(calls: string[]): RemoteFolder {
     list: async () => (calls.push('list'), [{ name: 'export_1.zip', size: 3, mtime: 1 }]),
     stat: async (name) => (calls.push(`stat ${name}`), null),
     read: no,
-    openRead: no,
+    digest: no,
     write: no,
     rename: async (from, to) => (calls.push(`rename ${from} ${to}`), { atomic: true }),
     remove: async (name) => (calls.push(`remove ${name}`), true),

@@ -87,7 +87,7 @@ describe('observeActual', () => {
     const calls: string[] = [];
     const state = await observeActual({ ledgerStore: readOnlyLedgerStore(createLedgerStore(workingDir), calls), remote: readOnlyFolder(folder, calls) });
 
-    assert.deepEqual(calls.sort(), ['ledger read', 'list', 'openRead status.xml']);
+    assert.deepEqual(calls.sort(), ['digest status.xml', 'ledger read', 'list']);
     assert.deepEqual(
       state.listing.files.map((f) => `${f.name} ${f.size}`).sort(),
       ['.export_4.zip.0a1b2c3d.part 4', 'export_2.zip 140', 'status.xml 10'],

@@ -14,7 +14,7 @@ export function readOnlyFolder(folder: RemoteFolder, calls: string[]): RemoteFol
     list: () => (calls.push('list'), folder.list()),
     stat: (name) => (calls.push(`stat ${name}`), folder.stat(name)),
     read: (name, maxBytes) => (calls.push(`read ${name}`), folder.read(name, maxBytes)),
-    openRead: (name) => (calls.push(`openRead ${name}`), folder.openRead(name)),
+    digest: (name, signal) => (calls.push(`digest ${name}`), folder.digest(name, signal)),
     write: refuse('write'),
     rename: refuse('rename'),
     remove: refuse('remove'),
