@@ -138,12 +138,13 @@ export class StrictXmlReader {
 }
 
 /**
- * V8 compiles saxes' write() loop on stack replacement, specialised for the parser object it saw
- * then, and keeps that code: a long first document of another shape (a request list before any
- * status list, no ledger yet) left every later document's parse falling out of it (960-1,000
- * deoptimisations of write() in a 1,000-request first sync, --trace-deopt; status lists read at
- * ~350 µs each instead of ~15 µs). Reading a long document through this class first, with the
- * handlers every reader registers, makes that code the right one. Costs ~2 ms once.
+ * V8 compiles saxes' write() loop on stack replacement when a long document makes it hot. If no
+ * write() call has returned before, the code after the loop has no type feedback, V8 keeps that
+ * compiled loop, and every later document leaves it through a deoptimisation: a plan with no
+ * ledger yet (a request list of 1,000, then 1,000 status lists) deoptimised write() 1,001-1,002
+ * times and spent 336-393 ms in it (--trace-deopt, CPU profile). A few small documents read
+ * first, through this class so that the parser objects have the same shape, give that code its
+ * feedback: 3 deoptimisations, 24-40 ms. (Bare SaxesParser objects have another shape and do not.)
  */
-const WARM_UP = Buffer.from(`<a>${'<b c="d">e</b>'.repeat(3000)}</a>`);
-for (let i = 0; i < 2; i++) new StrictXmlReader(WARM_UP, { document: 'a warm-up', whole: 'it', root: 'element' }).read({ open: () => undefined, close: () => undefined, text: () => undefined });
+const WARM_UP = Buffer.from('<a b="c">d<e/></a>');
+for (let i = 0; i < 16; i++) new StrictXmlReader(WARM_UP, { document: 'a warm-up', whole: 'it', root: 'element' }).read({ open: () => undefined, close: () => undefined, text: () => undefined });
