@@ -13,44 +13,33 @@ export function sha256(text: string | Buffer): string {
 }
 
 const LINES_PER_UPDATE = 2048;
-const TAB = 9;
 
 /**
  * sha256 of `[...head, ...sorted lines of items, ...tail].join('\n')`, where each item's line is
  * its key, a tab and more. Hashed a slice of lines at a time, and the items are sorted by key, not
  * as lines: at 100,000 requests the lines of both digests and their copies came to ~65 MB at the
- * end of a run, the peak of a 100,000-request `plan`. Lines are built to compare only where two
- * keys are equal, or one is the other followed by a tab.
+ * end of a run, the peak of a 100,000-request `plan`. Sorted by `key + tab`, lines order alike
+ * unless one such prefix begins the other (or they are equal): only then are the lines compared.
  */
 function sha256OfLines<T>(head: readonly string[], items: readonly T[], key: (item: T) => string, line: (item: T) => string, tail: readonly string[]): string {
-  const byLines = (a: T, b: T) => {
+  const sorted = [...items].sort((a, b) => {
+    const [pa, pb] = [`${key(a)}\t`, `${key(b)}\t`];
+    if (!pa.startsWith(pb) && !pb.startsWith(pa)) return pa < pb ? -1 : 1;
     const [la, lb] = [line(a), line(b)];
     return la < lb ? -1 : la > lb ? 1 : 0;
-  };
-  const sorted = [...items].sort((a, b) => {
-    const [ka, kb] = [key(a), key(b)];
-    // Where one key begins the other, the shorter one's line goes on with a tab.
-    const shorter = kb.startsWith(ka) ? -1 : ka.startsWith(kb) ? 1 : 0;
-    if (shorter === 0) return ka < kb ? -1 : 1;
-    const next = shorter < 0 ? kb.charCodeAt(ka.length) : ka.charCodeAt(kb.length);
-    return ka === kb || next === TAB ? byLines(a, b) : next > TAB ? shorter : -shorter;
   });
   const digest = createHash('sha256');
   let slice: string[] = [];
-  let first = true;
-  const flush = () => {
-    digest.update((first ? '' : '\n') + slice.join('\n'));
-    first = false;
-    slice = [];
-  };
+  let separator = '';
   const add = (text: string) => {
-    slice.push(text);
-    if (slice.length === LINES_PER_UPDATE) flush();
+    if (slice.push(text) < LINES_PER_UPDATE) return;
+    digest.update(separator + slice.join('\n'));
+    [slice, separator] = [[], '\n'];
   };
   head.forEach(add);
   for (const item of sorted) add(line(item));
   tail.forEach(add);
-  if (slice.length > 0 || first) flush();
+  if (slice.length > 0) digest.update(separator + slice.join('\n'));
   return digest.digest('hex');
 }
 
