@@ -16,9 +16,8 @@ export function compilePredicate(predicate: string): (definition: string) => boo
   } catch (error) {
     throw new PredicateError((error as Error).message);
   }
-  let known = verdicts.get(predicate);
-  if (!known) verdicts.set(predicate, (known = new Map()));
-  const cache = known;
+  const cache = verdicts.get(predicate) ?? new Map<string, boolean>();
+  verdicts.set(predicate, cache);
   return (definition) => {
     const verdict = cache.get(definition) ?? matches(predicate, definition);
     cache.set(definition, verdict);
