@@ -70,9 +70,11 @@ export class BrokerTransport {
     this.deadlineMs = DEADLINE_TIMEOUTS * this.timeoutMs;
     const ca = options.caBundle === undefined ? undefined : readCaBundle(options.caBundle);
     this.#gate = new BrokerGate(options.concurrency);
-    // Every call and every retry's wait listens on the one closing signal: at [BROKER] CONCURRENCY
-    // 16, Node's default of 10 listeners printed a MaxListenersExceededWarning into the run's output.
-    setMaxListeners(2 * options.concurrency + 1, this.#closing.signal);
+    // Every call in flight and every retry's wait listens on the one closing signal, and each
+    // removes its listener when it settles. How many wait at once is up to the callers (status
+    // reads, prefetch, uploads), so Node's leak warning at 10 tells nothing here: at [BROKER]
+    // CONCURRENCY 16 it printed a MaxListenersExceededWarning into the run's output.
+    setMaxListeners(0, this.#closing.signal);
     this.#agent = new this.#transport.Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency, ...(ca ? { ca } : {}) });
   }
 
