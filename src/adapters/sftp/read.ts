@@ -1,5 +1,5 @@
 /**
- * Reading a remote file as a stream with several READ requests in flight: one awaited read at a
+ * Reading a remote file in pieces with several READ requests in flight: one awaited read at a
  * time is latency-bound, as writes are (write.ts). Pieces are yielded in file order.
  *
  * A server may answer a READ with fewer bytes than asked (the protocol allows it anywhere, not
