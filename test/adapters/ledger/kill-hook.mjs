@@ -2,7 +2,8 @@
  * Preloaded (node --import) into a real process to SIGKILL it at one exact step of the ledger
  * store's file work, chosen by AKTIN_TEST_KILL_AT="<step>:<n>" (the n-th time, from 1):
  *   append-torn     the n-th journal append has written half its record
- *   append-synced   the n-th journal append is fsync'd, before write() returns
+ *   append-synced   the n-th journal append is durable (its O_DSYNC write, or its fsync, has
+ *                   returned), before write() returns
  *   fold-temp       the n-th fold has written its temporary file (before the folded mark)
  *   fold-backup     the n-th fold has copied status.xml.backup, before the rename
  *   fold-renamed    the n-th fold has renamed status.xml, before the journal is removed
@@ -24,11 +25,14 @@ const due = (name) => {
 const flagsOf = (flags) => (typeof flags === 'number' ? ((flags & 3) === constants.O_RDWR ? 'r+' : 'r') : (flags ?? 'r'));
 const die = () => process.kill(process.pid, 'SIGKILL');
 const paths = new WeakMap();
+/** Handles opened with O_DSYNC: their writes are durable when they return, with no fsync after. */
+const durable = new WeakSet();
 
 const open = fsp.open;
 fsp.open = async (path, ...rest) => {
   const handle = await open(path, ...rest);
   paths.set(handle, `${flagsOf(rest[0])} ${String(path)}`);
+  if (typeof rest[0] === 'number' && constants.O_DSYNC && (rest[0] & constants.O_DSYNC) !== 0) durable.add(handle);
   return handle;
 };
 const proto = Object.getPrototypeOf(await open('/dev/null', 'r').then(async (h) => (await h.close(), h)));
@@ -40,7 +44,9 @@ proto.write = async function (buffer, offset, length, position) {
     await this.sync();
     die();
   }
-  return write.call(this, buffer, offset, length, position);
+  const result = await write.call(this, buffer, offset, length, position);
+  if (durable.has(this) && path.startsWith('r+ ') && path.endsWith('.journal') && due('append-synced')) die();
+  return result;
 };
 const sync = proto.sync;
 proto.sync = async function () {
