@@ -32,6 +32,7 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, te
   const temp = tempFileName(action.address, planId);
   // A temp file of this name can only be a leftover of an interrupted apply of this same plan;
   // when the listing made under our lock had none, there is none (one round trip less per upload).
+  // Either way it is absent now: the write needs no check of its own before it creates the file.
   if (tempListed) await deps.remote.remove(temp);
 
   const bundle = await deps.broker.openBundle(id);
@@ -39,7 +40,7 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, te
   const expected = bundle.size === undefined ? {} : { expected_bytes: deps.encryptor.sealedSize(bundle.size) };
   const plain = new ByteMeter();
   const token = new ByteMeter((bytes) => deps.events({ type: 'action_progress', address: action.address, bytes, ...expected }));
-  const upload = deps.remote.write(temp, token).catch((error: unknown) => {
+  const upload = deps.remote.write(temp, token, { absent: true }).catch((error: unknown) => {
     token.destroy(error instanceof Error ? error : new Error(String(error)));
     throw error;
   });

@@ -176,7 +176,7 @@ async function probeWritable({ remote, planId }: ApplyContext): Promise<void> {
   const probe = tempFileName(LEDGER_FILE_NAME, planId);
   try {
     await remote.remove(probe);
-    await remote.write(probe, Readable.from([]));
+    await remote.write(probe, Readable.from([]), { absent: true });
     await remote.remove(probe);
   } catch (error) {
     if (!isProblemError(error)) throw error;

@@ -33,7 +33,7 @@ export async function publishLedger(apply: ApplyContext, remoteSha256: string | 
   const temp = tempFileName(LEDGER_FILE_NAME, apply.planId);
   await remote.remove(temp);
   try {
-    await remote.write(temp, Readable.from([bytes]));
+    await remote.write(temp, Readable.from([bytes]), { absent: true });
   } catch (error) {
     await remote.remove(temp).catch(() => undefined);
     throw error;

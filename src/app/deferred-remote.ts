@@ -14,7 +14,7 @@ export function deferredRemote(opening: Promise<RemoteFolder>): RemoteFolder {
     stat: async (name) => (await opening).stat(name),
     read: async (name, maxBytes) => (await opening).read(name, maxBytes),
     digest: async (name, signal) => (await opening).digest(name, signal),
-    write: async (name, source) => (await opening).write(name, source),
+    write: async (name, source, options) => (await opening).write(name, source, options),
     rename: async (from, to) => (await opening).rename(from, to),
     remove: async (name) => (await opening).remove(name),
     close: async () => {

@@ -33,6 +33,10 @@ export interface BundleDownload {
   readonly fileName?: string;
 }
 
+export interface WriteOptions {
+  readonly absent?: boolean;
+}
+
 /** One remote folder on the SFTP server. Names are relative to the folder, never paths. */
 export interface RemoteFolder {
   /** Every entry of the folder; entries that are not regular files say what they are (`type`). */
@@ -46,8 +50,13 @@ export interface RemoteFolder {
    * not exist. Once `signal` aborts it stops early, with the digest of what was read.
    */
   digest(name: string, signal?: AbortSignal): Promise<ContentRead>;
-  /** Writes a new file from a stream (fsync where the server offers it); returns bytes written. */
-  write(name: string, source: Readable): Promise<number>;
+  /**
+   * Writes a new file from a stream (fsync where the server offers it); returns bytes written.
+   * Never over an existing name; `absent`: the caller has just seen that the name is not there
+   * (removed it, or its listing made under the ledger lock has no such name), so the check
+   * before the exclusive create is skipped.
+   */
+  write(name: string, source: Readable, options?: WriteOptions): Promise<number>;
   /** Renames over an existing target, atomically where the server supports posix-rename (then `atomic`). */
   rename(from: string, to: string): Promise<{ atomic: boolean }>;
   /** Removes a file; false when it was already gone. */

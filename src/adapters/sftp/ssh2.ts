@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { SFTPWrapper, Stats } from 'ssh2';
-import type { RemoteFolder } from '../../app/ports.js';
+import type { RemoteFolder, WriteOptions } from '../../app/ports.js';
 import { DEFAULT_FILE_MODE, type SftpConfig } from '../../core/config.js';
 import type { ContentRead } from '../../core/drift.js';
 import type { RemoteFile } from '../../core/model.js';
@@ -146,10 +146,11 @@ class Ssh2Folder implements RemoteFolder {
     return { sha256: hash.digest('hex'), bytes };
   }
 
-  async write(name: string, source: Readable): Promise<number> {
+  async write(name: string, source: Readable, options: WriteOptions = {}): Promise<number> {
     const path = this.#path(name);
-    // Exclusive create is the real guard; some servers ignore it (rclone serve sftp truncates instead).
-    if (await this.stat(name)) {
+    // Exclusive create is the real guard; some servers ignore it (rclone serve sftp truncates
+    // instead), so a name the caller has not just seen absent is looked at first.
+    if (!options.absent && (await this.stat(name))) {
       throw remoteProblem(this.config, 'REMOTE_IO', `${this.config.host}:${path} already exists`, path, 'aktin-sftp writes only new temporary names; remove the leftover file and apply again.');
     }
     // [SFTP] FILE_MODE; the server's umask may still clear bits (OpenSSH applies its own).
@@ -157,8 +158,14 @@ class Ssh2Folder implements RemoteFolder {
     const handle = await this.#call<Buffer>('create', path, (cb) => this.sftp.open(path, 'wx', { mode }, cb));
     try {
       const written = await pipelineWrites(source, (piece, position) => this.#call<void>('write', path, (cb) => this.sftp.write(handle, piece, 0, piece.length, position, cb)), this.writes);
-      if (this.#has('fsync@openssh.com')) await this.#call<void>('fsync', path, (cb) => this.sftp.ext_openssh_fsync(handle, cb));
-      await this.#call<void>('close', path, (cb) => this.sftp.close(handle, cb));
+      // fsync and close leave together, one round trip for both: servers handle a handle's
+      // requests in order (OpenSSH and ProFTPD one at a time; rclone's pkg/sftp runs all but
+      // READ and WRITE on one sequential worker, and a close only after every write).
+      const synced = this.#has('fsync@openssh.com') ? this.#call<void>('fsync', path, (cb) => this.sftp.ext_openssh_fsync(handle, cb)) : undefined;
+      const closed = this.#call<void>('close', path, (cb) => this.sftp.close(handle, cb));
+      const [sync, close] = await Promise.allSettled([synced, closed]);
+      if (sync.status === 'rejected') throw sync.reason;
+      if (close.status === 'rejected') throw close.reason;
       return written;
     } catch (error) {
       // The file is ours (exclusive create): never leave a partial one behind while we still can.
