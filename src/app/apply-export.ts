@@ -15,7 +15,7 @@ import { tempFileName } from '../core/remote-names.js';
 import { ledgerKeyOf } from '../core/sealing-key.js';
 import type { ApplyContext } from './apply-context.js';
 import { ByteMeter } from './byte-meter.js';
-import type { BrokerReader, Encryptor, RemoteFolder } from './ports.js';
+import type { BrokerReader, Encryptor } from './ports.js';
 
 export interface ExportDeps extends ApplyContext {
   readonly broker: Pick<BrokerReader, 'openBundle'>;
@@ -25,8 +25,11 @@ export interface ExportDeps extends ApplyContext {
 /**
  * Runs one upload; resolves with the size of the token now under the final name.
  * `tempListed`: the folder's listing, read under this run's lock, holds the temporary name.
+ * `ready`: the check of the action's precondition, made while the temporary file is written
+ * (its requests leave with the upload's first): when it fails, the upload stops with its problem
+ * and the temporary file goes; the final name is only ever touched after it passed.
  */
-export async function runExportAction(deps: ExportDeps, action: UploadAction, tempListed = true): Promise<number> {
+export async function runExportAction(deps: ExportDeps, action: UploadAction, tempListed = true, ready: Promise<void> = Promise.resolve()): Promise<number> {
   const { planId } = deps;
   const id = action.request_id;
   const temp = tempFileName(action.address, planId);
@@ -40,13 +43,18 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, te
   const expected = bundle.size === undefined ? {} : { expected_bytes: deps.encryptor.sealedSize(bundle.size) };
   const plain = new ByteMeter();
   const token = new ByteMeter((bytes) => deps.events({ type: 'action_progress', address: action.address, bytes, ...expected }));
+  const stop = (error: unknown) => token.destroy(error instanceof Error ? error : new Error(String(error)));
   const upload = deps.remote.write(temp, token, { absent: true }).catch((error: unknown) => {
-    token.destroy(error instanceof Error ? error : new Error(String(error)));
+    stop(error);
     throw error;
   });
+  // A failed check may come after the pipeline and the upload are done with the token: then nothing
+  // listens to it any more, and its error reaches this action through Promise.all alone.
+  token.on('error', () => undefined);
+  ready.catch(stop);
   try {
-    await Promise.all([pipeline(bundle.stream, plain, deps.encryptor.seal(), token), upload]);
-    await verifyUpload(deps.remote, deps.encryptor, temp, action, plain.bytes, await upload);
+    await Promise.all([ready, pipeline(bundle.stream, plain, deps.encryptor.seal(), token), upload]);
+    verifyUpload(deps.encryptor, temp, action, plain.bytes, await upload);
   } catch (error) {
     // Whichever side failed, the temporary file goes. A broker cut rejects the pipeline while the
     // upload may still be opening or writing the file: a remove issued now could run before the
@@ -71,18 +79,17 @@ export async function runExportAction(deps: ExportDeps, action: UploadAction, te
   return token.bytes;
 }
 
-async function verifyUpload(remote: RemoteFolder, encryptor: Encryptor, temp: string, action: UploadAction, plainBytes: number, written: number) {
+/** The file's size must be the one its scheme gives the bundle (the write itself checked that the server holds what was sent). */
+function verifyUpload(encryptor: Encryptor, temp: string, action: UploadAction, plainBytes: number, written: number) {
   const expected = encryptor.sealedSize(plainBytes);
-  const stat = await remote.stat(temp);
-  if (written !== expected || stat?.size !== expected) {
+  if (written !== expected) {
     throw new ProblemError(
       problem(
         'REMOTE_IO',
         `Upload of ${action.address} is incomplete`,
-        `The ${plainBytes}-byte bundle of request ${action.request_id} encrypts to ${expected} bytes; ` +
-          `${written} were sent and the server reports ${stat ? `${stat.size} bytes` : 'no file'} at ${temp}. ` +
+        `The ${plainBytes}-byte bundle of request ${action.request_id} encrypts to ${expected} bytes; ${written} were written to ${temp}. ` +
           'The final file was not touched.',
-        'Check free space and quotas on the SFTP server, then apply again.',
+        'Apply again; should it happen again, report it: the encryption did not give the size its format requires.',
       ),
     );
   }

@@ -5,8 +5,9 @@
  * Order and safety rules (docs/apply-safety.md):
  * 1. Refuse a stale plan (plan-freshness.ts), and one holding actions the planner does not make
  *    from the plan's own inputs (plan-provenance.ts), before touching anything.
- * 2. Uploads first, with bounded concurrency; each re-checks its precondition just before it
- *    runs and is recorded in the ledger (atomic write) as soon as it finished. Their exports and
+ * 2. Uploads first, with bounded concurrency; each re-checks its precondition while it writes
+ *    its temporary file, renames only once that check passed, and is recorded in the ledger
+ *    (a durable journal record) as soon as it finished. Their exports and
  *    downloads run ahead of them (bundle-prefetch.ts): reads only, so no rule below moves.
  * 3. Removals only if every upload succeeded (a failed run never deletes).
  * 4. The ledger's own copy `status.xml` last, via temporary name and rename — also after a
@@ -129,10 +130,15 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
     const request = action.request_id === null ? {} : { request_id: action.request_id };
     deps.events({ type: 'action_start', address: action.address, kind: action.kind, ...request });
     try {
-      await checkReadiness(apply, action);
-      const bytes = isUpload(action)
-        ? await runExportAction({ ...apply, broker: prefetch, encryptor: deps.encryptor }, action, files.has(tempFileName(action.address, apply.planId)))
-        : await runRemoval(apply, action);
+      // An upload checks while it writes its temporary file (one round trip less); a removal first.
+      const ready = checkReadiness(apply, action);
+      ready.catch(() => undefined); // seen by the action, unless it failed before for its own reason
+      let bytes: number | undefined;
+      if (isUpload(action)) bytes = await runExportAction({ ...apply, broker: prefetch, encryptor: deps.encryptor }, action, files.has(tempFileName(action.address, apply.planId)), ready);
+      else {
+        await ready;
+        bytes = await runRemoval(apply, action);
+      }
       done.push({ ...record(action), ...(bytes === undefined ? {} : { bytes }) });
       deps.events({ type: 'action_done', address: action.address, kind: action.kind, ...request, ...(bytes === undefined ? {} : { bytes }) });
     } catch (error) {

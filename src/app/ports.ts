@@ -51,8 +51,8 @@ export interface RemoteFolder {
    */
   digest(name: string, signal?: AbortSignal): Promise<ContentRead>;
   /**
-   * Writes a new file from a stream (fsync where the server offers it); returns bytes written.
-   * Never over an existing name; `absent`: the caller has just seen that the name is not there
+   * Writes a new file from a stream (fsync where the server offers it); returns bytes written,
+   * once the server reports the file at that size. Never over an existing name; `absent`: the caller has just seen that the name is not there
    * (removed it, or its listing made under the ledger lock has no such name), so the check
    * before the exclusive create is skipped.
    */

@@ -209,6 +209,37 @@ describe('applyChanges', () => {
     assert.deepEqual(reads, ['status.xml'], 'changed: read once, by observe, then published');
   });
 
+  it('an upload whose file appears meanwhile stops with PLAN_STALE: the file is left as it is and its temporary file goes', async () => {
+    const p = await plan();
+    const foreign = Buffer.from('written by someone else while the apply ran');
+    // Someone else writes export_1.zip just as the applier re-checks it, after the plan and the apply's own observation.
+    const racing = new Proxy(remote, {
+      get(target, name) {
+        if (name === 'stat') {
+          return async (file: string) => {
+            if (file === 'export_1.zip') writeFileSync(join(sftp.root, folder, file), foreign);
+            return target.stat(file);
+          };
+        }
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const outcome = await applyChanges(testWorld({ broker, remote: racing, workingDir, key, events: (e) => events.push(e) }), {
+      identity: identityFor(folder),
+      source: { saved: p, file: 'plan.json' },
+      concurrency: 2,
+    });
+    const report = outcome.report!;
+    assert.deepEqual(report.failed.map((f) => [f.address, f.problem.code, f.problem.title]), [['export_1.zip', 'PLAN_STALE', 'export_1.zip changed on the SFTP server since the plan was made']]);
+    assert.deepEqual(report.done.map((d) => d.address).sort(), ['export_0.zip', 'export_2.zip', 'export_3.zip']);
+    assert.ok(readFileSync(join(sftp.root, folder, 'export_1.zip')).equals(foreign), 'the file someone else wrote is untouched');
+    assert.deepEqual(remoteNames(), ['export_0.zip', 'export_1.zip', 'export_2.zip', 'export_3.zip', 'status.xml'], 'no temporary file left');
+    const ledger = await createLedgerStore(workingDir).read();
+    assert.deepEqual(ledger.ledger.entries.map((e) => e.id).sort(), ['0', '2', '3']);
+    assert.equal(ledger.ledger.pending, undefined);
+  });
+
   it('refuses a plan whose ledger moved, changing nothing', async () => {
     const p = await plan();
     await createLedgerStore(workingDir).write({ serial: 0, entries: [{ id: '9', completion: '1.0', uploaded: '2026-01-01 00:00:00' }] });

@@ -2,7 +2,7 @@
  * The LedgerStore on the local disk: `<WORKING_DIR>/status.xml`, as the original tool keeps it,
  * plus `status.xml.journal` beside it while a run records progress (docs/ledger-format.md).
  *
- * - write() appends one fsync'd journal record (what changed: O(change) bytes), and folds the
+ * - write() appends one durable journal record (what changed: O(change) bytes), and folds the
  *   journal into status.xml when the last fold is a few seconds old. record() does the same for
  *   one step of an apply, in O(step) time: it changes the store's own copy of the entries in
  *   place (copied once after each fold, so a snapshot handed out never changes).

@@ -158,14 +158,19 @@ class Ssh2Folder implements RemoteFolder {
     const handle = await this.#call<Buffer>('create', path, (cb) => this.sftp.open(path, 'wx', { mode }, cb));
     try {
       const written = await pipelineWrites(source, (piece, position) => this.#call<void>('write', path, (cb) => this.sftp.write(handle, piece, 0, piece.length, position, cb)), this.writes);
-      // fsync and close leave together, one round trip for both: servers handle a handle's
-      // requests in order (OpenSSH and ProFTPD one at a time; rclone's pkg/sftp runs all but
-      // READ and WRITE on one sequential worker, and a close only after every write).
+      // fsync, close and a stat of the file leave together, one round trip for all three: servers
+      // handle these requests in order (OpenSSH and ProFTPD one at a time; rclone's pkg/sftp runs
+      // all but READ and WRITE on one sequential worker, and a close only after every write).
       const synced = this.#has('fsync@openssh.com') ? this.#call<void>('fsync', path, (cb) => this.sftp.ext_openssh_fsync(handle, cb)) : undefined;
       const closed = this.#call<void>('close', path, (cb) => this.sftp.close(handle, cb));
-      const [sync, close] = await Promise.allSettled([synced, closed]);
-      if (sync.status === 'rejected') throw sync.reason;
-      if (close.status === 'rejected') throw close.reason;
+      const stated = this.#call<Stats | null>('stat', path, (cb) => this.sftp.stat(path, absentAsNull(cb)));
+      const [sync, close, stat] = await Promise.allSettled([synced, closed, stated]);
+      for (const answer of [sync, close, stat]) if (answer.status === 'rejected') throw answer.reason;
+      // A server that kept less than it acknowledged (a quota, a full disk it did not report) fails here.
+      const size = stat.status === 'fulfilled' ? stat.value?.size : undefined;
+      if (size !== written) {
+        throw remoteProblem(this.config, 'REMOTE_IO', `Upload to ${this.config.host}:${path} is incomplete: ${written} bytes were sent, the server reports ${size === undefined ? 'no file' : `${size} bytes`}`, path, 'Check free space and quotas on the SFTP server, then apply again.');
+      }
       return written;
     } catch (error) {
       // The file is ours (exclusive create): never leave a partial one behind while we still can.
