@@ -10,6 +10,7 @@ const SYMBOL: Record<DriftItem['kind'], string> = {
   missing: '+',
   size_mismatch: '*',
   orphan: '-',
+  superseded: '-',
   stray_temp: '~',
   remote_ledger_missing: '+',
   remote_ledger_stale: '*',
@@ -30,6 +31,8 @@ function sentence(item: DriftItem): string {
       return `has ${item.actual_size} bytes, the uploaded token had ${item.expected_size}`;
     case 'orphan':
       return `not in the ledger as a live upload (request ${item.request_id}); removed only by plan/apply --prune-orphans`;
+    case 'superseded':
+      return `request ${item.request_id}'s file under the name of a scheme it is no longer sealed with (a change of scheme did not finish); the next apply removes it`;
     case 'stray_temp':
       return 'leftover of an interrupted upload; the next apply removes it';
     case 'remote_ledger_missing':
@@ -50,7 +53,7 @@ function sentence(item: DriftItem): string {
 /** `run`: this run's options, repeated in the command it suggests. */
 export function renderDrift(report: DriftReport, chalk: ChalkInstance, run: RunOptions = {}): string {
   const lines = report.items.map((item) => {
-    const colour = !isDrift(item) ? chalk.dim : item.kind === 'orphan' || item.kind === 'stray_temp' ? chalk.yellow : chalk.red;
+    const colour = !isDrift(item) ? chalk.dim : item.kind === 'orphan' || item.kind === 'superseded' || item.kind === 'stray_temp' ? chalk.yellow : chalk.red;
     return `${colour(SYMBOL[item.kind])} ${chalk.bold(item.name)}: ${sentence(item)}`;
   });
   const drift = report.items.filter(isDrift).length;

@@ -1,7 +1,8 @@
 /**
  * Drift: differences between what the ledger says was uploaded and what the SFTP folder
  * holds, found without the broker — files removed or changed behind the tool's back,
- * orphans, leftovers of interrupted uploads, a stale remote ledger copy.
+ * orphans, leftovers of interrupted uploads (also a request's file under the name of the scheme
+ * it is no longer sealed with), a stale remote ledger copy.
  * Sizes are enough to prove a file complete because an encrypted file's size follows from its
  * bundle's; a file changed in place at the same size is found only by `--checksum`, which
  * compares the remote bytes with the SHA-256 the ledger recorded at upload.
@@ -13,6 +14,8 @@ export type DriftKind =
   | 'missing'
   | 'size_mismatch'
   | 'orphan'
+  /** A live request's file under another scheme's name, left by a change of scheme that did not finish. */
+  | 'superseded'
   | 'stray_temp'
   | 'remote_ledger_missing'
   | 'remote_ledger_stale'
@@ -88,7 +91,7 @@ export function contentFinding(check: ContentCheck, read: ContentRead): DriftIte
 export function detectDrift(ledger: { ledger: Ledger; sha256: string | null }, listing: RemoteListing): DriftItem[] {
   const files = new Map(listing.files.map((f) => [f.name, f] as const));
   const live = ledger.ledger.entries.filter((e) => e.deleted === undefined);
-  const liveIds = new Set(live.map((e) => e.id));
+  const liveNames = new Map(live.map((e) => [e.id, entryFileName(e)] as const));
   const items: DriftItem[] = [];
 
   const blocked = new Set((listing.obstacles ?? []).map((o) => o.name));
@@ -102,7 +105,9 @@ export function detectDrift(ledger: { ledger: Ledger; sha256: string | null }, l
   }
   for (const file of sortedByName(listing.files)) {
     const id = requestIdOfExportFile(file.name);
-    if (id !== null && !liveIds.has(id)) items.push(item('orphan', file.name, id, null, file.size));
+    const current = id === null ? undefined : liveNames.get(id);
+    if (id !== null && current === undefined) items.push(item('orphan', file.name, id, null, file.size));
+    if (current !== undefined && current !== file.name) items.push(item('superseded', file.name, id, null, file.size));
     if (isTempFileName(file.name)) items.push(item('stray_temp', file.name, null, null, file.size));
     if (id === null && !isTempFileName(file.name) && file.name !== LEDGER_FILE_NAME) items.push(item('foreign', file.name, null, null, file.size));
   }

@@ -16,7 +16,7 @@ const ledger: Ledger = {
 const file = (name: string, size: number): RemoteFile => ({ name, size, mtime: 1 });
 const inSync = [file('export_2.zip', 140), file('export_4.zip', 140), file('export_6.zip', 999), file('status.xml', 50)];
 
-const cases: { name: string; files: RemoteFile[]; obstacles?: RemoteObstacle[]; remoteLedgerSha?: string; want: Partial<DriftItem>[] }[] = [
+const cases: { name: string; files: RemoteFile[]; ledgerEntries?: Ledger['entries']; obstacles?: RemoteObstacle[]; remoteLedgerSha?: string; want: Partial<DriftItem>[] }[] = [
   { name: 'in sync (legacy entry 6 has no known size)', files: inSync, remoteLedgerSha: 'abc', want: [] },
   {
     name: 'a file removed behind the tool\'s back',
@@ -39,6 +39,16 @@ const cases: { name: string; files: RemoteFile[]; obstacles?: RemoteObstacle[]; 
       { kind: 'foreign', name: 'export_4.zip.tmp', request_id: null },
       { kind: 'orphan', name: 'export_9.zip', request_id: '9' },
       { kind: 'foreign', name: 'readme.txt', request_id: null },
+    ],
+  },
+  {
+    name: 'a change of scheme that did not finish: the old-name file of a request now sealed with Crypt4GH',
+    files: [...inSync.filter((f) => f.name !== 'export_4.zip'), file('export_4.zip', 140), file('export_4.zip.c4gh', 170), file('export_2.zip.age', 9)],
+    ledgerEntries: ledger.entries.map((e) => (e.id === '4' ? { ...e, tokenSize: 170, key: 'crypt4gh:0123456789abcdef' } : e)),
+    remoteLedgerSha: 'abc',
+    want: [
+      { kind: 'superseded', name: 'export_2.zip.age', request_id: '2', actual_size: 9 },
+      { kind: 'superseded', name: 'export_4.zip', request_id: '4', actual_size: 140 },
     ],
   },
   {
@@ -66,7 +76,7 @@ describe('detectDrift', () => {
   for (const c of cases) {
     it(c.name, () => {
       const listing = { files: c.files, ...(c.obstacles ? { obstacles: c.obstacles } : {}), ...(c.remoteLedgerSha ? { ledgerSha256: c.remoteLedgerSha } : {}) };
-      const got = detectDrift({ ledger, sha256: 'abc' }, listing);
+      const got = detectDrift({ ledger: c.ledgerEntries ? { ...ledger, entries: c.ledgerEntries } : ledger, sha256: 'abc' }, listing);
       assert.equal(got.length, c.want.length, JSON.stringify(got));
       c.want.forEach((want, i) => assert.deepEqual({ ...got[i], ...want }, got[i]));
     });
