@@ -34,7 +34,10 @@ async function main(sizes: number[]): Promise<void> {
       const mb = await seed(dir, n);
       for (const op of OPS) {
         const source = `const DIST = new URL(${JSON.stringify(DIST.href)}); const ORACLE = ${JSON.stringify(ORACLE.href)}; const APPENDS = ${APPENDS}; const OP = ${JSON.stringify(op)}; const DIR = ${JSON.stringify(dir)};\n${CHILD}`;
-        const run = spawnSync(process.execPath, [...(op === 'xsd' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', source], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        // A file, not --input-type=module -e: with tsx loaded (the xsd oracle is TypeScript) Node refused -e.
+        const script = join(dir, `bench-${op}.mjs`);
+        writeFileSync(script, source);
+        const run = spawnSync(process.execPath, [...(op === 'xsd' ? ['--import', 'tsx'] : []), script], { encoding: 'utf8', maxBuffer: 1 << 20 });
         if (run.status !== 0) throw new Error(`${op} failed: ${run.stderr}`);
         const r = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { wall: number; cpu: number; rss: number; note?: string };
         console.log([n, mb.toFixed(1), op, r.wall.toFixed(0), r.cpu.toFixed(0), r.rss.toFixed(0)].map((v) => String(v).padStart(12)).join('') + (r.note ? `   ${r.note}` : ''));
