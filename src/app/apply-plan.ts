@@ -7,8 +7,8 @@
  *    from the plan's own inputs (plan-provenance.ts), before touching anything.
  * 2. Uploads first, with bounded concurrency; each re-checks its precondition while it writes
  *    its temporary file, renames only once that check passed, and is recorded in the ledger
- *    (a durable journal record) as soon as it finished. Their exports and
- *    downloads run ahead of them (bundle-prefetch.ts): reads only, so no rule below moves.
+ *    (a durable journal record) as soon as it finished. Their exports and downloads run ahead
+ *    of them (bundle-prefetch.ts): reads only, so no rule below moves.
  * 3. Removals only if every upload succeeded (a failed run never deletes).
  * 4. The ledger's own copy `status.xml` last, via temporary name and rename — also after a
  *    partly failed or interrupted run, so the remote copy never claims more or less than is there.

@@ -34,6 +34,10 @@ export interface BundleDownload {
 }
 
 export interface WriteOptions {
+  /**
+   * The caller has just seen that the name is not there (it removed it, or its listing made under
+   * the ledger lock has no such name): the look before the exclusive create is skipped.
+   */
   readonly absent?: boolean;
 }
 
@@ -51,10 +55,8 @@ export interface RemoteFolder {
    */
   digest(name: string, signal?: AbortSignal): Promise<ContentRead>;
   /**
-   * Writes a new file from a stream (fsync where the server offers it); returns bytes written,
-   * once the server reports the file at that size. Never over an existing name; `absent`: the caller has just seen that the name is not there
-   * (removed it, or its listing made under the ledger lock has no such name), so the check
-   * before the exclusive create is skipped.
+   * Writes a new file from a stream (fsync where the server offers it), never over an existing
+   * name; resolves to the bytes written once the server reports the file at that size.
    */
   write(name: string, source: Readable, options?: WriteOptions): Promise<number>;
   /** Renames over an existing target, atomically where the server supports posix-rename (then `atomic`). */

@@ -1,5 +1,5 @@
 /**
- * The journal file beside status.xml: created with its base line, then one fsync'd append
+ * The journal file beside status.xml: created with its base line, then one durable append
  * per ledger write. An append that fails is cut off again, so a later append never follows a
  * half-written record; a kill mid-append leaves a torn last line, which recovery ignores.
  * The file stays open between appends (closed by remove(), or after a failed append): an open
