@@ -2,14 +2,16 @@
  * Key rotation and a change of scheme as reviewed plans, on real parts (the broker emulator, the
  * real sshd, the built CLI): a new Crypt4GH recipient is planned, shown and applied, after which
  * the old secret key no longer opens the files and the new one does; a plan saved before the
- * recipients changed again is refused; a Fernet deployment moves to Crypt4GH in one plan that
- * uploads every new name before it removes any old one.
+ * recipients changed again is refused; a new Fernet key is planned and applied the same way; a
+ * Fernet deployment moves to Crypt4GH in one plan that uploads every new name before it removes
+ * any old one.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCrypt4ghOpenStream, formatCrypt4ghPublicKey, generateCrypt4ghSecretKey } from '../src/adapters/encryption/crypt4gh/index.js';
+import { fernetDecrypt, generateFernetKey, parseFernetKey } from '../src/adapters/encryption/fernet/fernet.js';
 import type { RemoteFolder } from '../src/app/ports.js';
 import { through } from '../test/support/crypt4gh-vectors.js';
 import { BrokerDriver } from './broker-driver.js';
@@ -93,6 +95,38 @@ describe('rotation and scheme change as plans', () => {
       assert.equal(await opens(oldReader, sealed), false, 'the old recipient no longer does');
     }
     assert.equal(readFileSync(join(d.dir, 'status.xml'), 'utf8').match(new RegExp(`key="crypt4gh:${saved.encryption.key_id}"`, 'g'))?.length, ids.length);
+    assert.equal((await cli('plan', '--detailed-exitcode')).code, 0);
+  });
+
+  it('a new Fernet key: planned and shown, a stale plan refused, applied; the old key opens nothing new', async () => {
+    const { deployment: d, folder, cli } = await deployment('fernet-rotation');
+    assert.equal((await cli('apply', '--auto-approve')).code, 0);
+    const oldKey = parseFernetKey(d.key);
+    const newKey = generateFernetKey();
+    writeFileSync(d.keyFile, newKey, { mode: 0o600 });
+
+    const plan = await cli('plan', '-o', 'rotate.json', '--detailed-exitcode');
+    assert.equal(plan.code, 2, plan.combined);
+    for (const id of ids) assert.match(plan.stdout, new RegExp(`~ export_${id}\\.zip will be re-encrypted: the Fernet key changed`));
+    const saved = JSON.parse(readFileSync(join(d.dir, 'rotate.json'), 'utf8')) as { actions: { reason: string }[]; encryption: { scheme: string; key_id: string } };
+    assert.deepEqual(saved.actions.map((a) => a.reason), [...ids.map(() => 'key_changed'), 'ledger_changed']);
+    assert.equal(saved.encryption.scheme, 'fernet');
+
+    // The key changes again after the review: the reviewed plan is refused, nothing changed.
+    writeFileSync(d.keyFile, generateFernetKey(), { mode: 0o600 });
+    const stale = await cli('apply', 'rotate.json');
+    assert.equal(stale.code, 3, stale.combined);
+    assert.match(stale.stderr, /The saved plan rotate\.json was made for another Fernet key \[PLAN_STALE\]/);
+
+    writeFileSync(d.keyFile, newKey, { mode: 0o600 });
+    const apply = await cli('apply', 'rotate.json');
+    assert.equal(apply.code, 0, apply.combined);
+    for (const id of ids) {
+      const token = (await folder.read(`export_${id}.zip`, 1 << 20))!;
+      assert.equal(fernetDecrypt(parseFernetKey(newKey), token).subarray(0, 2).toString('latin1'), 'PK', 'the new key opens it');
+      assert.throws(() => fernetDecrypt(oldKey, token), 'the old key no longer does');
+    }
+    assert.equal(readFileSync(join(d.dir, 'status.xml'), 'utf8').match(new RegExp(`key="fernet:${saved.encryption.key_id}"`, 'g'))?.length, ids.length);
     assert.equal((await cli('plan', '--detailed-exitcode')).code, 0);
   });
 

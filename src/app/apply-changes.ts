@@ -50,7 +50,7 @@ export async function applyChanges(world: World, request: ApplyRequest): Promise
   });
   try {
     const encryptor = await world.loadEncryptor();
-    const encryption = planEncryptionOf(request.identity, encryptor.keyId);
+    const encryption = planEncryptionOf(encryptor);
     if ('saved' in source) {
       const problems = checkPlanSealing(source.saved, encryption, source.file);
       if (problems.length > 0) throw new ProblemError(problems);

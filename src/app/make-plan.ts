@@ -11,13 +11,19 @@ import { planChanges } from '../core/planner.js';
 import { ProblemError } from '../core/problem.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { observe } from './observe.js';
-import type { Clock, World } from './ports.js';
+import type { Clock, Encryptor, World } from './ports.js';
 
 export interface PlanRequest {
   readonly identity: PlanIdentity;
   readonly options: PlanOptions;
   /** Also return the ledger's text before and after the plan (`plan --diff`). */
   readonly previewLedger?: boolean;
+  /**
+   * The encryptor the caller has loaded already; null: the Fernet key file is not there (a CI
+   * plan job without secrets), so no change of key can be seen. Absent: a public-key scheme's is
+   * loaded here, a Fernet key is not read.
+   */
+  readonly encryptor?: Encryptor | null;
 }
 
 export interface MadePlan {
@@ -28,8 +34,8 @@ export interface MadePlan {
 }
 
 export async function makePlan(world: World, request: PlanRequest): Promise<MadePlan> {
-  // A public-key plan pins its recipient set; Fernet's key is not read here (a CI plan job may lack it).
-  const encryption = request.identity.encryption === undefined ? undefined : planEncryptionOf(request.identity, (await world.loadEncryptor()).keyId);
+  const encryptor = request.encryptor !== undefined ? request.encryptor : request.identity.encryption === undefined ? null : await world.loadEncryptor();
+  const encryption = encryptor === null ? undefined : planEncryptionOf(encryptor);
   const connection = await world.connect();
   try {
     const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag, request.options.only);
@@ -38,7 +44,7 @@ export async function makePlan(world: World, request: PlanRequest): Promise<Made
     if (!request.previewLedger) return { plan, observation };
     const { ledger } = observation.ledger;
     const format = (l: typeof ledger) => (l.entries.length === 0 && l.lineage === undefined ? '' : world.ledgerStore.format(l));
-    return { plan, observation, ledgerPreview: { before: format(ledger), after: format(previewLedger(ledger, plan)) } };
+    return { plan, observation, ledgerPreview: { before: format(ledger), after: format(previewLedger(ledger, plan, encryption)) } };
   } finally {
     await connection.close();
   }

@@ -110,6 +110,8 @@ export function describeAction(action: PlannedAction): string {
       return 'will be uploaded: the remote copy differs from the local ledger';
     case 'recipients_changed':
       return 'will be re-encrypted: recipients changed';
+    case 'key_changed':
+      return 'will be re-encrypted: the Fernet key changed';
     case 'scheme_changed':
       return `will be re-encrypted: the scheme changed (request ${id}; the old file goes once this one is in place)`;
     case 'replace_requested':

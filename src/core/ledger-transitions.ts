@@ -10,7 +10,7 @@
  * time comes in as a value, and a ledger is read through a LedgerView that finds an entry by id.
  */
 import type { Ledger, LedgerEntry, RequestId } from './model.js';
-import type { Plan, PlannedAction, UploadAction } from './plan.js';
+import type { Plan, PlanEncryption, PlannedAction, UploadAction } from './plan.js';
 import { ledgerKeyOf } from './sealing-key.js';
 
 export interface ActionOutcome {
@@ -109,12 +109,13 @@ function existing(ledger: LedgerView, id: RequestId): LedgerEntry {
  * The ledger as it will read after `plan` is applied, for `plan --diff`: the transitions with
  * the plan's own time. What only apply knows (token sizes and digests, the serial, a lineage for
  * a first ledger, pending marks) keeps its value from before, so only entries show as changed.
+ * `sealing`: the scheme and key the uploads are sealed for (a Fernet plan seldom pins its key).
  */
-export function previewLedger(ledger: Ledger, plan: Pick<Plan, 'actions' | 'created_at' | 'plan_id' | 'encryption'>): Ledger {
+export function previewLedger(ledger: Ledger, plan: Pick<Plan, 'actions' | 'created_at' | 'plan_id' | 'encryption'>, sealing: PlanEncryption | undefined = plan.encryption): Ledger {
   const at = new Date(plan.created_at);
   const entries = new Map(ledger.entries.map((e) => [e.id, e] as const));
   const view: LedgerView = { entry: (id) => entries.get(id) };
-  const key = plan.encryption === undefined ? {} : { key: ledgerKeyOf(plan.encryption.scheme, plan.encryption.key_id)! };
+  const key = sealing === undefined ? {} : { key: ledgerKeyOf(sealing.scheme, sealing.key_id)! };
   for (const action of plan.actions) {
     const entry = actionChange(view, action, { at, planId: plan.plan_id, ...key })?.entry;
     if (entry) entries.set(entry.id, entry); // a Map keeps the first insertion's place: file order holds

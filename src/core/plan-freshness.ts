@@ -16,6 +16,7 @@ import { decideUpload } from './planner.js';
 import { problem, type Problem } from './problem.js';
 import { remoteLocation } from './remote-location.js';
 import { entryFileName, exportFileName } from './remote-names.js';
+import { isSchemeName } from './sealing-key.js';
 
 export type Freshness = { readonly mode: 'fresh' | 'resume' } | { readonly mode: 'stale'; readonly problems: Problem[] };
 
@@ -31,22 +32,34 @@ export interface PlanIdentity {
   readonly encryption?: Pick<PlanEncryption, 'scheme'>;
 }
 
-/** The plan's encryption: the configured public-key scheme with the key id of its loaded recipients. */
-export function planEncryptionOf(identity: PlanIdentity, keyId: string): PlanEncryption | undefined {
-  return identity.encryption === undefined ? undefined : { scheme: identity.encryption.scheme, key_id: keyId };
+/** What the loaded encryptor seals for: its scheme and key id. */
+export function planEncryptionOf(encryptor: { readonly scheme: string; readonly keyId: string }): PlanEncryption | undefined {
+  return isSchemeName(encryptor.scheme) ? { scheme: encryptor.scheme, key_id: encryptor.keyId } : undefined;
 }
 
 /**
- * A saved plan was made for one recipient set: after a rotation (another RECIPIENTS_FILE or key
- * file content, which the configuration digest does not see) it would seal for the old set.
+ * A saved plan was made for one recipient set or Fernet key: after a rotation (another
+ * RECIPIENTS_FILE or key file content, which the configuration digest does not see) it would seal
+ * for the old one. A Fernet plan that pins no key re-seals nothing for one: any key applies it.
  */
 export function checkPlanSealing(plan: Plan, encryption: PlanEncryption | undefined, source: string): Problem[] {
-  if (plan.encryption?.key_id === encryption?.key_id) return [];
+  if (plan.encryption === undefined ? (encryption?.scheme ?? 'fernet') === 'fernet' : plan.encryption.key_id === encryption?.key_id) return [];
+  if (plan.encryption?.scheme === 'fernet' && encryption?.scheme === 'fernet') {
+    return [
+      problem(
+        'PLAN_STALE',
+        `The saved plan ${source} was made for another Fernet key`,
+        `It re-seals files for the key with id ${plan.encryption.key_id}; the configured key has id ${encryption.key_id}. Nothing was changed.`,
+        "Run 'aktin-sftp plan' with the current key, review it, and apply the new plan.",
+      ),
+    ];
+  }
+  const recipients = (e: PlanEncryption | undefined) => (e === undefined || e.scheme === 'fernet' ? '(none: Fernet)' : e.key_id);
   return [
     problem(
       'PLAN_STALE',
       `The saved plan ${source} was made for other recipients`,
-      `It seals for key id ${plan.encryption?.key_id ?? '(none: Fernet)'}; the configured recipients have ${encryption?.key_id ?? '(none: Fernet)'}. Nothing was changed.`,
+      `It seals for key id ${recipients(plan.encryption)}; the configured recipients have ${recipients(encryption)}. Nothing was changed.`,
       "Run 'aktin-sftp plan' with the current recipients, review it, and apply the new plan.",
     ),
   ];

@@ -13,8 +13,9 @@ import type { SchemeName } from './sealing-key.js';
  * Major.minor: a minor bump only adds fields; a reader rejects an unknown major version.
  * 1.1 added `options.only`; 1.2 added `remote`, which every plan carries (plans of 1.0 and 1.1
  * are still read and applied: their `folder` is checked instead). `encryption` came within 1.2
- * and only with age or Crypt4GH, so Fernet plans stay byte for byte as they were; a reader that
- * predates it drops it and refuses such a plan as not its own (PLAN_INVALID), never misapplies it.
+ * and only with age or Crypt4GH, or a Fernet plan that re-seals for a changed key, so other
+ * Fernet plans stay byte for byte as they were; a reader that predates it drops it and refuses
+ * such a plan as not its own (PLAN_INVALID), never misapplies it.
  */
 export const PLAN_FORMAT_VERSION = '1.2';
 
@@ -48,6 +49,8 @@ export type ActionReason =
   | 'remote_ledger_stale'
   /** The configured recipient set is not the one that sealed the file (a rotation). */
   | 'recipients_changed'
+  /** The configured Fernet key is not the one that sealed the file (a rotation of the shared key). */
+  | 'key_changed'
   /** The configured scheme is not the one that sealed the file (e.g. Fernet → Crypt4GH). */
   | 'scheme_changed'
   /** plan --replace / --replace-all asked for a fresh upload. */
@@ -138,9 +141,13 @@ export interface PlanOptions {
   readonly replace?: readonly RequestId[] | 'all';
 }
 
+/**
+ * The scheme and key a plan seals for. A plan file holds it for a public-key scheme, and for
+ * Fernet only when it re-seals for a changed key (other Fernet plans stay as they were).
+ */
 export interface PlanEncryption {
-  readonly scheme: Exclude<SchemeName, 'fernet'>;
-  /** The recipient set's key id the plan was made for: a plan made before a rotation is refused after it. */
+  readonly scheme: SchemeName;
+  /** The key id (a recipient set's, or a Fernet key's) the plan was made for: a plan made before a rotation is refused after it. */
   readonly key_id: string;
 }
 
@@ -167,7 +174,8 @@ export interface Plan {
   readonly remote?: string;
   /**
    * The scheme that seals this plan's uploads, which names their files (`export_<id>.zip.age`).
-   * Present only for the public-key schemes: a Fernet plan is as it was before they existed.
+   * Present for the public-key schemes, and for Fernet only in a plan that re-seals files for a
+   * changed key (`key_changed`): any other Fernet plan is as it was before they existed.
    */
   readonly encryption?: PlanEncryption;
   readonly inputs: PlanInputs;

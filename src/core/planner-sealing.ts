@@ -4,8 +4,9 @@
  * other change), and after a change of scheme the file under the old name is removed once its
  * replacement is in place. Removals run after every upload of the apply and only when all
  * succeeded (apply-plan.ts), so no moment leaves a request without a file on the server.
- * Fernet entries record no key (sealing-key.ts): a Fernet key change is not seen here; for that,
- * and any other reason, `plan --replace ID…` re-uploads named requests.
+ * A Fernet key change is seen for the entries that record their key, and only where the key file
+ * can be read (a plan in a CI job without it sees none); `plan --replace ID…` re-uploads named
+ * requests for any reason.
  */
 import type { LedgerEntry, RemoteFile } from './model.js';
 import type { ActionReason, PlanEncryption, PlanOptions, RemoveOrphanAction, RemoteExpectation } from './plan.js';
@@ -13,16 +14,19 @@ import { problem, type Problem } from './problem.js';
 import { entryFileName, requestIdOfExportFile } from './remote-names.js';
 import { ledgerKeyOf, schemeOfEntry } from './sealing-key.js';
 
-/** What the ledger's `key` of a file sealed now would be: none for Fernet. */
-function expectedKeyOf(encryption: PlanEncryption | undefined): string | undefined {
-  return encryption === undefined ? undefined : ledgerKeyOf(encryption.scheme, encryption.key_id);
-}
-
-/** Why a live entry's file must be sealed again for the configured key; null when it is sealed for it. */
+/**
+ * Why a live entry's file must be sealed again for the configured key; null when it is sealed for
+ * it. `encryption` undefined: Fernet with a key not known here. An entry that names no key (the
+ * original tool's) counts as sealed by the configured Fernet key, as does any Fernet entry when
+ * the key is not known.
+ */
 export function resealReason(entry: LedgerEntry | undefined, encryption: PlanEncryption | undefined): ActionReason | null {
   if (!entry || entry.deleted !== undefined) return null;
-  if (entry.key === expectedKeyOf(encryption)) return null;
-  return schemeOfEntry(entry) === (encryption?.scheme ?? 'fernet') ? 'recipients_changed' : 'scheme_changed';
+  const scheme = encryption?.scheme ?? 'fernet';
+  if (schemeOfEntry(entry) !== scheme) return 'scheme_changed';
+  if (entry.key === undefined || encryption === undefined) return null;
+  if (entry.key === ledgerKeyOf(scheme, encryption.key_id)) return null;
+  return scheme === 'fernet' ? 'key_changed' : 'recipients_changed';
 }
 
 /**

@@ -46,7 +46,7 @@ export interface PlannerInput {
     readonly folder: string;
     /** Absent when replanning a plan of format 1.0 or 1.1. */
     readonly remote?: string;
-    /** The public-key scheme that seals the uploads; absent: Fernet. */
+    /** The scheme and key that seal the uploads; absent: Fernet with a key not known here. */
     readonly encryption?: PlanEncryption;
   };
 }
@@ -101,6 +101,7 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
   if (problems.length > 0) return failed(problems);
 
   const { context } = input;
+  const pinned = context.encryption !== undefined && (context.encryption.scheme !== 'fernet' || actions.some((a) => a.reason === 'key_changed'));
   return ok({
     format_version: PLAN_FORMAT_VERSION,
     tool_version: context.toolVersion,
@@ -110,7 +111,8 @@ export function planChanges(input: PlannerInput): Outcome<Plan> {
     tag: context.tag,
     folder: context.folder,
     ...(context.remote === undefined ? {} : { remote: context.remote }),
-    ...(context.encryption === undefined ? {} : { encryption: context.encryption }),
+    // A Fernet plan pins its key only when it re-seals for it: every other one stays as it was.
+    ...(pinned ? { encryption: context.encryption } : {}),
     inputs: planInputsOf(broker, ledger, listing),
     options: input.options,
     actions,

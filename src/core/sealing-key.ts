@@ -1,8 +1,8 @@
 /**
  * Which scheme and key sealed a file, as the ledger records it per entry: the attribute
  * `key="age:0123456789abcdef"` (the scheme, then the Encryptor's non-secret key id). The
- * original tool ignores it; an entry without it was sealed by the configured Fernet key, and
- * aktin-sftp writes none for Fernet, so a Fernet ledger stays byte for byte the original's.
+ * original tool ignores it. An entry without it (the original's, or one written before Fernet
+ * entries got theirs) counts as sealed by the configured Fernet key.
  * The scheme also gives the file's name on the server (remote-names.ts). Pure.
  */
 export type SchemeName = 'fernet' | 'age' | 'crypt4gh';
@@ -17,11 +17,11 @@ export function isSchemeName(value: string): value is SchemeName {
 }
 
 /**
- * The ledger's `key` for a file sealed by `scheme` with `keyId`: none for Fernet (see above), nor
- * for a scheme the ledger does not name (its files keep the Fernet name, as a plan names them).
+ * The ledger's `key` for a file sealed by `scheme` with `keyId`; none for a scheme the ledger does
+ * not name (its files keep the Fernet name, as a plan names them).
  */
 export function ledgerKeyOf(scheme: string, keyId: string): string | undefined {
-  return scheme !== 'fernet' && isSchemeName(scheme) ? `${scheme}:${keyId}` : undefined;
+  return isSchemeName(scheme) ? `${scheme}:${keyId}` : undefined;
 }
 
 /** The scheme that sealed an entry's file: the key's prefix, Fernet when it has none. */

@@ -31,7 +31,9 @@ describe('obstacles and files the tool does not own', () => {
   let folderDir: string;
   const workingDir = tempDir('obstacles-work');
   const events: AppEvent[] = [];
-  const world = () => testWorld({ broker, remote, workingDir, key: parseFernetKey(generateFernetKey()), events: (e) => events.push(e) });
+  // One key for every run: a run with another key would re-encrypt what the runs before sealed.
+  const key = parseFernetKey(generateFernetKey());
+  const world = () => testWorld({ broker, remote, workingDir, key, events: (e) => events.push(e) });
 
   before(async () => {
     emulator = await startBrokerEmulator({ port: 0 });

@@ -66,6 +66,25 @@ describe('planner: remote names follow the scheme', () => {
     assert.deepEqual(lines, ['update recipients_changed export_7.zip.c4gh', 'publish_ledger ledger_changed status.xml']);
   });
 
+  it('a Fernet key change re-encrypts the files that name another key, and only then pins the key in the plan', () => {
+    const fernet = (input: PlannerInput, key_id: string): PlannerInput => ({ ...input, context: { ...input.context, encryption: { scheme: 'fernet', key_id } } });
+    const world = {
+      requests: [req('6'), req('7'), req('8')],
+      // 6: written by the original tool (no key), 7: sealed by the key configured now, 8: by an older key.
+      entries: [tracked('6'), tracked('7', '1.0', { key: 'fernet:1111111111111111' }), tracked('8', '1.0', { key: 'fernet:2222222222222222' })],
+      files: [file('export_6.zip'), file('export_7.zip'), file('export_8.zip')],
+      ledgerSha256: null,
+    };
+    const rotated = planned(fernet(plannerInput(world), '1111111111111111'));
+    assert.deepEqual(rotated.lines, ['update key_changed export_8.zip', 'publish_ledger ledger_changed status.xml']);
+    assert.deepEqual(rotated.encryption, { scheme: 'fernet', key_id: '1111111111111111' });
+    // Nothing to re-seal: the plan is as a Fernet plan always was.
+    const current = planned(fernet(plannerInput({ requests: world.requests.slice(0, 2), entries: world.entries.slice(0, 2), files: world.files.slice(0, 2), ledgerSha256: null }), '1111111111111111'));
+    assert.deepEqual(current, { lines: [], encryption: undefined });
+    // The key file is not there (a CI plan job): no change of key can be seen.
+    assert.deepEqual(planned(plannerInput(world)), { lines: [], encryption: undefined });
+  });
+
   it('switches Fernet to Crypt4GH in one plan: new names uploaded, old files removed after, not counted as deletions', () => {
     const input = withScheme({ requests: [req('7'), req('8')], entries: [tracked('7'), tracked('8')], files: [file('export_7.zip'), file('export_8.zip')], ledgerSha256: null, options: { max_delete: 0 } });
     const outcome = planChanges(input);

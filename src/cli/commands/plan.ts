@@ -46,9 +46,9 @@ export const planCommand: CliCommand<PlanArgs> = {
   run: async (args, io) => {
     const config = await loadConfigFor(args, io, { keyFileMayBeMissing: true });
     await refuseOwnFilesAsOutputs([{ option: '-o', path: args.out === undefined ? undefined : resolve(io.cwd, args.out) }], ownFilesOf(config));
-    await checkPlanKey(config, io, args);
+    const encryptor = await checkPlanKey(config, io, args);
     const world = openWorld(config, warningsTo(io, args), runOptionsOf(args, io));
-    const { plan, ledgerPreview } = await makePlan(world, { identity: planIdentityOf(config), options: planOptionsFrom(args, config), previewLedger: args.diff });
+    const { plan, ledgerPreview } = await makePlan(world, { identity: planIdentityOf(config), options: planOptionsFrom(args, config), previewLedger: args.diff, encryptor });
     if (args.out !== undefined) await writePlanFile(resolve(io.cwd, args.out), plan);
     const chalk = chalkFor(io, args.color);
     if (args.json) io.stdout.write(renderPlanJson(plan));
