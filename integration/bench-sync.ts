@@ -184,7 +184,8 @@ function watchStream(folder: string, before: Map<string, { ino: number }>): { st
   let first = 0n;
   let done = 0n;
   const timer = setInterval(() => {
-    const fresh = readdirSync(folder).filter((n) => n !== 'status.xml' && before.get(n)?.ino !== statSync(join(folder, n), { throwIfNoEntry: false })?.ino);
+    // Not the ledger copy, nor the empty file apply writes and removes to probe the folder first.
+    const fresh = readdirSync(folder).filter((n) => n !== 'status.xml' && !n.startsWith('.status.xml.') && before.get(n)?.ino !== statSync(join(folder, n), { throwIfNoEntry: false })?.ino);
     const now = process.hrtime.bigint();
     if (fresh.length > 0 && first === 0n) first = now;
     if (done === 0n && fresh.some((n) => /^export_\d+\.zip(\.age|\.c4gh)?$/.test(n))) done = now;
