@@ -71,15 +71,15 @@ export async function startWatchHttp(options: WatchHttpOptions): Promise<WatchHt
 }
 
 async function connect(config: Config, events: EventSink, warn: (message: string) => void): Promise<Connection> {
-  const [{ createBrokerReader }, { openRemoteFolder }] = await Promise.all([import('../adapters/broker/index.js'), import('../adapters/sftp/index.js')]);
+  const { createBrokerReader } = await import('../adapters/broker/index.js');
   const broker = createBrokerReader({
     broker: config.broker,
     ...(config.caBundle === undefined ? {} : { caBundle: config.caBundle }),
     concurrency: config.broker.concurrency,
     onEvent: events,
   });
-  // Not awaited: the broker is asked while the SSH handshake runs (app/deferred-remote.ts).
-  const remote = deferredRemote(openRemoteFolder(config.remote, { onWarning: warn }));
+  // Not awaited: the broker is asked while ssh2 loads (~60 ms) and the SSH handshake runs (app/deferred-remote.ts).
+  const remote = deferredRemote(import('../adapters/sftp/index.js').then(({ openRemoteFolder }) => openRemoteFolder(config.remote, { onWarning: warn })));
   return {
     broker,
     remote,
