@@ -163,11 +163,12 @@ class Ssh2Folder implements RemoteFolder {
       // all but READ and WRITE on one sequential worker, and a close only after every write).
       const synced = this.#has('fsync@openssh.com') ? this.#call<void>('fsync', path, (cb) => this.sftp.ext_openssh_fsync(handle, cb)) : undefined;
       const closed = this.#call<void>('close', path, (cb) => this.sftp.close(handle, cb));
-      const stated = this.#call<Stats | null>('stat', path, (cb) => this.sftp.stat(path, absentAsNull(cb)));
-      const [sync, close, stat] = await Promise.allSettled([synced, closed, stated]);
-      for (const answer of [sync, close, stat]) if (answer.status === 'rejected') throw answer.reason;
+      const [sync, close, stat] = await Promise.allSettled([synced, closed, this.stat(name)]);
+      if (sync.status === 'rejected') throw sync.reason;
+      if (close.status === 'rejected') throw close.reason;
+      if (stat.status === 'rejected') throw stat.reason;
       // A server that kept less than it acknowledged (a quota, a full disk it did not report) fails here.
-      const size = stat.status === 'fulfilled' ? stat.value?.size : undefined;
+      const size = stat.value?.size;
       if (size !== written) {
         throw remoteProblem(this.config, 'REMOTE_IO', `Upload to ${this.config.host}:${path} is incomplete: ${written} bytes were sent, the server reports ${size === undefined ? 'no file' : `${size} bytes`}`, path, 'Check free space and quotas on the SFTP server, then apply again.');
       }
