@@ -242,7 +242,9 @@ describe('applyChanges', () => {
 
   it('refuses a plan whose ledger moved, changing nothing', async () => {
     const p = await plan();
-    await createLedgerStore(workingDir).write({ serial: 0, entries: [{ id: '9', completion: '1.0', uploaded: '2026-01-01 00:00:00' }] });
+    const moved = createLedgerStore(workingDir);
+    await moved.write({ serial: 0, entries: [{ id: '9', completion: '1.0', uploaded: '2026-01-01 00:00:00' }] });
+    await moved.flush(); // folds and closes the journal: a dropped store would leave its handle to the garbage collector
     await assert.rejects(applySaved(p), (e: unknown) => isProblemError(e) && e.code === 'PLAN_STALE');
     assert.ok(!existsSync(lockPath()), 'the lock is released');
     assert.deepEqual(remoteNames(), []);
