@@ -38,9 +38,9 @@ export function remoteFolderContract(name: string, open: () => Promise<RemoteFol
       assert.deepEqual(await ours(), [A]);
     });
 
-    it('digests a file read piece by piece into reused buffers, and stops early without leaving it open', async () => {
+    it('digests a file read piece by piece, again the same, and stops early without leaving it open', async () => {
       const expected = createHash('sha256').update((await folder.read(A, 2_000_000))!).digest('hex');
-      // Twice: the second digest reads into no buffer the first one left behind.
+      // Twice: the pieces' buffers are read into again, and the second digest is as right as the first.
       assert.deepEqual(await folder.digest(A), { sha256: expected, bytes: 1_000_003 });
       assert.deepEqual(await folder.digest(A), { sha256: expected, bytes: 1_000_003 });
       const stopped = await folder.digest(A, AbortSignal.abort());

@@ -43,7 +43,9 @@ export function planEncryptionOf(encryptor: { readonly scheme: string; readonly 
  * for the old one. A Fernet plan that pins no key re-seals nothing for one: any key applies it.
  */
 export function checkPlanSealing(plan: Plan, encryption: PlanEncryption | undefined, source: string): Problem[] {
-  if (plan.encryption === undefined ? (encryption?.scheme ?? 'fernet') === 'fernet' : plan.encryption.key_id === encryption?.key_id) return [];
+  // A plan that pins no key is a Fernet plan that re-seals nothing: any Fernet key (or none known here) applies it.
+  const sealsAsPlanned = plan.encryption === undefined ? (encryption?.scheme ?? 'fernet') === 'fernet' : plan.encryption.key_id === encryption?.key_id;
+  if (sealsAsPlanned) return [];
   if (plan.encryption?.scheme === 'fernet' && encryption?.scheme === 'fernet') {
     return [
       problem(

@@ -190,13 +190,7 @@ describe('applyChanges', () => {
     await applySaved(p);
     const reads: string[] = [];
     // The real remote folder, with its reads counted.
-    const counting = new Proxy(remote, {
-      get(target, name) {
-        if (name === 'digest') return (file: string) => (reads.push(file), target.digest(file));
-        const value: unknown = Reflect.get(target, name);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const counting = wrapping(remote, 'digest', (file) => (reads.push(file), remote.digest(file)));
     const applyCounted = async () => {
       reads.length = 0;
       const outcome = await applyChanges(testWorld({ broker, remote: counting, workingDir, key, events: (e) => events.push(e) }), { identity: identityFor(folder), source: { saved: p, file: 'plan.json' }, concurrency: 2 });
@@ -213,17 +207,9 @@ describe('applyChanges', () => {
     const p = await plan();
     const foreign = Buffer.from('written by someone else while the apply ran');
     // Someone else writes export_1.zip just as the applier re-checks it, after the plan and the apply's own observation.
-    const racing = new Proxy(remote, {
-      get(target, name) {
-        if (name === 'stat') {
-          return async (file: string) => {
-            if (file === 'export_1.zip') writeFileSync(join(sftp.root, folder, file), foreign);
-            return target.stat(file);
-          };
-        }
-        const value: unknown = Reflect.get(target, name);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+    const racing = wrapping(remote, 'stat', async (file) => {
+      if (file === 'export_1.zip') writeFileSync(join(sftp.root, folder, file), foreign);
+      return remote.stat(file);
     });
     const outcome = await applyChanges(testWorld({ broker, remote: racing, workingDir, key, events: (e) => events.push(e) }), {
       identity: identityFor(folder),
@@ -359,3 +345,14 @@ describe('applyChanges', () => {
     assert.ok(!existsSync(lockPath()));
   });
 });
+
+/** The real remote folder (a class instance, so not spread) with one method in place of its own. */
+function wrapping<K extends keyof RemoteFolder>(folder: RemoteFolder, name: K, method: RemoteFolder[K]): RemoteFolder {
+  return new Proxy(folder, {
+    get(target, key) {
+      if (key === name) return method;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
