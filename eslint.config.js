@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.aktin-sftp-demo/', 'test/adapters/ledger/kill-hook.mjs', 'src/generated/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', '.aktin-sftp-demo/', 'test/adapters/ledger/kill-hook.mjs', 'src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -16,15 +16,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const DIST = new URL('../dist/adapters/', import.meta.url);
-// The XSD oracle is test code (not built into dist/): its child process loads it through tsx.
+// The compiled modules (tsc's build/, one file per module), not the bundle in dist/.
+const BUILT = new URL('../build/adapters/', import.meta.url);
+// The XSD oracle is test code (not built): its child process loads it through tsx.
 const ORACLE = new URL('../test/support/ledger-schema.ts', import.meta.url);
 const OPS = ['read', 'xsd', 'write', 'journal'] as const;
 const APPENDS = 2000;
 
 
 async function main(sizes: number[]): Promise<void> {
-  if (!existsSync(new URL('ledger/file.js', DIST))) throw new Error('run `npm run build` first: the benchmark measures the built code');
+  if (!existsSync(new URL('ledger/file.js', BUILT))) throw new Error('run `npm run build` first: the benchmark measures the built code');
   const ns = sizes.length > 0 ? sizes : [2000, 100_000];
   console.log(`node ${process.version}, ${APPENDS} journal appends per run\n`);
   console.log(['entries', 'file MB', 'operation', 'wall ms', 'CPU ms', 'peak RSS MB'].map((h) => h.padStart(12)).join(''));
@@ -33,7 +34,7 @@ async function main(sizes: number[]): Promise<void> {
     try {
       const mb = await seed(dir, n);
       for (const op of OPS) {
-        const source = `const DIST = new URL(${JSON.stringify(DIST.href)}); const ORACLE = ${JSON.stringify(ORACLE.href)}; const APPENDS = ${APPENDS}; const OP = ${JSON.stringify(op)}; const DIR = ${JSON.stringify(dir)};\n${CHILD}`;
+        const source = `const BUILT = new URL(${JSON.stringify(BUILT.href)}); const ORACLE = ${JSON.stringify(ORACLE.href)}; const APPENDS = ${APPENDS}; const OP = ${JSON.stringify(op)}; const DIR = ${JSON.stringify(dir)};\n${CHILD}`;
         // A file, not --input-type=module -e: with tsx loaded (the xsd oracle is TypeScript) Node refused -e.
         const script = join(dir, `bench-${op}.mjs`);
         writeFileSync(script, source);
@@ -49,7 +50,7 @@ async function main(sizes: number[]): Promise<void> {
 }
 
 async function seed(dir: string, n: number): Promise<number> {
-  const { formatLedgerXml } = (await import(new URL('ledger/xml.js', DIST).href)) as typeof import('../src/adapters/ledger/xml.js');
+  const { formatLedgerXml } = (await import(new URL('ledger/xml.js', BUILT).href)) as typeof import('../src/adapters/ledger/xml.js');
   const hex = (i: number, c: string) => (c.repeat(56) + i.toString(16).padStart(8, '0')).slice(-64);
   const entries = Array.from({ length: n }, (_, i) => ({
     id: String(i),
@@ -67,11 +68,11 @@ async function seed(dir: string, n: number): Promise<number> {
   return text.length / 1e6;
 }
 
-/** The child: plain JavaScript, run with `node -e` (DIST, ORACLE, APPENDS, OP and DIR are prepended). */
+/** The child: plain JavaScript, run with `node -e` (BUILT, ORACLE, APPENDS, OP and DIR are prepended). */
 const CHILD = String.raw`
 const { readFileSync } = await import('node:fs');
 const { join } = await import('node:path');
-const { createLedgerStore } = await import(new URL('ledger/file.js', DIST).href);
+const { createLedgerStore } = await import(new URL('ledger/file.js', BUILT).href);
 const startCpu = process.cpuUsage();
 const start = performance.now();
 let note;

@@ -2,7 +2,7 @@
  * The npm package works as a user gets it: `npm pack` from a clean copy of the checkout (no
  * dist/, so `prepack` must build), then `npm install -g --prefix DIR --omit=dev` of the tarball
  * (runtime dependencies only, counted), then the
- * installed `aktin-sftp` runs `--version`, `validate` and `show` (which needs the packed schemas).
+ * installed `aktin-sftp` runs `--version`, `validate` and `show`.
  * Dependencies come from the npm cache that `npm ci` filled (--prefer-offline); only package
  * metadata the cache lacks is asked of the npm registry. Install scripts are not run (npm 11
  * skips those not in allowScripts): ssh2 works without its optional native binding.
@@ -38,13 +38,15 @@ describe('npm package', () => {
   it('packs from a clean checkout, installs into a prefix and runs --version, validate and show', async (t) => {
     const work = tempDir('package', t);
     const { checkout, tarball, files } = packClean(work);
-    for (const wanted of ['package.json', 'README.md', 'LICENSE', 'dist/main.js', 'dist/cli/program.js', 'schemas/plan.schema.json', 'schemas/config.schema.json', 'schemas/ledger.xsd', 'docs/configuration.md']) {
+    for (const wanted of ['package.json', 'README.md', 'LICENSE', 'dist/main.js', 'schemas/plan.schema.json', 'schemas/config.schema.json', 'schemas/ledger.xsd', 'docs/configuration.md']) {
       assert.ok(files.includes(wanted), `${wanted} is not in the package`);
     }
     const schemas = readdirSync(join(ROOT, 'schemas')).map((f) => `schemas/${f}`);
     assert.deepEqual(files.filter((f) => f.startsWith('schemas/')).sort(), schemas.sort(), 'every schema of an output is published');
     assert.ok(files.some((f) => f.startsWith('docs/recipes/')), 'the recipes are not in the package');
-    assert.deepEqual(files.filter((f) => /^(src|test|integration|node_modules|plans)\//.test(f)), [], 'sources or tests in the package');
+    // dist/ is the bundle (integration/bundle-dist.ts): its entry and the chunks of the lazy imports.
+    assert.ok(files.some((f) => /^dist\/chunks\/.+\.js$/.test(f)), 'the bundle\'s chunks are not in the package');
+    assert.deepEqual(files.filter((f) => /^(src|build|test|integration|node_modules|plans)\//.test(f)), [], 'sources or tests in the package');
     // Source maps point at src/, which is not shipped.
     assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'source maps in the package');
     assert.match(readFileSync(join(checkout, 'LICENSE'), 'utf8'), /^Apache License\s+Version 2\.0, January 2004/);
@@ -87,7 +89,7 @@ describe('npm package', () => {
     const missing = run(bin, ['validate', '-c', 'absent.toml'], site, env);
     assert.equal(missing.code, 64, missing.stderr);
 
-    // show validates against schemas/plan.schema.json, found relative to the installed dist/.
+    // show checks the plan with the validator compiled from schemas/plan.schema.json, bundled in dist/.
     const show = run(bin, ['show', join(ROOT, 'plans', 'update.json'), '--format', 'markdown'], site, env);
     assert.equal(show.code, 0, show.stderr);
     assert.equal(show.stdout, readFileSync(join(ROOT, 'test', 'fixtures', 'plan-markdown', 'update.md'), 'utf8'));

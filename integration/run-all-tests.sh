@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 echo "== type-check and build"
 npx tsc -p tsconfig.json
-npx tsc -p tsconfig.build.json
+npm run build --silent
 
 echo "== architecture rules (dependency-cruiser), lint (ESLint), unused code (knip)"
 npm run lint --silent

@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** What a clean checkout does not have: build output, installed modules, local runs. */
-const NOT_IN_A_CHECKOUT = new Set(['node_modules', 'dist', '.git', '.aktin-sftp-demo']);
+const NOT_IN_A_CHECKOUT = new Set(['node_modules', 'dist', 'build', '.git', '.aktin-sftp-demo']);
 
 /** npm's own lifecycle variables would point a nested npm at this checkout (npm_config_local_prefix…). */
 export function npmEnv(): NodeJS.ProcessEnv {

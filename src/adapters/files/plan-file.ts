@@ -1,8 +1,7 @@
 /**
- * Plan files on disk: JSON, validated against schemas/plan.schema.json when read, written
- * atomically (temporary file, fsync, rename) so a CI artefact is never half a plan.
- * The schema is loaded from the package root at run time, relative to this module, so the
- * same code works from src/adapters (tests) and dist/adapters (the published CLI).
+ * Plan files on disk: JSON, validated against schemas/plan.schema.json when read (by the
+ * validator compiled from it into src/generated/), written atomically (temporary file, fsync,
+ * rename) so a CI artefact is never half a plan.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { decodePlan, encodePlan, isNewerMinorFormat } from '../../core/plan-codec.js';
