@@ -68,7 +68,7 @@ async function seed(dir: string, n: number): Promise<number> {
   return text.length / 1e6;
 }
 
-/** The child: plain JavaScript, run with `node -e` (BUILT, ORACLE, APPENDS, OP and DIR are prepended). */
+/** The child: plain JavaScript, written to a file and run (BUILT, ORACLE, APPENDS, OP and DIR are prepended). */
 const CHILD = String.raw`
 const { readFileSync } = await import('node:fs');
 const { join } = await import('node:path');

@@ -133,12 +133,9 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, options: ApplyOptio
       // An upload checks while it writes its temporary file (one round trip less); a removal first.
       const ready = checkReadiness(apply, action);
       ready.catch(() => undefined); // seen by the action, unless it failed before for its own reason
-      let bytes: number | undefined;
-      if (isUpload(action)) bytes = await runExportAction({ ...apply, broker: prefetch, encryptor: deps.encryptor }, action, files.has(tempFileName(action.address, apply.planId)), ready);
-      else {
-        await ready;
-        bytes = await runRemoval(apply, action);
-      }
+      const bytes = isUpload(action)
+        ? await runExportAction({ ...apply, broker: prefetch, encryptor: deps.encryptor }, action, files.has(tempFileName(action.address, apply.planId)), ready)
+        : await ready.then(() => runRemoval(apply, action));
       done.push({ ...record(action), ...(bytes === undefined ? {} : { bytes }) });
       deps.events({ type: 'action_done', address: action.address, kind: action.kind, ...request, ...(bytes === undefined ? {} : { bytes }) });
     } catch (error) {

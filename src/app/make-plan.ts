@@ -19,11 +19,10 @@ export interface PlanRequest {
   /** Also return the ledger's text before and after the plan (`plan --diff`). */
   readonly previewLedger?: boolean;
   /**
-   * The encryptor the caller has loaded already; null: the Fernet key file is not there (a CI
-   * plan job without secrets), so no change of key can be seen. Absent: a public-key scheme's is
-   * loaded here, a Fernet key is not read.
+   * The encryptor the plan seals for, as the caller loaded it; null: the Fernet key file is not
+   * there (a CI plan job without secrets), so no change of key can be seen.
    */
-  readonly encryptor?: Encryptor | null;
+  readonly encryptor: Encryptor | null;
 }
 
 export interface MadePlan {
@@ -34,8 +33,7 @@ export interface MadePlan {
 }
 
 export async function makePlan(world: World, request: PlanRequest): Promise<MadePlan> {
-  const encryptor = request.encryptor !== undefined ? request.encryptor : request.identity.encryption === undefined ? null : await world.loadEncryptor();
-  const encryption = encryptor === null ? undefined : planEncryptionOf(encryptor);
+  const encryption = request.encryptor === null ? undefined : planEncryptionOf(request.encryptor);
   const connection = await world.connect();
   try {
     const observation = await observe({ ...connection, ledgerStore: world.ledgerStore }, request.identity.tag, request.options.only);

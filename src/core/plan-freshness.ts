@@ -40,10 +40,10 @@ export function planEncryptionOf(encryptor: { readonly scheme: string; readonly 
 /**
  * A saved plan was made for one recipient set or Fernet key: after a rotation (another
  * RECIPIENTS_FILE or key file content, which the configuration digest does not see) it would seal
- * for the old one. A Fernet plan that pins no key re-seals nothing for one: any key applies it.
+ * for the old one. A Fernet plan that pins no key re-seals nothing: any Fernet key, or none known
+ * here (a key file not read), applies it.
  */
 export function checkPlanSealing(plan: Plan, encryption: PlanEncryption | undefined, source: string): Problem[] {
-  // A plan that pins no key is a Fernet plan that re-seals nothing: any Fernet key (or none known here) applies it.
   const sealsAsPlanned = plan.encryption === undefined ? (encryption?.scheme ?? 'fernet') === 'fernet' : plan.encryption.key_id === encryption?.key_id;
   if (sealsAsPlanned) return [];
   if (plan.encryption?.scheme === 'fernet' && encryption?.scheme === 'fernet') {

@@ -84,7 +84,7 @@ describe('applyChanges', () => {
   });
 
   const world = (sink: EventSink = (e) => events.push(e)): World => testWorld({ broker, remote, workingDir, key, events: sink });
-  const plan = async (): Promise<Plan> => (await makePlan(world(), { identity: identityFor(folder), options: NO_LIMITS })).plan;
+  const plan = async (): Promise<Plan> => (await makePlan(world(), { identity: identityFor(folder), options: NO_LIMITS, encryptor: null })).plan;
   /** Applies a saved plan, as `apply PLANFILE` does. */
   const applySaved = async (p: Plan, options: { signal?: AbortSignal; events?: EventSink; concurrency?: number } = {}): Promise<ApplyReport> => {
     const outcome = await applyChanges(world(options.events), {
@@ -141,7 +141,7 @@ describe('applyChanges', () => {
       sealedSize: (plainBytes) => header.length + plainBytes,
     };
     const sealing = testWorld({ broker, remote, workingDir, encryptor: nullScheme, events: (e) => events.push(e) });
-    const p = (await makePlan(sealing, { identity: identityFor(folder), options: NO_LIMITS })).plan;
+    const p = (await makePlan(sealing, { identity: identityFor(folder), options: NO_LIMITS, encryptor: null })).plan;
     const outcome = await applyChanges(sealing, { identity: identityFor(folder), source: { saved: p, file: 'plan.json' }, concurrency: 2 });
     assert.deepEqual(outcome.report?.failed, []);
     for (const entry of (await createLedgerStore(workingDir).read()).ledger.entries) {

@@ -52,7 +52,7 @@ describe('makePlan', () => {
     ...testWorld({ broker: parts.broker ?? broker, remote: parts.remote ?? readOnlyFolder(folder, calls), workingDir, newPlanId: () => PLAN_UUID }),
     ledgerStore: readOnlyLedgerStore(createLedgerStore(workingDir), calls),
   });
-  const request = (tag = 'rki') => ({ identity: { tag, remote: 'sftp://127.0.0.1/rki', folder: 'rki', configSha256: hex('c') }, options: NO_LIMITS });
+  const request = (tag = 'rki') => ({ identity: { tag, remote: 'sftp://127.0.0.1/rki', folder: 'rki', configSha256: hex('c') }, options: NO_LIMITS, encryptor: null });
 
   it('§7.1 run 1: plans the three tagged requests and the ledger, pinned to what it read', async () => {
     const workingDir = tempDir('make-plan-work');

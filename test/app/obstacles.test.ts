@@ -59,7 +59,7 @@ describe('obstacles and files the tool does not own', () => {
   });
 
   it('plans around a directory named export_1.zip, warning what to do', async () => {
-    const { plan } = await makePlan(world(), { identity: identityFor('rki'), options: NO_LIMITS });
+    const { plan } = await makePlan(world(), { identity: identityFor('rki'), options: NO_LIMITS, encryptor: null });
     assert.deepEqual(plan.actions.map((a) => `${a.kind} ${a.address}`), ['create export_0.zip', 'publish_ledger status.xml']);
     const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
     assert.ok(warnings.some((w) => /^export_1\.zip in the SFTP folder 'rki' is a directory, .*request 1 is not uploaded.*until it is moved away/.test(w)), warnings.join('\n'));
@@ -78,7 +78,7 @@ describe('obstacles and files the tool does not own', () => {
 
   it('uploads the request once the obstacle is gone', async () => {
     rmdirSync(join(folderDir, 'export_1.zip'));
-    const { plan } = await makePlan(world(), { identity: identityFor('rki'), options: NO_LIMITS });
+    const { plan } = await makePlan(world(), { identity: identityFor('rki'), options: NO_LIMITS, encryptor: null });
     assert.deepEqual(plan.actions.map((a) => `${a.kind} ${a.address}`), ['create export_1.zip', 'publish_ledger status.xml']);
   });
 });
