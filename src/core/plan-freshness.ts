@@ -28,8 +28,6 @@ export interface PlanIdentity {
   /** The remote's folder: what plans of format 1.0 and 1.1 name instead of the remote. */
   readonly folder: string;
   readonly configSha256: string;
-  /** The public-key scheme that seals uploads (its key id comes from the loaded encryptor); absent for Fernet. */
-  readonly encryption?: Pick<PlanEncryption, 'scheme'>;
 }
 
 /** What the loaded encryptor seals for: its scheme and key id. */
@@ -68,13 +66,11 @@ export function checkPlanSealing(plan: Plan, encryption: PlanEncryption | undefi
 }
 
 export function planIdentityOf(config: Config): PlanIdentity {
-  const { kind } = config.encryption;
   return {
     tag: config.tag,
     remote: remoteLocation(config.remote),
     folder: config.remote.folder,
     configSha256: configDigest(nonSecretConfigView(config)),
-    ...(kind === 'fernet' ? {} : { encryption: { scheme: kind } }),
   };
 }
 
